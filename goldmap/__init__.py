@@ -1,0 +1,97 @@
+"""goldmap: a citable atlas and toolkit for China's gold-industry plan 2025-2027.
+
+The plan's Column 1 names 8 key exploration areas, 7 key development areas and 35 key mines;
+goldmap gives them as GeoDataFrames on official boundaries, joins provincial statistics to
+them, locates your own data against them, draws them on maps and exports them.
+
+Examples
+--------
+>>> import goldmap
+>>> mines = goldmap.load("key_mines")
+>>> provinces = goldmap.load("provinces")
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from goldmap.catalog import describe_layers, layers, load
+from goldmap.errors import (
+    ColumnNotFoundError,
+    ExportError,
+    GoldmapError,
+    InputFileError,
+    LayerNotFoundError,
+    MissingDependencyError,
+    NameNotFoundError,
+    OutsideChinaError,
+    RasterError,
+)
+from goldmap.names import province_name, resolve_county, resolve_province
+from goldmap.validate import validate_data
+
+try:
+    __version__ = version("goldmap")
+except PackageNotFoundError:  # pragma: no cover - running from an unpacked tree
+    __version__ = "0+unknown"
+
+# Heavier parts load on first use, so that `import goldmap` stays quick and never pulls in
+# folium, rasterio or the export drivers unless they are asked for.
+_LAZY = {
+    "join_stats": "goldmap.stats",
+    "read_table": "goldmap.stats",
+    "load_stats": "goldmap.stats",
+    "province_summary": "goldmap.stats",
+    "locate": "goldmap.spatial",
+    "read_features": "goldmap.spatial",
+    "nearest_mine": "goldmap.spatial",
+    "make_map": "goldmap.maps",
+    "raster": "goldmap.raster",
+}
+
+__all__ = [
+
+    "ColumnNotFoundError",
+    "ExportError",
+    "GoldmapError",
+    "InputFileError",
+    "LayerNotFoundError",
+    "MissingDependencyError",
+    "NameNotFoundError",
+    "OutsideChinaError",
+    "RasterError",
+    "__version__",
+    "describe_layers",
+
+    "join_stats",
+    "layers",
+    "load",
+    "load_stats",
+    "locate",
+    "make_map",
+    "nearest_mine",
+    "province_name",
+    "province_summary",
+    "raster",
+    "read_features",
+    "read_table",
+    "resolve_county",
+    "resolve_province",
+    "validate_data",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'goldmap' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"goldmap.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,59 @@
+"""Define the errors a user of goldmap can cause, one base class and a few leaves.
+
+Every leaf also subclasses the builtin it resembles, so callers that already catch
+``KeyError`` or ``ValueError`` keep working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ColumnNotFoundError",
+    "ExportError",
+    "GoldmapError",
+    "InputFileError",
+    "LayerNotFoundError",
+    "MissingDependencyError",
+    "NameNotFoundError",
+    "OutsideChinaError",
+    "RasterError",
+]
+
+
+class GoldmapError(Exception):
+    """Base class of every error a user can cause; its message says how to fix it."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its message; show it as written instead.
+        return str(self.args[0]) if self.args else ""
+
+
+class LayerNotFoundError(GoldmapError, KeyError):
+    """A layer name that goldmap does not know."""
+
+
+class NameNotFoundError(GoldmapError, KeyError):
+    """A province or county name that cannot be resolved."""
+
+
+class ColumnNotFoundError(GoldmapError, KeyError):
+    """A table column that is missing or cannot be detected."""
+
+
+class InputFileError(GoldmapError, ValueError):
+    """A user file that cannot be read: wrong format, encoding, size or content."""
+
+
+class OutsideChinaError(GoldmapError, ValueError):
+    """Coordinates that lie outside China, or look like swapped longitude and latitude."""
+
+
+class ExportError(GoldmapError, ValueError):
+    """An export that cannot be written: unknown format, bad path, existing file."""
+
+
+class RasterError(GoldmapError, ValueError):
+    """A raster that cannot be used: unreadable, no CRS, no overlap with the area."""
+
+
+class MissingDependencyError(GoldmapError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
