@@ -52,7 +52,6 @@ _LAZY = {
 }
 
 __all__ = [
-
     "ColumnNotFoundError",
     "ExportError",
     "GoldmapError",
@@ -64,7 +63,6 @@ __all__ = [
     "RasterError",
     "__version__",
     "describe_layers",
-
     "join_stats",
     "layers",
     "load",

@@ -53,6 +53,13 @@ LAYERS: dict[str, LayerSpec] = {
             "The 7 key resource development areas of Column 1 (polygons).",
         ),
         LayerSpec(
+            "area_deposits",
+            ("regions", "area_deposits.geojson"),
+            "Reference deposits of the plan areas",
+            "重点区域代表性矿床",
+            "Well-known deposits inside each plan area, with sourced locations (points).",
+        ),
+        LayerSpec(
             "consolidation_provinces",
             ("regions", "consolidation_provinces.geojson"),
             "Gold-mining consolidation provinces",

@@ -12,4 +12,6 @@ GEOGRAPHIC_CRS = "EPSG:4326"
 
 #: Albers equal-area conic for China (standard parallels 25°N and 47°N, central meridian 105°E),
 #: the projection of the national 1:1M and 1:4M maps.
-EQUAL_AREA_CRS = "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+EQUAL_AREA_CRS = (
+    "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+)

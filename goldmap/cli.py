@@ -1,0 +1,87 @@
+"""Run goldmap from the command line: ``goldmap layers|validate|map|export|join|locate``.
+
+Each command is one library call. Errors a user can cause become a one-line message on
+stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from goldmap.errors import GoldmapError
+
+__all__ = ["cli", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(func: F) -> F:
+    """Turn a GoldmapError into ``Error: <message>`` and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GoldmapError as err:
+            raise click.ClickException(str(err)) from err
+
+    return wrapper  # type: ignore[return-value]
+
+
+def overwrite_option(func: F) -> F:
+    """Add the shared ``--overwrite`` flag."""
+    return click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")(
+        func
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="goldmap")
+@click.option("-v", "--verbose", count=True, help="More log output (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def cli(verbose: int, quiet: bool) -> None:
+    """Goldmap: layers of China's gold-industry plan 2025-2027, on official boundaries."""
+    level = logging.ERROR if quiet else max(logging.DEBUG, logging.WARNING - 10 * verbose)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command("layers")
+@_friendly
+def layers_command() -> None:
+    """List the layers goldmap ships, with their feature counts."""
+    from goldmap.catalog import describe_layers, load
+
+    table = describe_layers()
+    width = max(len(n) for n in table["name"])
+    for row in table.itertuples():
+        count = len(load(row.name))
+        click.echo(f"{row.name:<{width}}  {count:>5}  {row.title_en} / {row.title_zh}")
+
+
+@cli.command("validate")
+@_friendly
+def validate_command() -> None:
+    """Check every layer: schema, geometry, sources, nesting, the plan's counts."""
+    from goldmap.validate import validate_data
+
+    problems = validate_data()
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found")
+    click.echo("All layers valid.")
+
+
+def main() -> None:
+    """Run the CLI (the ``goldmap`` console script)."""
+    cli(prog_name="goldmap")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

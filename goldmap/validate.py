@@ -1,0 +1,266 @@
+"""Check goldmap's data: schema, geometry, sources, nesting and the plan's counts.
+
+Each check returns :class:`Problem` records instead of raising, so one run reports every
+problem at once; ``goldmap validate`` prints them and exits non-zero when there are any.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from goldmap.catalog import layers, load
+from goldmap.errors import GoldmapError
+from goldmap.projections import EQUAL_AREA_CRS
+
+__all__ = ["EXPECTED_COUNTS", "Problem", "validate_data"]
+
+logger = logging.getLogger(__name__)
+
+#: The number of features the plan and the boundary source fix for each layer.
+EXPECTED_COUNTS = {
+    "key_mines": 35,
+    "exploration_areas": 8,
+    "development_areas": 7,
+    "consolidation_provinces": 6,
+    "copper_bases": 4,
+    "provinces": 34,
+}
+
+MINE_FIELDS = (
+    "id", "name_zh", "name_en", "name_plan_en", "province_zh", "province_en",
+    "province_adcode", "county_zh", "county_adcode", "commodity", "operator",
+    "location_precision", "sources", "notes",
+)  # fmt: skip
+AREA_FIELDS = (
+    "id", "kind", "name_zh", "name_en", "name_plan_en", "provinces_zh", "province_adcodes",
+    "commodities", "method", "confidence", "area_km2", "plan_quote_zh", "sources",
+)  # fmt: skip
+BOUNDARY_FIELDS = ("adcode", "name_zh", "name_zh_short", "name_en")
+PRECISIONS = ("deposit", "mine_site", "town", "county", "province")
+CONFIDENCES = ("high", "medium", "low")
+
+#: A county may stick out of its province by this share of its area (sliver tolerance of
+#: the source) before it counts as not nested.
+NESTING_TOLERANCE = 0.005
+#: An offshore deposit must lie within this distance of its county's coast.
+OFFSHORE_TOLERANCE_KM = 25.0
+#: Stored area_km2 must match a fresh equal-area computation to this relative tolerance.
+AREA_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data."""
+
+    layer: str
+    feature: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.layer}[{self.feature}]: {self.message}"
+
+
+def _check_frame(name: str, frame: gpd.GeoDataFrame, fields: Iterable[str]) -> list[Problem]:
+    problems = []
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        problems.append(Problem(name, "*", f"CRS is {frame.crs}, expected EPSG:4326"))
+    missing = [f for f in fields if f not in frame.columns]
+    if missing:
+        problems.append(Problem(name, "*", f"missing fields {missing}"))
+    expected = EXPECTED_COUNTS.get(name)
+    if expected is not None and len(frame) != expected:
+        problems.append(Problem(name, "*", f"{len(frame)} features, the plan has {expected}"))
+    key = "id" if "id" in frame.columns else "adcode"
+    if key in frame.columns and not frame[key].is_unique:
+        dupes = sorted(set(frame.loc[frame[key].duplicated(), key].astype(str)))
+        problems.append(Problem(name, "*", f"duplicate {key}: {dupes}"))
+    for label, geometry in zip(frame.get(key, frame.index), frame.geometry, strict=True):
+        if geometry is None or geometry.is_empty:
+            problems.append(Problem(name, str(label), "empty geometry"))
+        elif not geometry.is_valid:
+            reason = shapely.is_valid_reason(geometry)
+            problems.append(Problem(name, str(label), f"invalid geometry: {reason}"))
+    return problems
+
+
+def _check_sources(name: str, frame: gpd.GeoDataFrame) -> list[Problem]:
+    problems = []
+    for row in frame.itertuples():
+        sources = row.sources if isinstance(row.sources, list) else []
+        good = [s for s in sources if s.get("url") and s.get("quote")]
+        if not good:
+            problems.append(Problem(name, row.id, "no source with both url and quote"))
+        elif len(good) != len(sources):
+            problems.append(Problem(name, row.id, "a source lacks its url or quote"))
+    return problems
+
+
+def _check_boundaries() -> list[Problem]:
+    provinces = load("provinces")
+    counties = load("counties")
+    problems = _check_frame("provinces", provinces, BOUNDARY_FIELDS)
+    problems += _check_frame(
+        "counties", counties, (*BOUNDARY_FIELDS, "prefecture_zh", "province_adcode")
+    )
+    unknown = set(counties["province_adcode"]) - set(provinces["adcode"])
+    if unknown:
+        problems.append(Problem("counties", "*", f"unknown province adcodes {sorted(unknown)}"))
+    shapes = provinces.set_index("adcode").geometry
+    parents = shapes.reindex(counties["province_adcode"]).values
+    outside = shapely.area(shapely.difference(counties.geometry.values, parents))
+    share = outside / np.maximum(shapely.area(counties.geometry.values), 1e-12)
+    for row, value in zip(counties.itertuples(), share, strict=True):
+        if value > NESTING_TOLERANCE:
+            problems.append(
+                Problem("counties", str(row.adcode), f"{value:.1%} lies outside its province")
+            )
+    return problems
+
+
+def _check_mines() -> list[Problem]:
+    mines = load("key_mines")
+    problems = _check_frame("key_mines", mines, MINE_FIELDS)
+    problems += _check_sources("key_mines", mines)
+    provinces = load("provinces").set_index("adcode").geometry
+    counties = load("counties").set_index("adcode").geometry
+    for row in mines.itertuples():
+        if row.location_precision not in PRECISIONS:
+            problems.append(Problem("key_mines", row.id, f"precision {row.location_precision!r}"))
+        point = row.geometry
+        if row.offshore:
+            county = counties.get(row.county_adcode)
+            if county is None:
+                problems.append(Problem("key_mines", row.id, "offshore without a county"))
+                continue
+            km = _distance_km(point, county)
+            if km > OFFSHORE_TOLERANCE_KM:
+                problems.append(
+                    Problem("key_mines", row.id, f"offshore point {km:.1f} km from its county")
+                )
+            continue
+        if not provinces[row.province_adcode].covers(point):
+            problems.append(Problem("key_mines", row.id, f"not in {row.province_zh}"))
+        if row.county_adcode is not None and row.county_adcode == row.county_adcode:
+            county = counties.get(int(row.county_adcode))
+            if county is None or not county.covers(point):
+                problems.append(Problem("key_mines", row.id, f"not in county {row.county_zh}"))
+    return problems
+
+
+def _distance_km(point: shapely.Geometry, polygon: shapely.Geometry) -> float:
+    pair = gpd.GeoSeries([point, polygon], crs="EPSG:4326").to_crs(EQUAL_AREA_CRS)
+    return float(pair.iloc[0].distance(pair.iloc[1]) / 1000)
+
+
+def _check_areas() -> list[Problem]:
+    from goldmap._build import area_definitions, area_geometry
+
+    problems: list[Problem] = []
+    provinces = load("provinces").set_index("adcode").geometry
+    counties = load("counties")
+    definitions = {d["id"]: d for d in area_definitions()}
+    deposits = load("area_deposits") if "area_deposits" in layers() else None
+    for name in ("exploration_areas", "development_areas"):
+        areas = load(name)
+        problems += _check_frame(name, areas, AREA_FIELDS)
+        problems += _check_sources(name, areas)
+        fresh_km2 = areas.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
+        for row, km2 in zip(areas.itertuples(), fresh_km2, strict=True):
+            if row.confidence not in CONFIDENCES:
+                problems.append(Problem(name, row.id, f"confidence {row.confidence!r}"))
+            if not km2 or abs(row.area_km2 - km2) > AREA_TOLERANCE * km2:
+                problems.append(Problem(name, row.id, f"area_km2 {row.area_km2} != {km2:.1f}"))
+            if not 500 <= km2 <= 500_000:
+                problems.append(Problem(name, row.id, f"implausible area {km2:,.0f} km²"))
+            allowed = shapely.union_all([provinces[a] for a in row.province_adcodes])
+            land = shapely.intersection(row.geometry, shapely.union_all(counties.geometry.values))
+            stray = shapely.area(shapely.difference(land, allowed)) / shapely.area(row.geometry)
+            if stray > NESTING_TOLERANCE:
+                problems.append(Problem(name, row.id, f"{stray:.1%} outside its provinces"))
+            missing = set(row.province_adcodes) - {
+                a for a in row.province_adcodes if row.geometry.intersects(provinces[a])
+            }
+            if missing:
+                problems.append(Problem(name, row.id, f"does not reach provinces {missing}"))
+            definition = definitions.get(row.id)
+            if definition is None:
+                problems.append(Problem(name, row.id, "no written definition"))
+                continue
+            rebuilt = area_geometry(definition, counties)
+            if shapely.area(shapely.symmetric_difference(rebuilt, row.geometry)) > 1e-3 * max(
+                shapely.area(rebuilt), 1e-12
+            ):
+                problems.append(Problem(name, row.id, "geometry differs from its definition"))
+            if deposits is not None:
+                mine = deposits[deposits["area_id"] == row.id]
+                if len(mine) < 2:
+                    problems.append(Problem(name, row.id, f"{len(mine)} test deposits, need 2"))
+                for dep in mine.itertuples():
+                    if not row.geometry.covers(dep.geometry):
+                        problems.append(Problem(name, row.id, f"{dep.name_zh} lies outside"))
+    if deposits is not None:
+        problems += _check_sources(
+            "area_deposits", deposits.assign(id=deposits["area_id"] + ":" + deposits["name_zh"])
+        )
+    return problems
+
+
+def _check_province_layers() -> list[Problem]:
+    problems = []
+    for name in ("consolidation_provinces", "copper_bases"):
+        frame = load(name)
+        problems += _check_frame(name, frame, ("id", "name_zh", "name_en", "province_adcode"))
+        problems += _check_sources(name, frame)
+    return problems
+
+
+CHECKS: dict[str, Callable[[], list[Problem]]] = {
+    "boundaries": _check_boundaries,
+    "key_mines": _check_mines,
+    "areas": _check_areas,
+    "province_layers": _check_province_layers,
+}
+
+
+def validate_data(*, checks: Iterable[str] | None = None) -> list[Problem]:
+    """Check every packaged layer and return the problems found (empty when all is well).
+
+    Parameters
+    ----------
+    checks : iterable of str, optional
+        A subset of ``"boundaries"``, ``"key_mines"``, ``"areas"``, ``"province_layers"``;
+        all by default.
+
+    Returns
+    -------
+    list of Problem
+        Each names the layer, the feature and what is wrong.
+
+    Raises
+    ------
+    GoldmapError
+        When ``checks`` names an unknown check.
+
+    Examples
+    --------
+    >>> validate_data(checks=["key_mines"])
+    []
+    """
+    selected = list(CHECKS) if checks is None else list(checks)
+    unknown = [c for c in selected if c not in CHECKS]
+    if unknown:
+        raise GoldmapError(f"Unknown checks {unknown}; choose from {list(CHECKS)}.")
+    problems: list[Problem] = []
+    for name in selected:
+        logger.info("checking %s", name)
+        try:
+            problems += CHECKS[name]()
+        except (OSError, KeyError) as err:
+            problems.append(Problem(name, "*", f"could not be checked: {err}"))
+    return problems
