@@ -89,7 +89,7 @@ def area_geometry(definition: dict[str, Any], counties: gpd.GeoDataFrame) -> sha
     """
     adcodes = _unit_adcodes(definition)
     units = counties[counties["adcode"].isin(adcodes)]
-    geometry = shapely.union_all(units.geometry.values)
+    geometry: shapely.Geometry = shapely.union_all(units.geometry.values)
     clip = definition.get("clip")
     if clip:
         geometry = shapely.intersection(geometry, shapely.box(*clip["bbox"]))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -60,7 +59,7 @@ def layers_command() -> None:
     table = describe_layers()
     width = max(len(n) for n in table["name"])
     for row in table.itertuples():
-        count = len(load(row.name))
+        count = len(load(str(row.name)))
         click.echo(f"{row.name:<{width}}  {count:>5}  {row.title_en} / {row.title_zh}")
 
 
@@ -84,4 +83,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

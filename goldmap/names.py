@@ -12,10 +12,13 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from goldmap.errors import NameNotFoundError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PROVINCES",
@@ -54,7 +57,7 @@ PROVINCES: tuple[Province, ...] = (
         "内蒙古",
         "Inner Mongolia",
         "Nèi Měnggǔ",
-        ("蒙", "Nei Mongol", "Neimongol", "Inner Mongolia Autonomous Region", "Nei Monggol"),
+        ("蒙", "内蒙", "Nei Mongol", "Neimongol", "Inner Mongolia Autonomous Region", "Nei Monggol"),
     ),
     Province(210000, "辽宁省", "辽宁", "Liaoning", "Liáoníng", ("辽",)),
     Province(220000, "吉林省", "吉林", "Jilin", "Jílín", ("吉", "Kirin")),
@@ -418,10 +421,7 @@ def resolve_county(value: object, *, province: object | None = None) -> int:
     )
 
 
-def _describe(rows: Iterable[object]) -> str:
-    import pandas as pd
-
-    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+def _describe(frame: pd.DataFrame) -> str:
     return "; ".join(
         f"{r.name_zh} ({r.province_zh}, {r.adcode})" for r in frame.itertuples(index=False)
     )

@@ -1,0 +1,60 @@
+"""The built wheel carries its data: goldmap works from any directory once installed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+         "--quiet", "--wheel-dir", str(out)],
+        check=True,
+    )  # fmt: skip
+    (path,) = out.glob("goldmap-*.whl")
+    return path
+
+
+def test_wheel_contains_the_data_and_type_marker(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in (
+        "goldmap/py.typed",
+        "goldmap/data/boundaries/provinces.parquet",
+        "goldmap/data/boundaries/counties.parquet",
+        "goldmap/data/mines/key_mines.geojson",
+        "goldmap/data/regions/exploration_areas.geojson",
+        "goldmap/data/regions/development_areas.geojson",
+        "goldmap/data/plan/plan.yaml",
+    ):
+        assert expected in names
+
+
+def test_installed_wheel_loads_layers_from_another_directory(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    script = (
+        "import goldmap, pathlib;"
+        "print(goldmap.__file__);"
+        "print(goldmap.load('provinces').shape);"
+        "print(len(goldmap.load('key_mines')))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    module_file, shape, _ = result.stdout.splitlines()
+    assert Path(module_file).is_relative_to(site)  # the wheel's copy, not the checkout
+    assert shape == "(34, 5)"
