@@ -1,0 +1,254 @@
+"""Locate features against the plan: province, county, plan areas, nearest key mine.
+
+Containment uses each feature's representative point for the province and county (a point
+is its own) and the whole geometry for the plan areas. Nearest mines are found exactly on
+the sphere (3-D unit vectors in a k-d tree) and their distance is measured on the WGS84
+ellipsoid, so no projection distorts either.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod
+from scipy.spatial import cKDTree
+
+from goldmap._readers import FEATURE_FORMATS, FeatureSource, read_features
+from goldmap.catalog import load
+from goldmap.errors import OutsideChinaError
+
+__all__ = ["CHINA_BOUNDS", "FEATURE_FORMATS", "locate", "nearest_mine", "read_features"]
+
+logger = logging.getLogger(__name__)
+
+#: Longitude/latitude box around China's territory, used to catch swapped or foreign points.
+CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
+
+_GEOD = Geod(ellps="WGS84")
+
+LOCATE_COLUMNS = [
+    "province_adcode",
+    "province_zh",
+    "province_en",
+    "county_adcode",
+    "county_zh",
+    "exploration_areas",
+    "development_areas",
+    "nearest_mine_id",
+    "nearest_mine_zh",
+    "nearest_mine_en",
+    "nearest_mine_km",
+    "location_note",
+]
+
+
+def _in_box(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
+    return (x >= lon0) & (x <= lon1) & (y >= lat0) & (y <= lat1)
+
+
+def _check_extent(points: np.ndarray) -> np.ndarray:
+    """Return a mask of points inside China's box; raise when the input looks wrong."""
+    x, y = shapely.get_x(points), shapely.get_y(points)
+    inside = _in_box(x, y)
+    if inside.any() or len(points) == 0:
+        swapped = _in_box(y, x) & ~inside
+        if swapped.sum() > inside.sum():
+            raise OutsideChinaError(_swapped_message(int(swapped.sum()), len(points)))
+        return inside
+    if _in_box(y, x).any():
+        raise OutsideChinaError(_swapped_message(int(_in_box(y, x).sum()), len(points)))
+    raise OutsideChinaError(
+        f"None of the {len(points)} feature(s) lies in or near China "
+        f"(longitude {CHINA_BOUNDS[0]}-{CHINA_BOUNDS[2]}, latitude {CHINA_BOUNDS[1]}-"
+        f"{CHINA_BOUNDS[3]}). Check the coordinate system: goldmap expects WGS84 degrees or "
+        "a file whose CRS is declared."
+    )
+
+
+def _swapped_message(count: int, total: int) -> str:
+    return (
+        f"{count} of {total} feature(s) have longitude and latitude swapped (their 'latitude' "
+        "is between 73 and 136). Swap the columns, or pass lon='<column>', lat='<column>'."
+    )
+
+
+@functools.cache
+def _reference() -> dict[str, Any]:
+    """Build, once, the trees and arrays that every locate call queries."""
+    counties = load("counties")
+    mines = load("key_mines")
+    areas = pd.concat([load("exploration_areas"), load("development_areas")], ignore_index=True)
+    return {
+        "county_tree": shapely.STRtree(counties.geometry.values),
+        "counties": counties.drop(columns="geometry").reset_index(drop=True),
+        "area_tree": shapely.STRtree(areas.geometry.values),
+        "areas": areas[["id", "kind", "name_zh", "name_en"]].reset_index(drop=True),
+        "mine_tree": cKDTree(_unit_vectors(mines.geometry.x.values, mines.geometry.y.values)),
+        "mines": mines[["id", "name_zh", "name_en"]].reset_index(drop=True),
+        "mine_xy": np.column_stack([mines.geometry.x.values, mines.geometry.y.values]),
+    }
+
+
+def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    lam, phi = np.radians(lon), np.radians(lat)
+    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+
+
+def nearest_mine(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Find the nearest key mine to each point and its geodesic distance.
+
+    Parameters
+    ----------
+    lon, lat : array-like
+        Coordinates in WGS84 degrees.
+
+    Returns
+    -------
+    index : numpy.ndarray
+        Row of the nearest mine in ``goldmap.load("key_mines")``.
+    distance_km : numpy.ndarray
+        Geodesic distance on the WGS84 ellipsoid, in kilometres.
+
+    Examples
+    --------
+    >>> index, km = nearest_mine([120.0], [37.4])
+    >>> float(km[0]) < 100
+    True
+    """
+    ref = _reference()
+    lon_arr = np.asarray(lon, dtype="float64")
+    lat_arr = np.asarray(lat, dtype="float64")
+    _, index = ref["mine_tree"].query(_unit_vectors(lon_arr, lat_arr))
+    mine_xy = ref["mine_xy"][index]
+    _, _, metres = _GEOD.inv(lon_arr, lat_arr, mine_xy[:, 0], mine_xy[:, 1])
+    return np.asarray(index), np.asarray(metres) / 1000.0
+
+
+def _anchor_points(geometries: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """Return each feature's representative point (a point is its own); POINT(0 0) if empty."""
+    anchors = np.array(geometries, dtype=object)
+    types = shapely.get_type_id(geometries)
+    needs = ~empty & (types != 0)
+    if needs.any():
+        anchors[needs] = shapely.point_on_surface(geometries[needs])
+    anchors[empty] = shapely.Point(0, 0)
+    return anchors
+
+
+def _join_names(pairs: np.ndarray, n: int, areas: pd.DataFrame, kind: str, lang: str) -> list:
+    names: list[list[str]] = [[] for _ in range(n)]
+    for feature, area in zip(pairs[0], pairs[1], strict=True):
+        if areas.at[area, "kind"] == kind:
+            names[feature].append(str(areas.at[area, lang]))
+    return ["; ".join(sorted(set(v))) for v in names]
+
+
+def locate(
+    features: FeatureSource,
+    *,
+    filename: str | None = None,
+    lon: str | None = None,
+    lat: str | None = None,
+    layer: str | None = None,
+    lang: str = "zh",
+) -> gpd.GeoDataFrame:
+    """Tell for each feature its province, county, plan areas and nearest key mine.
+
+    Parameters
+    ----------
+    features : GeoDataFrame, DataFrame with lon/lat, path, bytes or file object
+        Points or polygons; files as in :func:`read_features` (CSV with lon/lat, GeoJSON,
+        KML, zipped Shapefile, GeoPackage, FlatGeobuf, GeoParquet).
+    filename : str, optional
+        The format's file name when ``features`` is bytes or a file object.
+    lon, lat : str, optional
+        Coordinate columns of a table; detected when not given.
+    layer : str, optional
+        The layer of a GeoPackage or the shapefile inside a zip.
+    lang : {"zh", "en"}, default "zh"
+        Language of the plan-area names in ``exploration_areas`` / ``development_areas``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The input features and columns, in order, plus ``province_adcode``,
+        ``province_zh``, ``province_en``, ``county_adcode``, ``county_zh``,
+        ``exploration_areas`` and ``development_areas`` (names joined by "; ", empty when
+        none), ``nearest_mine_id``, ``nearest_mine_zh``, ``nearest_mine_en``,
+        ``nearest_mine_km`` (geodesic, from the feature's representative point) and
+        ``location_note`` (why a feature has no province: outside China, at sea ...).
+
+    Raises
+    ------
+    OutsideChinaError
+        When longitude and latitude look swapped, or no feature lies near China.
+    InputFileError
+        When the file cannot be read.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> located = locate(pd.DataFrame({"lon": [119.95], "lat": [37.2]}))
+    >>> located.loc[0, "province_zh"]
+    '山东省'
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    frame = read_features(features, filename=filename, lon=lon, lat=lat, layer=layer)
+    frame = frame.reset_index(drop=True)
+    clash = [c for c in LOCATE_COLUMNS if c in frame.columns]
+    if clash:
+        frame = frame.rename(columns={c: f"{c}_input" for c in clash})
+    geometries = frame.geometry.values
+    empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
+    anchors = _anchor_points(geometries, empty)
+    inside = _check_extent(anchors) & ~empty
+    ref = _reference()
+    n = len(frame)
+
+    county_index = np.full(n, -1)
+    hits = ref["county_tree"].query(anchors[inside], predicate="intersects")
+    positions = np.flatnonzero(inside)
+    # A point on a shared border meets two counties; keep the first, deterministically.
+    first = pd.Series(hits[1]).groupby(hits[0]).min()
+    county_index[positions[first.index.to_numpy()]] = first.to_numpy()
+    counties = ref["counties"]
+    found = county_index >= 0
+    picked = counties.iloc[np.where(found, county_index, 0)].reset_index(drop=True)
+    result = frame.copy()
+    result["province_adcode"] = pd.array(np.where(found, picked["province_adcode"], 0)).astype(
+        "Int64"
+    )
+    result.loc[~found, "province_adcode"] = pd.NA
+    result["province_zh"] = picked["province_zh"].where(found, None)
+    result["province_en"] = picked["province_en"].where(found, None)
+    result["county_adcode"] = pd.array(picked["adcode"]).astype("Int64")
+    result.loc[~found, "county_adcode"] = pd.NA
+    result["county_zh"] = picked["name_zh"].where(found, None)
+
+    column = "name_zh" if lang == "zh" else "name_en"
+    pairs = ref["area_tree"].query(np.where(empty, None, geometries), predicate="intersects")
+    result["exploration_areas"] = _join_names(pairs, n, ref["areas"], "exploration", column)
+    result["development_areas"] = _join_names(pairs, n, ref["areas"], "development", column)
+
+    x, y = shapely.get_x(anchors), shapely.get_y(anchors)
+    index, km = nearest_mine(x, y)
+    mines = ref["mines"].iloc[index].reset_index(drop=True)
+    usable = ~empty
+    result["nearest_mine_id"] = mines["id"].where(usable, None)
+    result["nearest_mine_zh"] = mines["name_zh"].where(usable, None)
+    result["nearest_mine_en"] = mines["name_en"].where(usable, None)
+    result["nearest_mine_km"] = np.where(usable, np.round(km, 3), np.nan)
+    notes = np.full(n, "", dtype=object)
+    notes[~found] = "not in any county-level unit (at sea or outside China's boundary)"
+    notes[~inside] = "outside China: no province or county"
+    notes[empty] = "empty geometry"
+    result["location_note"] = notes
+    return result
