@@ -72,8 +72,9 @@ def _unit_adcodes(definition: dict[str, Any]) -> list[int]:
 def area_geometry(definition: dict[str, Any], counties: gpd.GeoDataFrame) -> shapely.Geometry:
     """Derive an area's polygon from its definition.
 
-    The union of its county-level units, cut to its ``clip`` box when one is given, joined
-    through the sea to any offshore test deposits.
+    The union of its county-level units (only the largest polygon of a unit marked
+    ``part: main``), cut to its ``clip`` box when one is given, joined through the sea to any
+    offshore test deposits.
 
     Parameters
     ----------
@@ -87,9 +88,15 @@ def area_geometry(definition: dict[str, Any], counties: gpd.GeoDataFrame) -> sha
     shapely.Geometry
         A valid (Multi)Polygon in EPSG:4326.
     """
-    adcodes = _unit_adcodes(definition)
-    units = counties[counties["adcode"].isin(adcodes)]
-    geometry: shapely.Geometry = shapely.union_all(units.geometry.values)
+    shapes = counties.set_index("adcode").geometry
+    parts = []
+    for unit, adcode in zip(definition["units"], _unit_adcodes(definition), strict=True):
+        shape = shapes[adcode]
+        if unit.get("part") == "main":
+            # Only the unit's largest polygon: leaves out exclaves far from the area.
+            shape = max(shapely.get_parts(shape), key=shapely.area)
+        parts.append(shape)
+    geometry: shapely.Geometry = shapely.union_all(parts)
     clip = definition.get("clip")
     if clip:
         geometry = shapely.intersection(geometry, shapely.box(*clip["bbox"]))
