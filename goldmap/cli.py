@@ -77,6 +77,76 @@ def validate_command() -> None:
     click.echo("All layers valid.")
 
 
+def _write_or_print(frame: Any, out: str | None, *, overwrite: bool, name: str) -> None:
+    """Write a result with goldmap.export (format from the extension), or print it as CSV."""
+    if out is None:
+        table = frame.drop(columns=frame.geometry.name) if hasattr(frame, "geometry") else frame
+        click.echo(table.to_csv(index=False), nl=False)
+        return
+    from goldmap.export import export
+
+    export({name: frame}, out, overwrite=overwrite)
+    click.echo(f"wrote {out}", err=True)
+
+
+@cli.command("join")
+@click.argument("table", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    help="Output file; "
+    "format from the extension (.geojson, .gpkg, .csv ...). Default: CSV to stdout.",
+)
+@click.option("--province-col", default=None, help="Column naming provinces (detected if omitted).")
+@overwrite_option
+@_friendly
+def join_command(table: str, out: str | None, province_col: str | None, overwrite: bool) -> None:
+    """Join a statistics TABLE (CSV/XLSX, any province spelling) to the province polygons."""
+    from goldmap.stats import join_stats
+
+    joined = join_stats(table, province_col)
+    report = joined.attrs["join_report"]
+    click.echo(str(report), err=True)
+    for row in report.unmatched.itertuples():
+        click.echo(
+            f"  row {row.row}: {row.value!r} not matched (closest: {row.suggestions})", err=True
+        )
+    _write_or_print(joined, out, overwrite=overwrite, name="joined")
+
+
+@cli.command("locate")
+@click.argument("features", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    help="Output file; format from the extension. Default: CSV to stdout.",
+)
+@click.option("--lon", default=None, help="Longitude column of a table (detected if omitted).")
+@click.option("--lat", default=None, help="Latitude column of a table (detected if omitted).")
+@click.option("--layer", default=None, help="Layer of a GeoPackage / shapefile in a zip.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@overwrite_option
+@_friendly
+def locate_command(
+    features: str,
+    out: str | None,
+    lon: str | None,
+    lat: str | None,
+    layer: str | None,
+    lang: str,
+    overwrite: bool,
+) -> None:
+    """Locate FEATURES: province, county, plan areas, nearest key mine and its distance."""
+    from goldmap.spatial import locate
+
+    located = locate(features, lon=lon, lat=lat, layer=layer, lang=lang)
+    _write_or_print(located, out, overwrite=overwrite, name="located")
+
+
 def main() -> None:
     """Run the CLI (the ``goldmap`` console script)."""
     cli(prog_name="goldmap")
