@@ -1,0 +1,261 @@
+"""Define each layer's colours and markers once, for the web map, KML and QGIS exports.
+
+The web map (:mod:`goldmap.maps`), the KML/KMZ writer and the QGIS project writer all read
+:data:`LAYER_STYLES`, so a layer looks the same in the browser, in Google Earth and in QGIS.
+
+Examples
+--------
+>>> from goldmap.styles import LAYER_STYLES, style_for
+>>> LAYER_STYLES["exploration_areas"].fill
+'#f28e2b'
+>>> style_for("my_prospects").stroke  # any other name gets the default style
+'#3366cc'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "DEFAULT_STYLE",
+    "LAYER_STYLES",
+    "LayerStyle",
+    "hex_to_rgb",
+    "kml_color",
+    "qgis_color",
+    "style_for",
+]
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """How one layer is drawn.
+
+    Colours are ``#rrggbb`` hex strings; opacities are between 0 and 1.
+
+    Attributes
+    ----------
+    fill : str
+        Polygon fill colour.
+    stroke : str
+        Outline colour of polygons, and of point markers.
+    weight : float
+        Outline width in screen pixels (web map); exports convert it to their units.
+    fill_opacity : float
+        Polygon fill opacity; 0 draws the outline only.
+    marker_color : str
+        Fill colour of point markers.
+    icon : str
+        Font Awesome 4 icon name for web-map markers (``folium.Icon(icon=..., prefix="fa")``).
+    folium_color : str
+        The nearest colour of the named set that ``folium.Icon(color=...)`` accepts.
+    marker_shape : str
+        Symbol in the desktop exports: ``"star"``, ``"circle"``, ``"diamond"`` or ``"square"``.
+    marker_size : float
+        Marker size in millimetres (QGIS); the KML icon scale is derived from it.
+    dash : str or None
+        Outline dash pattern as a Leaflet ``dashArray`` (``"6 4"``); None for a solid line.
+    hatch : str or None
+        ``"/"`` or ``"\\\\"`` for a hatched-looking fill (diagonal lines in QGIS, a dashed
+        outline with a light fill on the web map); None for a plain fill.
+    """
+
+    fill: str
+    stroke: str
+    weight: float = 2.0
+    fill_opacity: float = 0.35
+    marker_color: str = "#3366cc"
+    icon: str = "circle"
+    folium_color: str = "blue"
+    marker_shape: str = "circle"
+    marker_size: float = 3.0
+    dash: str | None = None
+    hatch: str | None = None
+
+
+LAYER_STYLES: dict[str, LayerStyle] = {
+    "key_mines": LayerStyle(
+        fill="#d4a017",
+        stroke="#5c4400",
+        weight=1.0,
+        fill_opacity=1.0,
+        marker_color="#d4a017",
+        icon="star",
+        folium_color="orange",
+        marker_shape="star",
+        marker_size=5.0,
+    ),
+    "area_deposits": LayerStyle(
+        fill="#8c6d31",
+        stroke="#3d2f12",
+        weight=1.0,
+        fill_opacity=1.0,
+        marker_color="#8c6d31",
+        icon="circle",
+        folium_color="beige",
+        marker_shape="circle",
+        marker_size=2.6,
+    ),
+    "exploration_areas": LayerStyle(
+        fill="#f28e2b",
+        stroke="#c45a00",
+        weight=2.0,
+        fill_opacity=0.35,
+        marker_color="#f28e2b",
+        icon="search",
+        folium_color="orange",
+    ),
+    "development_areas": LayerStyle(
+        fill="#e15759",
+        stroke="#a61c1c",
+        weight=2.0,
+        fill_opacity=0.35,
+        marker_color="#e15759",
+        icon="industry",
+        folium_color="red",
+    ),
+    "consolidation_provinces": LayerStyle(
+        fill="#f6e3a1",
+        stroke="#c9a227",
+        weight=1.5,
+        fill_opacity=0.25,
+        marker_color="#c9a227",
+        icon="object-group",
+        folium_color="beige",
+        dash="6 4",
+        hatch="/",
+    ),
+    "copper_bases": LayerStyle(
+        fill="#f3c9a8",
+        stroke="#b87333",
+        weight=1.5,
+        fill_opacity=0.25,
+        marker_color="#b87333",
+        icon="cube",
+        folium_color="lightred",
+        dash="2 4",
+        hatch="\\",
+    ),
+    "provinces": LayerStyle(
+        fill="#f2f2f2",
+        stroke="#9e9e9e",
+        weight=1.0,
+        fill_opacity=0.0,
+        marker_color="#9e9e9e",
+        icon="circle",
+        folium_color="lightgray",
+    ),
+    "counties": LayerStyle(
+        fill="#f7f7f7",
+        stroke="#cfcfcf",
+        weight=0.5,
+        fill_opacity=0.0,
+        marker_color="#cfcfcf",
+        icon="circle",
+        folium_color="lightgray",
+    ),
+}
+
+DEFAULT_STYLE = LayerStyle(fill="#6699cc", stroke="#3366cc")
+"""Style of a layer that is not one of goldmap's (a user's own frame)."""
+
+
+def style_for(name: str) -> LayerStyle:
+    """Return the style of layer ``name``, or :data:`DEFAULT_STYLE` for other names.
+
+    Parameters
+    ----------
+    name : str
+        A layer name such as ``"key_mines"``.
+
+    Returns
+    -------
+    LayerStyle
+        The shared, immutable style.
+
+    Examples
+    --------
+    >>> style_for("key_mines").marker_shape
+    'star'
+    """
+    return LAYER_STYLES.get(name, DEFAULT_STYLE)
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    """Return the red, green and blue of a ``#rrggbb`` colour as integers 0-255.
+
+    Parameters
+    ----------
+    color : str
+        ``#rrggbb`` (the ``#`` is optional).
+
+    Returns
+    -------
+    tuple of int
+        ``(red, green, blue)``.
+
+    Raises
+    ------
+    ValueError
+        When ``color`` is not six hex digits.
+
+    Examples
+    --------
+    >>> hex_to_rgb("#f28e2b")
+    (242, 142, 43)
+    """
+    digits = color.removeprefix("#")
+    if len(digits) != 6:
+        raise ValueError(f"Colour {color!r} is not of the form '#rrggbb'.")
+    r, g, b = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    return r, g, b
+
+
+def kml_color(color: str, opacity: float = 1.0) -> str:
+    """Return a colour as KML writes it: ``aabbggrr`` hex.
+
+    Parameters
+    ----------
+    color : str
+        ``#rrggbb``.
+    opacity : float, default 1.0
+        Between 0 (transparent) and 1 (opaque).
+
+    Returns
+    -------
+    str
+        Eight lowercase hex digits, alpha first, then blue, green, red.
+
+    Examples
+    --------
+    >>> kml_color("#f28e2b", 0.5)
+    '802b8ef2'
+    """
+    r, g, b = hex_to_rgb(color)
+    alpha = round(max(0.0, min(1.0, opacity)) * 255)
+    return f"{alpha:02x}{b:02x}{g:02x}{r:02x}"
+
+
+def qgis_color(color: str, opacity: float = 1.0) -> str:
+    """Return a colour as a QGIS style writes it: ``"r,g,b,a"`` with 0-255 integers.
+
+    Parameters
+    ----------
+    color : str
+        ``#rrggbb``.
+    opacity : float, default 1.0
+        Between 0 (transparent) and 1 (opaque).
+
+    Returns
+    -------
+    str
+        For example ``"242,142,43,89"``.
+
+    Examples
+    --------
+    >>> qgis_color("#f28e2b", 0.35)
+    '242,142,43,89'
+    """
+    r, g, b = hex_to_rgb(color)
+    alpha = round(max(0.0, min(1.0, opacity)) * 255)
+    return f"{r},{g},{b},{alpha}"
