@@ -29,7 +29,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class LayerStyle:
-    """How one layer is drawn.
+    r"""How one layer is drawn.
 
     Colours are ``#rrggbb`` hex strings; opacities are between 0 and 1.
 
@@ -56,7 +56,7 @@ class LayerStyle:
     dash : str or None
         Outline dash pattern as a Leaflet ``dashArray`` (``"6 4"``); None for a solid line.
     hatch : str or None
-        ``"/"`` or ``"\\\\"`` for a hatched-looking fill (diagonal lines in QGIS, a dashed
+        ``"/"`` or ``"\\"`` for a hatched-looking fill (diagonal lines in QGIS, a dashed
         outline with a light fill on the web map); None for a plain fill.
     """
 
