@@ -114,11 +114,16 @@ def test_packaged_statistics_are_cited_and_tidy():
     assert provincial["adcode"].map(goldmap.resolve_province).eq(provincial["adcode"]).all()
 
 
+# Some reports write figures digit by digit in Chinese numerals (三八一點三三九 = 381.339).
+CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九點点", "000123456789..")
+
+
 def test_every_statistic_quote_contains_its_number():
     stats = goldmap.load_stats()
     for row in stats.itertuples():
-        number = f"{row.value:g}"
-        assert number in row.source_quote.replace(",", ""), (row.indicator, row.year, number)
+        number = repr(float(row.value)).removesuffix(".0")
+        quote = row.source_quote.replace(",", "").translate(CHINESE_DIGITS)
+        assert number in quote, (row.indicator, row.year, number)
 
 
 def test_province_summary_counts_mines_and_plan_area():
