@@ -20,7 +20,7 @@ import shapely
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from goldmap._tables import MAX_UPLOAD_BYTES, read_table
+from goldmap._tables import MAX_UPLOAD_BYTES, read_capped_bytes, read_table
 from goldmap.errors import ColumnNotFoundError, InputFileError
 
 __all__ = ["FEATURE_FORMATS", "MAX_ARCHIVE_MEMBERS", "read_features"]
@@ -89,22 +89,6 @@ def points_from_table(
         geometry=gpd.points_from_xy(xs, ys),
         crs="EPSG:4326",
     )
-
-
-def _as_bytes(source: str | Path | bytes | IO[bytes], name: str) -> bytes:
-    if isinstance(source, str | Path):
-        path = Path(source)
-        if not path.is_file():
-            raise InputFileError(f"No such file: {str(path)!r}. Check the path.")
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise InputFileError(
-                f"{path.name!r} is larger than the {MAX_UPLOAD_BYTES:,}-byte limit."
-            )
-        return path.read_bytes()
-    data = source if isinstance(source, bytes) else source.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InputFileError(f"{name!r} is larger than the {MAX_UPLOAD_BYTES:,}-byte limit.")
-    return data
 
 
 # --- KML ----------------------------------------------------------------------------------
@@ -349,7 +333,7 @@ def read_features(
             f"Unsupported file type {suffix or name!r}. goldmap reads: {allowed} "
             "(a Shapefile must be zipped with its .shx, .dbf and .prj)."
         )
-    data = _as_bytes(source, name)
+    data = read_capped_bytes(source)
     if FEATURE_FORMATS[suffix].startswith("table"):
         return points_from_table(read_table(data, filename=name), lon=lon, lat=lat)
     if suffix == ".kml":

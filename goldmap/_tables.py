@@ -24,7 +24,8 @@ _TEXT = {".csv", ".txt", ".tsv"}
 TableSource = str | Path | bytes | IO[bytes] | pd.DataFrame
 
 
-def _raw_bytes(source: str | Path | bytes | IO[bytes]) -> bytes:
+def read_capped_bytes(source: str | Path | bytes | IO[bytes]) -> bytes:
+    """Return the bytes of a path, bytes or file object, refusing more than the size cap."""
     if isinstance(source, bytes):
         data = source
     elif isinstance(source, str | Path):
@@ -97,7 +98,7 @@ def read_table(
             f"Unsupported table type {suffix or name!r}; use CSV, TSV or XLSX "
             "(a statistics table with one column naming the province)."
         )
-    data = _raw_bytes(source)
+    data = read_capped_bytes(source)
     try:
         if suffix in _EXCEL:
             return pd.read_excel(io.BytesIO(data), sheet_name=sheet)
