@@ -1,0 +1,344 @@
+"""Rasters: clip to plan areas, zonal statistics, sampling at mines, rasterizing layers.
+
+Every raster is built here with known values (a function of the pixel centre), so each
+result can be checked by an independent route: rasterio.mask over the full raster, numpy,
+rasterstats, or by hand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+import rasterio.mask
+import shapely
+from rasterio.transform import from_origin, rowcol
+
+import goldmap
+from goldmap.errors import ExportError, RasterError
+from goldmap.projections import EQUAL_AREA_CRS
+from goldmap.raster import clip, rasterize_layer, sample_at_mines, zonal_stats
+
+LAIZHOU = "dev-shandong-laizhou-zhaoyuan"
+RES = 0.05  # degrees
+CHINA = (73.0, 17.0, 136.0, 54.0)
+
+
+def lonlat_value(lon, lat):
+    """The value of a pixel whose centre is at lon/lat: unique, easy to check by hand."""
+    return lon * 1000.0 + lat
+
+
+def write_raster(path, array, transform, crs="EPSG:4326", nodata=None):
+    profile = {
+        "driver": "GTiff",
+        "width": array.shape[1],
+        "height": array.shape[0],
+        "count": 1,
+        "dtype": array.dtype.name,
+        "crs": crs,
+        "transform": transform,
+        "nodata": nodata,
+    }
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(array, 1)
+    return path
+
+
+def centres(bounds, res):
+    west, south, east, north = bounds
+    width, height = round((east - west) / res), round((north - south) / res)
+    lon = west + res * (np.arange(width) + 0.5)
+    lat = north - res * (np.arange(height) + 0.5)
+    return lon, lat, from_origin(west, north, res, res)
+
+
+@pytest.fixture
+def china_tif(tmp_path):
+    """China at 0.05°, value = lon*1000 + lat, a nodata block over part of Laizhou-Zhaoyuan."""
+    lon, lat, transform = centres(CHINA, RES)
+    array = lonlat_value(lon[None, :], lat[:, None]).astype("float32")
+    rows = slice(*sorted(rowcol(transform, [120.0, 120.0], [37.3, 37.0])[0]))
+    cols = slice(*sorted(rowcol(transform, [120.0, 120.3], [37.0, 37.0])[1]))
+    array[rows, cols] = -9999.0
+    return write_raster(tmp_path / "china.tif", array, transform, nodata=-9999.0)
+
+
+@pytest.fixture
+def albers_tif(tmp_path):
+    """China on the equal-area grid at 5 km, with NaN holes and no declared nodata."""
+    res = 5000.0
+    bounds = (-3_000_000.0, 1_500_000.0, 2_500_000.0, 6_200_000.0)
+    x, y, transform = centres(bounds, res)
+    array = (x[None, :] / 1000.0 + y[:, None] / 100.0).astype("float32")
+    array[::7, ::5] = np.nan
+    return write_raster(tmp_path / "albers.tif", array, transform, crs=EQUAL_AREA_CRS)
+
+
+def independent_stats(path, areas):
+    """Min/mean/max/count per area from rasterio.mask over the whole raster, then numpy."""
+    out = []
+    with rasterio.open(path) as src:
+        projected = areas.to_crs(src.crs)
+        for geometry in projected.geometry:
+            masked, _ = rasterio.mask.mask(src, [geometry], crop=False, filled=False)
+            values = masked[0].astype("float64").filled(np.nan)
+            values = values[~np.isnan(values)]
+            if values.size == 0:
+                out.append((math.nan, math.nan, math.nan, 0))
+            else:
+                out.append((np.min(values), np.mean(values), np.max(values), values.size))
+    return out
+
+
+def plan_areas():
+    return gpd.pd.concat(
+        [goldmap.load("exploration_areas"), goldmap.load("development_areas")],
+        ignore_index=True,
+    )
+
+
+# --- zonal statistics ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raster", ["china_tif", "albers_tif"])
+def test_zonal_stats_of_every_plan_area_agree_with_a_full_raster_mask(raster, request):
+    path = request.getfixturevalue(raster)
+    areas = plan_areas()
+    table = zonal_stats(path)
+    assert table["id"].tolist() == areas["id"].tolist()
+    assert {"name_zh", "name_en", "min", "mean", "max", "count"} <= set(table.columns)
+    expected = independent_stats(path, areas)
+    for row, (lo, mean, hi, count) in zip(table.itertuples(), expected, strict=True):
+        assert row.count == count > 0, row.id
+        assert row.min == pytest.approx(lo)
+        assert row.mean == pytest.approx(mean, rel=1e-9)
+        assert row.max == pytest.approx(hi)
+
+
+def test_zonal_stats_leave_out_nodata_pixels(china_tif):
+    table = zonal_stats(china_tif, LAIZHOU, stats=("min", "count", "nodata"))
+    row = table.iloc[0]
+    assert row["nodata"] > 0
+    assert row["min"] > 0  # -9999 never enters
+    full = independent_stats(china_tif, plan_areas().query("id == @LAIZHOU"))[0]
+    assert row["count"] == full[3]
+
+
+def test_zonal_stats_agree_with_rasterstats(albers_tif):
+    rasterstats = pytest.importorskip("rasterstats")
+    areas = plan_areas()
+    ours = zonal_stats(albers_tif, stats=("min", "max", "mean", "sum", "std", "median", "count"))
+    theirs = rasterstats.zonal_stats(
+        list(areas.to_crs(EQUAL_AREA_CRS).geometry),
+        str(albers_tif),
+        stats=["min", "max", "mean", "sum", "std", "median", "count"],
+        nodata=np.nan,
+    )
+    for row, ref in zip(ours.itertuples(), theirs, strict=True):
+        assert row.count == ref["count"]
+        for name in ("min", "max", "mean", "sum", "std", "median"):
+            assert getattr(row, name) == pytest.approx(ref[name], rel=1e-6), (row.id, name)
+
+
+def test_zonal_stats_by_hand_on_pixel_aligned_squares(tmp_path):
+    # 10 x 10 pixels of 1°, value = column index; square zones on pixel edges.
+    array = np.tile(np.arange(10, dtype="int16"), (10, 1))
+    array[0, 0] = -1
+    path = write_raster(tmp_path / "cols.tif", array, from_origin(100, 40, 1, 1), nodata=-1)
+    zones = gpd.GeoDataFrame(
+        {"name": ["left", "right", "corner", "far away"]},
+        geometry=[
+            shapely.box(100, 30, 102, 40),  # columns 0-1, 20 pixels, one nodata
+            shapely.box(107, 35, 110, 37),  # columns 7-9, rows 3-4: 6 pixels
+            shapely.box(100, 39, 101, 40),  # the nodata pixel alone
+            shapely.box(60, 0, 61, 1),
+        ],
+        crs="EPSG:4326",
+    )
+    table = zonal_stats(path, zones, stats=("count", "nodata", "sum", "mean", "min", "max"))
+    assert table["name"].tolist() == ["left", "right", "corner", "far away"]
+    left, right, corner, far = (table.iloc[i] for i in range(4))
+    assert (left["count"], left["nodata"], left["sum"]) == (19, 1, 10)  # 9 zeros + 10 ones
+    assert (right["count"], right["sum"], right["min"], right["max"]) == (6, 48, 7, 9)
+    assert right["mean"] == 8
+    assert (corner["count"], corner["nodata"]) == (0, 1)
+    assert math.isnan(corner["mean"])
+    assert far["count"] == 0 and math.isnan(far["min"])
+
+
+def test_zonal_stats_by_province_and_on_an_open_dataset(china_tif):
+    with rasterio.open(china_tif) as src:
+        table = zonal_stats(src, "provinces", stats=("mean",))
+        assert not src.closed  # the caller's dataset stays open
+    shandong = table.set_index("adcode").loc[370000, "mean"]
+    assert 114_000 < shandong < 123_000  # Shandong spans about 114.8-122.7°E
+
+
+def test_zonal_stats_errors_name_what_is_allowed(china_tif):
+    with pytest.raises(RasterError, match="choose from min, max, mean"):
+        zonal_stats(china_tif, stats=("mode",))
+    with pytest.raises(RasterError, match="has bands 1 to 1"):
+        zonal_stats(china_tif, band=2)
+
+
+# --- clip ---------------------------------------------------------------------------------
+
+
+def test_clip_keeps_the_area_pixels_and_blanks_the_rest(china_tif, tmp_path):
+    out = tmp_path / "laizhou.tif"
+    array, profile = clip(china_tif, LAIZHOU, out)
+    area = plan_areas().query("id == @LAIZHOU").geometry.iloc[0]
+    assert array.shape[0] == 1
+    assert profile["crs"] == rasterio.crs.CRS.from_epsg(4326)
+    # The crop is the area's bounding box on the raster's grid.
+    west, south, east, north = area.bounds
+    transform = profile["transform"]
+    right = transform.c + array.shape[2] * RES
+    bottom = transform.f - array.shape[1] * RES
+    assert transform.c <= west < transform.c + RES and right - RES < east <= right
+    assert transform.f - RES < north <= transform.f and bottom <= south < bottom + RES
+    # Every kept pixel is the source value at its centre; pixels outside are nodata.
+    rows, cols = np.indices(array.shape[1:])
+    xs, ys = rasterio.transform.xy(transform, rows.ravel(), cols.ravel())
+    inside = shapely.contains_xy(area, xs, ys).reshape(array.shape[1:])
+    data = array[0]
+    assert (data[~inside] == -9999).all()
+    kept = inside & (data != -9999)
+    expected = lonlat_value(np.asarray(xs), np.asarray(ys)).reshape(data.shape)
+    np.testing.assert_allclose(data[kept], expected[kept], atol=0.02)
+    # The file holds the same array, on the map.
+    with rasterio.open(out) as written:
+        assert written.crs == profile["crs"] and written.transform == transform
+        assert written.nodata == -9999
+        np.testing.assert_array_equal(written.read(), array)
+
+
+def test_clip_by_chinese_or_english_name_and_to_your_own_polygon(albers_tif):
+    by_id, _ = clip(albers_tif, LAIZHOU)
+    by_zh, _ = clip(albers_tif, "山东莱州-招远")
+    by_en, _ = clip(albers_tif, "Laizhou-Zhaoyuan, Shandong")
+    np.testing.assert_array_equal(by_id, by_zh)
+    np.testing.assert_array_equal(by_id, by_en)
+    # No declared nodata on a float raster: outside pixels become NaN.
+    square = shapely.box(119.0, 36.0, 120.0, 37.0)
+    array, profile = clip(albers_tif, square)
+    assert math.isnan(profile["nodata"]) and np.isnan(array).any()
+
+
+def test_clip_refuses_to_overwrite(china_tif, tmp_path):
+    out = tmp_path / "out.tif"
+    clip(china_tif, LAIZHOU, out)
+    with pytest.raises(ExportError, match="overwrite=True"):
+        clip(china_tif, LAIZHOU, out)
+    clip(china_tif, LAIZHOU, out, overwrite=True)
+
+
+def test_clip_errors_say_what_is_wrong(china_tif, tmp_path):
+    with pytest.raises(RasterError, match="dev-shandong-laizhou-zhaoyuan") as unknown:
+        clip(china_tif, "Atlantis")
+    assert "'Atlantis'" in str(unknown.value)
+    with pytest.raises(RasterError, match="does not overlap"):
+        clip(china_tif, shapely.box(10, 10, 11, 11))
+    array = np.ones((4, 4), dtype="uint8")
+    no_crs = write_raster(tmp_path / "nocrs.tif", array, from_origin(119, 38, 1, 1), crs=None)
+    with pytest.raises(RasterError, match="no coordinate reference system"):
+        clip(no_crs, LAIZHOU)
+    garbage = tmp_path / "garbage.tif"
+    garbage.write_bytes(b"not a raster at all")
+    with pytest.raises(RasterError, match="Could not read"):
+        clip(garbage, LAIZHOU)
+    with pytest.raises(RasterError, match="No such raster file"):
+        zonal_stats(tmp_path / "missing.tif")
+
+
+# --- sampling at mines --------------------------------------------------------------------
+
+
+def test_sample_at_mines_reads_the_pixel_under_each_mine(china_tif):
+    mines = goldmap.load("key_mines")
+    sampled = sample_at_mines(china_tif)
+    assert sampled["id"].tolist() == mines["id"].tolist()
+    with rasterio.open(china_tif) as src:
+        rows, cols = rowcol(src.transform, mines.geometry.x, mines.geometry.y)
+        lon, lat = rasterio.transform.xy(src.transform, rows, cols)
+        data = src.read(1)
+    raw = data[rows, cols]
+    expected = np.where(raw == -9999, np.nan, lonlat_value(np.asarray(lon), np.asarray(lat)))
+    np.testing.assert_allclose(sampled["value"], expected, atol=0.02)
+    assert sampled["value"].notna().any()
+
+
+def test_sample_at_mines_outside_the_raster_is_nan(tmp_path):
+    # A raster over Jiaodong only: mines elsewhere get NaN, Jiaodong mines a value.
+    lon, lat, transform = centres((119.0, 36.0, 122.0, 38.0), 0.01)
+    array = lonlat_value(lon[None, :], lat[:, None]).astype("float64")
+    path = write_raster(tmp_path / "jiaodong.tif", array, transform)
+    sampled = sample_at_mines(path)
+    x, y = sampled.geometry.x, sampled.geometry.y
+    inside = (x > 119) & (x < 122) & (y > 36) & (y < 38)
+    assert inside.any() and (~inside).any()
+    assert sampled.loc[inside, "value"].notna().all()
+    assert sampled.loc[~inside, "value"].isna().all()
+    np.testing.assert_allclose(
+        sampled.loc[inside, "value"], lonlat_value(x[inside], y[inside]), atol=10.0
+    )
+
+
+# --- rasterize ----------------------------------------------------------------------------
+
+
+def test_rasterize_key_mines_counts_each_mine_in_its_cell(tmp_path):
+    mines = goldmap.load("key_mines")
+    path = rasterize_layer("key_mines", tmp_path / "density.tif", resolution_deg=0.5)
+    with rasterio.open(path) as src:
+        counts = src.read(1)
+        assert src.crs.to_epsg() == 4326
+        assert src.res == (0.5, 0.5)
+        rows, cols = rowcol(src.transform, mines.geometry.x, mines.geometry.y)
+    assert counts.sum() == len(mines)
+    expected = np.zeros_like(counts)
+    np.add.at(expected, (np.asarray(rows), np.asarray(cols)), 1)
+    np.testing.assert_array_equal(counts, expected)
+    assert counts.max() >= 2  # Jiaodong's mines share cells
+
+
+def test_rasterize_on_the_equal_area_grid_sums_a_column(tmp_path):
+    points = gpd.GeoDataFrame(
+        {"tonnes": [1.5, 2.0, 4.0]},
+        geometry=[
+            shapely.Point(120.0, 37.0),
+            shapely.Point(120.001, 37.001),
+            shapely.Point(90, 30),
+        ],
+        crs="EPSG:4326",
+    )
+    path = rasterize_layer(points, tmp_path / "t.tif", resolution_m=10_000, value="tonnes")
+    with rasterio.open(path) as src:
+        assert src.crs == rasterio.crs.CRS.from_string(EQUAL_AREA_CRS)
+        assert src.res == (10_000, 10_000)
+        data = src.read(1)
+        xy = points.to_crs(EQUAL_AREA_CRS).geometry
+        rows, cols = rowcol(src.transform, xy.x, xy.y)
+    expected = np.full(data.shape, np.nan)
+    for row, col, tonnes in zip(rows, cols, points["tonnes"], strict=True):
+        expected[row, col] = np.nan_to_num(expected[row, col]) + tonnes
+    np.testing.assert_array_equal(data, expected)
+    assert np.nansum(data) == 7.5
+    assert np.nanmax(data) == 3.5  # the two nearby points share a cell
+
+
+def test_rasterize_checks_its_options(tmp_path):
+    with pytest.raises(RasterError, match="not both"):
+        rasterize_layer("key_mines", tmp_path / "a.tif", resolution_deg=0.1, resolution_m=1e4)
+    with pytest.raises(RasterError, match="numeric column"):
+        rasterize_layer("key_mines", tmp_path / "a.tif", value="name_zh")
+    path = rasterize_layer("key_mines", tmp_path / "a.tif", bounds=(119, 36, 122, 38))
+    with rasterio.open(path) as src:
+        jiaodong = goldmap.load("key_mines").cx[119:122, 36:38]
+        assert src.read(1).sum() == len(jiaodong)
+    with pytest.raises(ExportError, match="overwrite=True"):
+        rasterize_layer("key_mines", path)
