@@ -143,11 +143,28 @@ def _anchor_points(geometries: np.ndarray, empty: np.ndarray) -> np.ndarray:
 
 
 def _join_names(pairs: np.ndarray, n: int, areas: pd.DataFrame, kind: str, lang: str) -> list:
-    names: list[list[str]] = [[] for _ in range(n)]
-    for feature, area in zip(pairs[0], pairs[1], strict=True):
-        if areas.at[area, "kind"] == kind:
-            names[feature].append(str(areas.at[area, lang]))
-    return ["; ".join(sorted(set(v))) for v in names]
+    """Return, per feature, the sorted distinct names of the areas of ``kind`` it meets."""
+    of_kind = (areas["kind"] == kind).to_numpy()
+    names = areas[lang].astype(str).to_numpy()
+    distinct = sorted(set(names[of_kind]))
+    keep = of_kind[pairs[1]]
+    features, rows = pairs[0][keep], pairs[1][keep]
+    if len(distinct) > 63:  # more names than bits: the plain loop
+        lists: list[set[str]] = [set() for _ in range(n)]
+        for feature, row in zip(features, rows, strict=True):
+            lists[feature].add(str(names[row]))
+        return ["; ".join(sorted(v)) for v in lists]
+    # One bit per distinct name: a feature's set of names is an integer, and the few
+    # distinct sets are joined once each.
+    rank = {name: i for i, name in enumerate(distinct)}
+    bits = np.array([1 << rank[name] if name in rank else 0 for name in names], dtype=np.uint64)
+    masks = np.zeros(n, dtype=np.uint64)
+    np.bitwise_or.at(masks, features, bits[rows])
+    unique, inverse = np.unique(masks, return_inverse=True)
+    labels = [
+        "; ".join(name for i, name in enumerate(distinct) if int(mask) >> i & 1) for mask in unique
+    ]
+    return np.asarray(labels, dtype=object)[inverse].tolist()
 
 
 def locate(
