@@ -147,6 +147,51 @@ def locate_command(
     _write_or_print(located, out, overwrite=overwrite, name="located")
 
 
+@cli.command("map")
+@click.option(
+    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="HTML file."
+)
+@click.option(
+    "--layer",
+    "layers",
+    multiple=True,
+    help="Layer to draw (repeatable); default exploration_areas, development_areas, key_mines.",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--basemap",
+    type=click.Choice(["none", "light", "osm", "satellite"]),
+    default="none",
+    show_default=True,
+    help="Tiles under the layers; 'none' works offline.",
+)
+@click.option("--province", "provinces", multiple=True, help="Keep features in this province.")
+@click.option("--commodity", "commodities", multiple=True, help="Keep features with it (gold...).")
+@overwrite_option
+@_friendly
+def map_command(
+    out: str,
+    layers: tuple[str, ...],
+    lang: str,
+    basemap: str,
+    provinces: tuple[str, ...],
+    commodities: tuple[str, ...],
+    overwrite: bool,
+) -> None:
+    """Write an interactive map as one self-contained HTML file that opens offline."""
+    from goldmap.maps import make_map, to_html
+
+    m = make_map(
+        list(layers) or None,
+        lang=lang,
+        basemap=basemap,
+        provinces=list(provinces) or None,
+        commodities=list(commodities) or None,
+    )
+    page = to_html(m, out, overwrite=overwrite)
+    click.echo(f"wrote {out} ({len(page.encode('utf-8')):,} bytes)", err=True)
+
+
 def main() -> None:
     """Run the CLI (the ``goldmap`` console script)."""
     cli(prog_name="goldmap")
