@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+import geopandas as gpd
 import pytest
 from click.testing import CliRunner
 
 import goldmap
 from goldmap._resources import data_path
 from goldmap.cli import cli
-from goldmap.validate import _check_sources, validate_data
+from goldmap.projections import EQUAL_AREA_CRS
+from goldmap.validate import OFFSHORE_TOLERANCE_KM, _check_sources, validate_data
 
 PLAN_LAYERS = ["key_mines", "exploration_areas", "development_areas"]
 
@@ -96,12 +98,25 @@ def test_validation_reports_a_feature_without_source():
     assert [p.feature for p in problems] == [mines.iloc[0]["id"]]
 
 
-def test_offshore_mines_are_flagged_and_kept_at_sea():
+def test_offshore_mines_are_flagged_and_checked_against_the_coast():
     mines = goldmap.load("key_mines")
     haiyu = mines[mines["name_zh"] == "海域"].iloc[0]
-    assert haiyu["offshore"]
-    land = goldmap.load("counties")
-    assert not land.geometry.covers(haiyu.geometry).any()
+    assert haiyu["offshore"] and haiyu["county_zh"] == "莱州市"
+    county = goldmap.load("counties").set_index("adcode").loc[haiyu["county_adcode"], "geometry"]
+    pair = gpd.GeoSeries([haiyu.geometry, county], crs=4326).to_crs(EQUAL_AREA_CRS)
+    assert pair.iloc[0].distance(pair.iloc[1].boundary) / 1000 <= OFFSHORE_TOLERANCE_KM
+    if county.covers(haiyu.geometry):
+        # A point on land can only be an anchor the sources name, never the orebody.
+        assert haiyu["location_precision"] not in ("deposit", "mine_site")
+        assert "NOT the deposit position" in haiyu["notes"]
+
+
+def test_province_precision_mines_are_listed_as_open_questions():
+    mines = goldmap.load("key_mines")
+    readme = data_path("README.md").read_text(encoding="utf-8")
+    open_part = readme[readme.index("## Open questions") :]
+    for row in mines[mines["location_precision"] == "province"].itertuples():
+        assert row.id in open_part and row.name_zh in open_part
 
 
 def test_uncertain_mines_say_why():
