@@ -11,6 +11,7 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 import rasterio.mask
@@ -95,7 +96,7 @@ def independent_stats(path, areas):
 
 
 def plan_areas():
-    return gpd.pd.concat(
+    return pd.concat(
         [goldmap.load("exploration_areas"), goldmap.load("development_areas")],
         ignore_index=True,
     )
@@ -342,3 +343,24 @@ def test_rasterize_checks_its_options(tmp_path):
         assert src.read(1).sum() == len(jiaodong)
     with pytest.raises(ExportError, match="overwrite=True"):
         rasterize_layer("key_mines", path)
+
+
+def test_a_south_up_raster_gives_the_same_answers(china_tif, tmp_path):
+    # NetCDF-style grids often store the southernmost row first (positive pixel height).
+    with rasterio.open(china_tif) as src:
+        flipped = src.read(1)[::-1].copy()
+        west, south = src.bounds.left, src.bounds.bottom
+        nodata = src.nodata
+    south_up = rasterio.Affine(RES, 0, west, 0, RES, south)
+    path = write_raster(tmp_path / "south_up.tif", flipped, south_up, nodata=nodata)
+    stats = ("min", "mean", "max", "count", "nodata")
+    pd.testing.assert_frame_equal(
+        zonal_stats(path, stats=stats), zonal_stats(china_tif, stats=stats)
+    )
+    np.testing.assert_array_equal(
+        sample_at_mines(path)["value"].to_numpy(), sample_at_mines(china_tif)["value"].to_numpy()
+    )
+    # The clip keeps the raster's orientation: its rows run south to north.
+    flipped_clip, profile = clip(path, LAIZHOU)
+    assert profile["transform"].e > 0
+    np.testing.assert_array_equal(flipped_clip[:, ::-1], clip(china_tif, LAIZHOU)[0])
