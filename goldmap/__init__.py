@@ -32,6 +32,11 @@ from goldmap.errors import (
 from goldmap.names import province_name, resolve_county, resolve_province
 from goldmap.validate import validate_data
 
+# isort: split
+# Eager on purpose: the module and the function share the name `export`, which the lazy
+# lookup below cannot tell apart. goldmap.export imports its writers only when called.
+from goldmap.export import FORMATS, export, export_bytes
+
 try:
     __version__ = version("goldmap")
 except PackageNotFoundError:  # pragma: no cover - running from an unpacked tree
@@ -52,6 +57,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "FORMATS",
     "ColumnNotFoundError",
     "ExportError",
     "GoldmapError",
@@ -63,6 +69,8 @@ __all__ = [
     "RasterError",
     "__version__",
     "describe_layers",
+    "export",
+    "export_bytes",
     "join_stats",
     "layers",
     "load",

@@ -192,6 +192,35 @@ def map_command(
     click.echo(f"wrote {out} ({len(page.encode('utf-8')):,} bytes)", err=True)
 
 
+@cli.command("export")
+@click.argument("layers", nargs=-1)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default=None,
+    help="geojson, gpkg, shp, kml, kmz, fgb, parquet, csv, qgs or qgz. "
+    "Default: from the output's extension.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Output file. Several layers in a one-layer format (geojson, fgb, parquet, csv): "
+    "a .zip path; Shapefiles: .shp.zip; a QGIS project gets a .gpkg of the same name beside it.",
+)
+@overwrite_option
+@_friendly
+def export_command(layers: tuple[str, ...], fmt: str | None, out: str, overwrite: bool) -> None:
+    """Export LAYERS (default: the plan layers) to a GIS file, Google Earth or a QGIS project."""
+    from goldmap.export import export
+
+    written = export(list(layers) or None, out, format=fmt, overwrite=overwrite)
+    click.echo(f"wrote {written}", err=True)
+
+
 def main() -> None:
     """Run the CLI (the ``goldmap`` console script)."""
     cli(prog_name="goldmap")
