@@ -19,6 +19,7 @@ import shapely
 from pyproj import Geod
 from scipy.spatial import cKDTree
 
+from goldmap import _dask
 from goldmap._readers import FEATURE_FORMATS, FeatureSource, read_features
 from goldmap.catalog import load
 from goldmap.errors import OutsideChinaError
@@ -53,23 +54,33 @@ def _in_box(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (x >= lon0) & (x <= lon1) & (y >= lat0) & (y <= lat1)
 
 
-def _check_extent(points: np.ndarray) -> np.ndarray:
-    """Return a mask of points inside China's box; raise when the input looks wrong."""
+def _extent_masks(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return masks of points inside China's box and of points inside it once swapped."""
     x, y = shapely.get_x(points), shapely.get_y(points)
     inside = _in_box(x, y)
-    if inside.any() or len(points) == 0:
-        swapped = _in_box(y, x) & ~inside
-        if swapped.sum() > inside.sum():
-            raise OutsideChinaError(_swapped_message(int(swapped.sum()), len(points)))
-        return inside
-    if _in_box(y, x).any():
-        raise OutsideChinaError(_swapped_message(int(_in_box(y, x).sum()), len(points)))
-    raise OutsideChinaError(
-        f"None of the {len(points)} feature(s) lies in or near China "
-        f"(longitude {CHINA_BOUNDS[0]}-{CHINA_BOUNDS[2]}, latitude {CHINA_BOUNDS[1]}-"
-        f"{CHINA_BOUNDS[3]}). Check the coordinate system: goldmap expects WGS84 degrees or "
-        "a file whose CRS is declared."
-    )
+    return inside, _in_box(y, x) & ~inside
+
+
+def _raise_for_extent(inside: int, swapped: int, total: int) -> None:
+    """Raise when the counts say the coordinates are swapped or nowhere near China."""
+    if total == 0:
+        return
+    if swapped > inside:
+        raise OutsideChinaError(_swapped_message(swapped, total))
+    if inside == 0:
+        raise OutsideChinaError(
+            f"None of the {total} feature(s) lies in or near China "
+            f"(longitude {CHINA_BOUNDS[0]}-{CHINA_BOUNDS[2]}, latitude {CHINA_BOUNDS[1]}-"
+            f"{CHINA_BOUNDS[3]}). Check the coordinate system: goldmap expects WGS84 degrees or "
+            "a file whose CRS is declared."
+        )
+
+
+def _check_extent(points: np.ndarray) -> np.ndarray:
+    """Return a mask of points inside China's box; raise when the input looks wrong."""
+    inside, swapped = _extent_masks(points)
+    _raise_for_extent(int(inside.sum()), int(swapped.sum()), len(points))
+    return inside
 
 
 def _swapped_message(count: int, total: int) -> str:
@@ -125,7 +136,14 @@ def nearest_mine(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     ref = _reference()
     lon_arr = np.asarray(lon, dtype="float64")
     lat_arr = np.asarray(lat, dtype="float64")
-    _, index = ref["mine_tree"].query(_unit_vectors(lon_arr, lat_arr))
+    tree = ref["mine_tree"]
+    # Mines located at the same gazetteer point tie: take the first row among them, so
+    # the answer does not depend on the tree's internal order.
+    k = min(4, tree.n)
+    chord, candidates = tree.query(_unit_vectors(lon_arr, lat_arr), k=k)
+    chord, candidates = chord.reshape(-1, k), candidates.reshape(-1, k)
+    tied = chord == chord[:, :1]
+    index = np.where(tied, candidates, tree.n).min(axis=1)
     mine_xy = ref["mine_xy"][index]
     _, _, metres = _GEOD.inv(lon_arr, lat_arr, mine_xy[:, 0], mine_xy[:, 1])
     return np.asarray(index), np.asarray(metres) / 1000.0
@@ -175,14 +193,19 @@ def locate(
     lat: str | None = None,
     layer: str | None = None,
     lang: str = "zh",
-) -> gpd.GeoDataFrame:
+    client: Any = None,
+    compute: bool = True,
+) -> Any:
     """Tell for each feature its province, county, plan areas and nearest key mine.
 
     Parameters
     ----------
     features : GeoDataFrame, DataFrame with lon/lat, path, bytes or file object
         Points or polygons; files as in :func:`read_features` (CSV with lon/lat, GeoJSON,
-        KML, zipped Shapefile, GeoPackage, FlatGeobuf, GeoParquet).
+        KML, zipped Shapefile, GeoPackage, FlatGeobuf, GeoParquet). Also a
+        dask-geopandas GeoDataFrame (or a Dask DataFrame with lon/lat columns) or the path
+        of a partitioned GeoParquet dataset directory: these are located partition by
+        partition on Dask (needs ``pip install "goldmap[dask]"``), with the same answers.
     filename : str, optional
         The format's file name when ``features`` is bytes or a file object.
     lon, lat : str, optional
@@ -191,6 +214,13 @@ def locate(
         The layer of a GeoPackage or the shapefile inside a zip.
     lang : {"zh", "en"}, default "zh"
         Language of the plan-area names in ``exploration_areas`` / ``development_areas``.
+    client : dask.distributed.Client or str, optional
+        The Dask cluster to run on, or its scheduler address (``"tcp://host:8786"``).
+        Default: the current default client if one exists, else Dask's local scheduler.
+        Given with an in-memory input, the features are split and sent to that cluster.
+    compute : bool, default True
+        For Dask input: return the in-memory result. False returns the lazy
+        dask-geopandas GeoDataFrame (e.g. to ``.to_parquet()`` a result larger than memory).
 
     Returns
     -------
@@ -201,6 +231,7 @@ def locate(
         none), ``nearest_mine_id``, ``nearest_mine_zh``, ``nearest_mine_en``,
         ``nearest_mine_km`` (geodesic, from the feature's representative point) and
         ``location_note`` (why a feature has no province: outside China, at sea ...).
+        Dask input gives the same frame (index 0..n-1), or its lazy form.
 
     Raises
     ------
@@ -208,6 +239,8 @@ def locate(
         When longitude and latitude look swapped, or no feature lies near China.
     InputFileError
         When the file cannot be read.
+    MissingDependencyError
+        When Dask input is given and dask-geopandas is not installed.
 
     Examples
     --------
@@ -215,10 +248,32 @@ def locate(
     >>> located = locate(pd.DataFrame({"lon": [119.95], "lat": [37.2]}))
     >>> located.loc[0, "province_zh"]
     '山东省'
+
+    Past one machine: a partitioned GeoParquet dataset (or a dask-geopandas frame) is
+    located on a Dask cluster, each worker with goldmap installed:
+
+    >>> from dask.distributed import Client  # doctest: +SKIP
+    >>> client = Client("tcp://scheduler:8786")  # doctest: +SKIP
+    >>> located = locate("prospects_parquet/", client=client)  # doctest: +SKIP
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    if client is not None or _dask.is_dask_input(features):
+        return _dask.locate_dask(
+            features,
+            client=client,
+            compute=compute,
+            lang=lang,
+            read=functools.partial(read_features, filename=filename, lon=lon, lat=lat, layer=layer),
+        )
     frame = read_features(features, filename=filename, lon=lon, lat=lat, layer=layer)
+    return _locate_frame(frame, lang=lang)
+
+
+def _locate_frame(
+    frame: gpd.GeoDataFrame, *, lang: str, check_extent: bool = True
+) -> gpd.GeoDataFrame:
+    """Locate the features of an EPSG:4326 frame (the work behind :func:`locate`)."""
     frame = frame.reset_index(drop=True)
     clash = [c for c in LOCATE_COLUMNS if c in frame.columns]
     if clash:
@@ -226,7 +281,7 @@ def locate(
     geometries = frame.geometry.values
     empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
     anchors = _anchor_points(geometries, empty)
-    inside = _check_extent(anchors) & ~empty
+    inside = (_check_extent(anchors) if check_extent else _extent_masks(anchors)[0]) & ~empty
     ref = _reference()
     n = len(frame)
 

@@ -1,0 +1,166 @@
+"""Run :func:`goldmap.locate` partition by partition on a Dask cluster.
+
+The features stay partitioned: each partition is located on a worker by the same code as
+the in-memory path, and the extent check (swapped or foreign coordinates) is made on the
+counts of all partitions together, so the answers are exactly those of the in-memory path.
+Dask is imported only when such input is given.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from goldmap.errors import InputFileError, MissingDependencyError
+
+__all__ = ["is_dask_input", "locate_dask"]
+
+logger = logging.getLogger(__name__)
+
+_DASK_MODULES = ("dask", "dask_geopandas", "dask_expr")
+
+
+def is_dask_input(features: object) -> bool:
+    """Tell whether ``features`` is a Dask collection or a partitioned dataset directory."""
+    if isinstance(features, str | Path):
+        try:
+            return Path(features).is_dir()
+        except (OSError, ValueError):
+            return False
+    return type(features).__module__.split(".")[0] in _DASK_MODULES
+
+
+def _import(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError as e:
+        raise MissingDependencyError(
+            f"Locating a Dask frame or a partitioned dataset needs {name!r}, which is not "
+            'installed. Install the extra: pip install "goldmap[dask]".'
+        ) from e
+
+
+def _connect(client: Any) -> tuple[Any, bool]:
+    """Return a distributed client for ``client`` and whether this call opened it."""
+    if client is None or not isinstance(client, str):
+        return client, False
+    distributed = _import("distributed")
+    return distributed.Client(client), True
+
+
+def _locate_partition(
+    part: pd.DataFrame, read: Callable[[Any], gpd.GeoDataFrame], lang: str
+) -> gpd.GeoDataFrame:
+    from goldmap.spatial import _locate_frame
+
+    located = _locate_frame(read(part), lang=lang, check_extent=False)
+    located.index = part.index
+    return located
+
+
+def _extent_counts(part: pd.DataFrame, read: Callable[[Any], gpd.GeoDataFrame]) -> pd.DataFrame:
+    from goldmap.spatial import _anchor_points, _extent_masks
+
+    geometries = read(part).geometry.values
+    empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
+    inside, swapped = _extent_masks(_anchor_points(geometries, empty))
+    return pd.DataFrame(
+        {"inside": [int(inside.sum())], "swapped": [int(swapped.sum())], "total": [len(part)]}
+    )
+
+
+def _as_collection(features: Any, client: Any, read: Callable[[Any], gpd.GeoDataFrame]) -> Any:
+    dask_geopandas = _import("dask_geopandas")
+    if isinstance(features, str | Path) and Path(features).is_dir():
+        try:
+            return dask_geopandas.read_parquet(str(features))
+        except (OSError, ValueError, TypeError) as e:
+            raise InputFileError(
+                f"Could not read {str(features)!r} as a partitioned GeoParquet dataset: {e}. "
+                "Give a directory of GeoParquet files with one geometry column."
+            ) from e
+    if is_dask_input(features):
+        if getattr(features, "crs", "no crs attribute") is None:
+            raise InputFileError(
+                "The dask-geopandas GeoDataFrame has no CRS; set one with "
+                ".set_crs('EPSG:4326') first."
+            )
+        return features
+    # An in-memory input sent to a cluster: split it, a few partitions per worker.
+    frame = read(features)
+    workers = len(client.nthreads()) if hasattr(client, "nthreads") else 1
+    return dask_geopandas.from_geopandas(frame, npartitions=max(1, min(len(frame), 4 * workers)))
+
+
+def locate_dask(
+    features: Any,
+    *,
+    client: Any = None,
+    compute: bool = True,
+    lang: str = "zh",
+    read: Callable[[Any], gpd.GeoDataFrame],
+) -> Any:
+    """Locate Dask input partition by partition; see :func:`goldmap.locate`.
+
+    Parameters
+    ----------
+    features : dask DataFrame, dask-geopandas GeoDataFrame, dataset directory or frame
+        The features; an in-memory frame is split and sent to ``client``.
+    client : dask.distributed.Client or str, optional
+        The cluster or its scheduler address; default: the current default client, or
+        Dask's local scheduler when there is none.
+    compute : bool, default True
+        Return the in-memory result (index 0..n-1); False returns the lazy frame.
+    lang : {"zh", "en"}, default "zh"
+        Language of the plan-area names.
+    read : callable
+        Turns one partition into an EPSG:4326 GeoDataFrame (``read_features`` with the
+        caller's options).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or dask_geopandas.GeoDataFrame
+        What the in-memory path returns, or its lazy form.
+
+    Raises
+    ------
+    MissingDependencyError
+        When dask-geopandas or distributed is not installed.
+    OutsideChinaError
+        When longitude and latitude look swapped, or no feature lies near China.
+    """
+    from goldmap.spatial import _locate_frame, _raise_for_extent
+
+    dask = _import("dask")
+    client, opened = _connect(client)
+    try:
+        collection = _as_collection(features, client, read)
+        sample = read(collection._meta_nonempty)
+        meta = _locate_frame(sample, lang=lang, check_extent=False).iloc[:0]
+        located = collection.map_partitions(_locate_partition, read, lang, meta=meta)
+        counts_meta = pd.DataFrame({"inside": [0], "swapped": [0], "total": [0]}).iloc[:0]
+        counts = collection.map_partitions(_extent_counts, read, meta=counts_meta)
+        options = {} if client is None else {"scheduler": client}
+        logger.info("locate: %d partition(s) on %s", collection.npartitions, client or "dask")
+        if compute:
+            result, totals = dask.compute(located, counts, **options)
+        else:
+            (totals,) = dask.compute(counts, **options)
+        _raise_for_extent(
+            int(totals["inside"].sum()), int(totals["swapped"].sum()), int(totals["total"].sum())
+        )
+        if not compute:
+            return located
+        return result.reset_index(drop=True)
+    finally:
+        # A client opened from an address stays open (as the default client) for a lazy
+        # result, which is computed later.
+        if opened and compute:
+            client.close()

@@ -1,0 +1,107 @@
+"""Locating on a Dask cluster gives exactly the answers of the in-memory path."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+import goldmap
+from goldmap.spatial import LOCATE_COLUMNS, locate
+
+dask_geopandas = pytest.importorskip("dask_geopandas")
+distributed = pytest.importorskip("distributed")
+
+
+def assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Same rows, values and goldmap columns; Dask may store the input's strings as Arrow."""
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert got[LOCATE_COLUMNS].dtypes.equals(expected[LOCATE_COLUMNS].dtypes)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def sample() -> gpd.GeoDataFrame:
+    """Random points over China and its seas, a few abroad, some in the plan areas."""
+    rng = np.random.default_rng(42)
+    n = 3000
+    areas = pd.concat([goldmap.load("exploration_areas"), goldmap.load("development_areas")])
+    in_areas = areas.geometry.sample_points(20, rng=rng).explode(index_parts=False)
+    lon = np.concatenate([rng.uniform(73, 136, n), in_areas.x.to_numpy(), [2.35, -74.0]])
+    lat = np.concatenate([rng.uniform(15, 54, n), in_areas.y.to_numpy(), [48.85, 40.7]])
+    return gpd.GeoDataFrame(
+        {"name": [f"p{i}" for i in range(len(lon))], "grade": rng.uniform(0, 10, len(lon))},
+        geometry=gpd.points_from_xy(lon, lat),
+        crs="EPSG:4326",
+    )
+
+
+def test_dask_frame_on_a_cluster_agrees_with_in_memory(client, sample):
+    expected = locate(sample)
+    assert (expected["development_areas"] != "").sum() > 0
+    ddf = dask_geopandas.from_geopandas(sample, npartitions=5)
+    got = locate(ddf, client=client)
+    assert_same(got, expected)
+
+
+def test_english_names_and_the_default_client_agree_too(client, sample):
+    ddf = dask_geopandas.from_geopandas(sample, npartitions=3)
+    assert_same(locate(ddf, lang="en"), locate(sample, lang="en"))
+
+
+def test_partitioned_geoparquet_directory_agrees_with_in_memory(client, sample, tmp_path):
+    folder = tmp_path / "points"
+    dask_geopandas.from_geopandas(sample, npartitions=4).to_parquet(folder)
+    assert len(list(folder.glob("*.parquet"))) == 4
+    got = locate(folder, client=client)
+    assert_same(got, locate(sample))
+
+
+def test_lazy_result_can_be_written_partition_by_partition(client, sample, tmp_path):
+    ddf = dask_geopandas.from_geopandas(sample, npartitions=4)
+    lazy = locate(ddf, client=client, compute=False)
+    assert lazy.npartitions == 4
+    lazy.to_parquet(tmp_path / "located")
+    got = gpd.read_parquet(tmp_path / "located").reset_index(drop=True)
+    expected = locate(sample)
+    assert got["province_zh"].tolist() == expected["province_zh"].tolist()
+    assert got["nearest_mine_id"].tolist() == expected["nearest_mine_id"].tolist()
+
+
+def test_a_partition_wholly_abroad_is_not_an_error_when_others_are_in_china(client, sample):
+    abroad = gpd.GeoDataFrame(
+        {"name": ["paris", "new york"], "grade": [1.0, 2.0]},
+        geometry=gpd.points_from_xy([2.35, -74.0], [48.85, 40.7]),
+        crs="EPSG:4326",
+    )
+    frame = pd.concat([sample.iloc[:50], abroad], ignore_index=True)
+    ddf = dask_geopandas.from_geopandas(frame, npartitions=2, sort=False)
+    got = locate(ddf, client=client)
+    assert_same(got, locate(frame))
+    assert got["location_note"].iloc[-1].startswith("outside China")
+
+
+def test_swapped_coordinates_are_caught_across_partitions(client):
+    table = pd.DataFrame({"lon": [37.2, 29.6, 30.1, 36.0], "lat": [120.0, 91.1, 104.0, 118.0]})
+    points = gpd.GeoDataFrame(
+        table, geometry=gpd.points_from_xy(table.lon, table.lat), crs="EPSG:4326"
+    )
+    ddf = dask_geopandas.from_geopandas(points, npartitions=2)
+    with pytest.raises(goldmap.OutsideChinaError, match="swapped"):
+        locate(ddf, client=client)
+
+
+def test_an_in_memory_frame_with_a_client_is_sent_to_the_cluster(client, sample):
+    got = locate(sample.iloc[:200], client=client)
+    assert_same(got, locate(sample.iloc[:200]))
