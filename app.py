@@ -1,0 +1,53 @@
+"""goldmap's Streamlit app: the plan's areas and key mines on an offline map.
+
+Run with ``make run`` (or ``streamlit run app.py``). The page is thin: the views in
+:mod:`goldmap.app.views` turn widgets into library calls. Leaflet is served from ``static/``
+(Streamlit static serving), so the map renders with no internet.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from goldmap.app import views
+from goldmap.app.text import tr
+from goldmap.maps import write_assets
+
+# Streamlit serves static/ next to this file at /app/static/; the map's component page lives
+# at /component/<name>/index.html, hence the relative URL (it also works under a base path).
+ASSET_URL = "../../app/static/goldmap/"
+
+
+@st.cache_resource
+def _publish_assets() -> None:
+    write_assets(views.static_dir(__file__))
+
+
+st.set_page_config(page_title="goldmap", page_icon="🟡", layout="wide")
+_publish_assets()
+views.init_state()
+views.process_uploads()
+views.sidebar()
+views.sync_query_params()
+
+lang = st.session_state["lang"]
+st.title(tr("title", lang))
+st.caption(tr("caption", lang))
+
+map_column, detail_column = st.columns([3, 1])
+with map_column:
+    views.map_view(ASSET_URL)
+with detail_column:
+    views.detail_panel()
+
+table_tab, plan_tab, data_tab, download_tab = st.tabs(
+    [tr("tab_table", lang), tr("tab_plan", lang), tr("tab_data", lang), tr("tab_download", lang)]
+)
+with table_tab:
+    views.feature_table()
+with plan_tab:
+    views.plan_view()
+with data_tab:
+    views.your_data()
+with download_tab:
+    views.downloads()

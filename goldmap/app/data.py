@@ -1,0 +1,133 @@
+"""Load and cache what the Streamlit app shows: layers, statistics, the plan, user results.
+
+Every function is a thin, cached call into the library; Streamlit hands each caller a copy,
+so nothing cached is ever changed by a page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+import yaml
+
+import goldmap
+from goldmap._resources import data_path
+from goldmap.maps import filter_layer
+
+__all__ = [
+    "choropleth_frame",
+    "commodity_options",
+    "joined_upload",
+    "layer",
+    "located_upload",
+    "plan",
+    "province_options",
+    "stat_options",
+    "visible",
+]
+
+SUMMARY_COLUMNS = ("key_mines", "plan_area_share", "exploration_km2", "development_km2")
+
+
+@st.cache_data(show_spinner=False)
+def layer(name: str) -> gpd.GeoDataFrame:
+    """Return a goldmap layer."""
+    return goldmap.load(name)
+
+
+@st.cache_data(show_spinner=False)
+def visible(
+    name: str, provinces: tuple[int, ...] | None, commodities: tuple[str, ...] | None
+) -> gpd.GeoDataFrame:
+    """Return the features of layer ``name`` that pass the filters."""
+    return filter_layer(goldmap.load(name), provinces=provinces, commodities=commodities)
+
+
+@st.cache_data(show_spinner=False)
+def province_options() -> pd.DataFrame:
+    """Return adcode, name_zh, name_en of the provinces."""
+    return goldmap.load("provinces", simplified=True)[["adcode", "name_zh", "name_en"]]
+
+
+@st.cache_data(show_spinner=False)
+def commodity_options() -> list[str]:
+    """Return the commodities that occur in the mines and areas."""
+    values: set[str] = set()
+    for name, column in (
+        ("key_mines", "commodity"),
+        ("exploration_areas", "commodities"),
+        ("development_areas", "commodities"),
+    ):
+        for items in goldmap.load(name)[column]:
+            values.update(map(str, items))
+    return sorted(values, key=lambda c: (c != "gold", c))
+
+
+@st.cache_data(show_spinner=False)
+def _summary() -> pd.DataFrame:
+    return pd.DataFrame(goldmap.province_summary().drop(columns="geometry"))
+
+
+@st.cache_data(show_spinner=False)
+def _packaged_wide() -> gpd.GeoDataFrame:
+    table = goldmap.load_stats(wide=True)
+    table = table[table["adcode"] != 100000]
+    return goldmap.join_stats(table, "adcode", simplified=True)
+
+
+def stat_options(user_stats: gpd.GeoDataFrame | None) -> dict[str, str]:
+    """Return statistic keys ("summary:col", "stats:col", "upload:col") and their labels."""
+    options = {f"summary:{c}": c for c in SUMMARY_COLUMNS}
+    packaged = _packaged_wide()
+    for column in packaged.columns:
+        if column in ("adcode", "name_zh", "name_zh_short", "name_en", "region_zh", "geometry"):
+            continue
+        if pd.to_numeric(packaged[column], errors="coerce").notna().any():
+            options[f"stats:{column}"] = str(column)
+    if user_stats is not None:
+        for column in user_stats.columns:
+            if column in ("adcode", "name_zh", "name_zh_short", "name_en", "geometry"):
+                continue
+            if pd.to_numeric(user_stats[column], errors="coerce").notna().any():
+                options[f"upload:{column}"] = str(column)
+    return options
+
+
+def choropleth_frame(
+    key: str, user_stats: gpd.GeoDataFrame | None
+) -> tuple[gpd.GeoDataFrame, str] | None:
+    """Return the provinces frame and column for statistic ``key``, or None."""
+    source, _, column = key.partition(":")
+    if source == "summary" and column in SUMMARY_COLUMNS:
+        base = goldmap.load("provinces", simplified=True)
+        return base.merge(_summary()[["adcode", column]], on="adcode", how="left"), column
+    if source == "stats":
+        frame = _packaged_wide()
+        return (frame, column) if column in frame.columns else None
+    if source == "upload" and user_stats is not None and column in user_stats.columns:
+        return user_stats, column
+    return None
+
+
+@st.cache_data(show_spinner=False)
+def plan() -> dict[str, Any]:
+    """Return data/plan/plan.yaml."""
+    with data_path("plan", "plan.yaml").open(encoding="utf-8") as f:
+        loaded: dict[str, Any] = yaml.safe_load(f)
+    return loaded
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def joined_upload(data: bytes, filename: str) -> gpd.GeoDataFrame:
+    """Join an uploaded statistics table to the provinces (display geometry)."""
+    return goldmap.join_stats(data, filename=filename, simplified=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def located_upload(data: bytes, filename: str, lang: str) -> gpd.GeoDataFrame:
+    """Locate uploaded features against the plan layers."""
+    result: gpd.GeoDataFrame = goldmap.locate(data, filename=filename, lang=lang)
+    return result

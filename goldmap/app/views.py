@@ -1,0 +1,440 @@
+"""Draw the parts of the Streamlit app: sidebar, map, details, table, plan, your data, downloads.
+
+Widgets become plain values, values become library calls, results become Streamlit elements.
+Text from data or uploads is shown through dataframes or escaped Markdown, never as HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+
+from goldmap.app import data
+from goldmap.app.text import md_escape, tr
+from goldmap.catalog import LAYERS
+from goldmap.errors import GoldmapError
+from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, add_layer, make_map
+
+__all__ = [
+    "MAX_UPLOAD_MB",
+    "detail_panel",
+    "downloads",
+    "feature_table",
+    "init_state",
+    "map_view",
+    "plan_view",
+    "process_uploads",
+    "sidebar",
+    "sync_query_params",
+    "your_data",
+]
+
+#: Largest upload the app reads, in megabytes.
+MAX_UPLOAD_MB = 20
+_TABLE_COLUMNS = {
+    "key_mines": ["id", "name_zh", "name_en", "province_zh", "province_en", "county_zh",
+                  "commodity", "operator", "location_precision"],
+    "area_deposits": ["area_id", "name_zh", "name_en", "location_precision"],
+}  # fmt: skip
+_AREA_COLUMNS = ["id", "name_zh", "name_en", "provinces_zh", "provinces_en", "commodities",
+                 "confidence", "area_km2"]  # fmt: skip
+
+
+def _lang() -> str:
+    return str(st.session_state.get("lang", "zh"))
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def init_state() -> None:
+    """Fill the session state from the URL query string, once per session."""
+    if st.session_state.get("_initialised"):
+        return
+    params = st.query_params
+    lang = params.get("lang", "zh")
+    st.session_state["lang"] = lang if lang in ("zh", "en") else "zh"
+    layers = _split(params["layers"]) if "layers" in params else list(DEFAULT_LAYERS)
+    st.session_state["layers"] = [v for v in layers if v in MAP_LAYERS]
+    known = set(data.province_options()["adcode"])
+    st.session_state["provinces"] = [
+        int(v) for v in _split(params.get("prov")) if v.isdigit() and int(v) in known
+    ]
+    commodities = set(data.commodity_options())
+    st.session_state["commodities"] = [v for v in _split(params.get("com")) if v in commodities]
+    st.session_state["stat"] = params.get("stat", "")
+    basemap = params.get("basemap", "none")
+    st.session_state["basemap"] = basemap if basemap in BASEMAPS else "none"
+    focus = params.get("focus", "")
+    st.session_state["selected"] = tuple(focus.split(":", 1)) if ":" in focus else None
+    st.session_state["_initialised"] = True
+
+
+def sync_query_params() -> None:
+    """Write the current view into the URL, so that a link reopens it."""
+    state = st.session_state
+    view = {
+        "lang": state["lang"],
+        "layers": ",".join(state["layers"]),
+        "prov": ",".join(map(str, state["provinces"])),
+        "com": ",".join(state["commodities"]),
+        "stat": state["stat"],
+        "basemap": state["basemap"],
+    }
+    if state.get("selected"):
+        view["focus"] = ":".join(map(str, state["selected"]))
+    view = {k: v for k, v in view.items() if v or k == "layers"}
+    if dict(st.query_params) != view:
+        st.query_params.from_dict(view)
+
+
+def _read_upload(key: str) -> tuple[bytes, str] | None:
+    upload = st.session_state.get(key)
+    if upload is None:
+        return None
+    size_mb = upload.size / 1e6
+    if size_mb > MAX_UPLOAD_MB:
+        raise GoldmapError(tr("too_big", _lang()).format(size=size_mb, limit=MAX_UPLOAD_MB))
+    return upload.getvalue(), str(upload.name)
+
+
+def process_uploads() -> None:
+    """Read the uploads (before the sidebar, whose statistic list depends on them)."""
+    for key, target, work in (
+        ("stats_upload", "user_stats", lambda d, n: data.joined_upload(d, n)),
+        ("features_upload", "user_features", lambda d, n: data.located_upload(d, n, _lang())),
+    ):
+        st.session_state[target] = None
+        st.session_state[f"{target}_error"] = None
+        try:
+            upload = _read_upload(key)
+            if upload is not None:
+                st.session_state[target] = work(*upload)
+        except GoldmapError as err:
+            st.session_state[f"{target}_error"] = str(err)
+
+
+def sidebar() -> None:
+    """Draw the view controls; their values live in the session state."""
+    lang = _lang()
+    with st.sidebar:
+        st.radio(
+            tr("language", lang),
+            ["zh", "en"],
+            key="lang",
+            format_func=lambda v: "中文" if v == "zh" else "English",
+            horizontal=True,
+        )
+        lang = _lang()
+        st.multiselect(
+            tr("layers", lang),
+            list(MAP_LAYERS),
+            key="layers",
+            format_func=lambda v: LAYERS[v].title_zh if lang == "zh" else LAYERS[v].title_en,
+        )
+        names = data.province_options().set_index("adcode")
+        st.multiselect(
+            tr("provinces", lang),
+            list(names.index),
+            key="provinces",
+            format_func=lambda v: str(names.loc[v, "name_zh" if lang == "zh" else "name_en"]),
+        )
+        st.multiselect(tr("commodities", lang), data.commodity_options(), key="commodities")
+        options = {"": tr("none", lang), **data.stat_options(st.session_state["user_stats"])}
+        if st.session_state["stat"] not in options:
+            st.session_state["stat"] = ""
+        st.selectbox(
+            tr("statistic", lang), list(options), key="stat", format_func=options.__getitem__
+        )
+        st.selectbox(
+            tr("basemap", lang), list(BASEMAPS), key="basemap", help=tr("basemap_help", lang)
+        )
+
+
+def _filters() -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
+    provinces = tuple(st.session_state["provinces"]) or None
+    commodities = tuple(st.session_state["commodities"]) or None
+    return provinces, commodities
+
+
+def _find(layer: str, key: Any) -> pd.Series | None:
+    if layer == "provinces":
+        frame = data.province_options()
+        rows = frame[frame["adcode"].astype(str) == str(key)]
+    elif layer in LAYERS:
+        frame = data.layer(layer)
+        column = "id" if "id" in frame.columns else "name_en"
+        rows = frame[frame[column].astype(str) == str(key)]
+    else:
+        return None
+    return None if rows.empty else rows.iloc[0]
+
+
+def map_view(asset_url: str) -> None:
+    """Draw the map; a click selects the feature for the detail panel."""
+    from streamlit_folium import st_folium
+
+    state = st.session_state
+    lang = _lang()
+    provinces, commodities = _filters()
+    choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
+    stats, column = choropleth if choropleth else (None, None)
+    try:
+        m = make_map(
+            state["layers"],
+            lang=lang,
+            basemap=state["basemap"],
+            provinces=provinces,
+            commodities=commodities,
+            stats=stats,
+            column=column,
+            assets=asset_url,
+        )
+    except GoldmapError as err:
+        st.error(str(err))
+        return
+    if state["user_features"] is not None and len(state["user_features"]):
+        add_layer(m, state["user_features"], name=tr("your_features", lang), lang=lang)
+    _focus(m)
+    result = st_folium(
+        m,
+        key="map",
+        height=560,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+    clicked = (result or {}).get("last_active_drawing") or {}
+    props = clicked.get("properties") or {}
+    click = (props.get("_layer"), props.get("id", props.get("adcode")))
+    if props and click != state.get("_last_click"):
+        state["_last_click"] = click
+        state["selected"] = click
+        sync_query_params()
+
+
+def _focus(m: folium.Map) -> None:
+    selected = st.session_state.get("selected")
+    if not selected or selected[0] not in LAYERS or selected[0] == "provinces":
+        return
+    row = _find(*selected)
+    if row is None:
+        return
+    west, south, east, north = shapely.bounds(row["geometry"]).tolist()
+    pad = 0.3
+    m.fit_bounds([[south - pad, west - pad], [north + pad, east + pad]])
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value if not isinstance(v, dict))
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def detail_panel() -> None:
+    """Show the selected mine, area or province."""
+    lang = _lang()
+    st.subheader(tr("details", lang))
+    selected = st.session_state.get("selected")
+    row = _find(*selected) if selected else None
+    if row is None:
+        st.caption(tr("click_hint", lang))
+        return
+    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    st.markdown(f"**{md_escape(row.get(first, ''))}**  \n{md_escape(row.get(second, ''))}")
+    if row.get("location_precision") in ("county", "province"):
+        st.warning(tr("uncertain", lang))
+    fields = [
+        (str(k), _value(v))
+        for k, v in row.items()
+        if k not in ("geometry", "sources", first, second) and _value(v)
+    ]
+    st.dataframe(
+        pd.DataFrame(fields, columns=[tr("field", lang), tr("value", lang)]),
+        hide_index=True,
+        width="stretch",
+    )
+    sources = [s for s in (row.get("sources") or []) if isinstance(s, dict)]
+    if sources:
+        st.caption(tr("sources", lang))
+        st.dataframe(
+            pd.DataFrame(
+                [(s.get("url"), s.get("quote")) for s in sources], columns=["url", "quote"]
+            ),
+            column_config={"url": st.column_config.LinkColumn("URL")},
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _display(frame: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
+    columns = _TABLE_COLUMNS.get(layer, _AREA_COLUMNS)
+    table = pd.DataFrame(frame[[c for c in columns if c in frame.columns]])
+    for column in table.columns:
+        if table[column].map(lambda v: isinstance(v, list | tuple)).any():
+            table[column] = table[column].map(_value)
+    return table
+
+
+def feature_table() -> None:
+    """Show a sortable, searchable table of the features the filters keep."""
+    lang = _lang()
+    query = st.text_input(tr("search", lang), key="search").strip().casefold()
+    provinces, commodities = _filters()
+    for layer in st.session_state["layers"]:
+        table = _display(data.visible(layer, provinces, commodities), layer)
+        if query:
+            text = table.astype(str).apply(lambda col: col.str.casefold())
+            table = table[text.apply(lambda col: col.str.contains(query, regex=False)).any(axis=1)]
+        title = LAYERS[layer].title_zh if lang == "zh" else LAYERS[layer].title_en
+        st.markdown(f"**{md_escape(title)}** · {len(table)} {tr('rows', lang)}")
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _select(layer: str, key: str) -> None:
+    st.session_state["selected"] = (layer, key)
+
+
+def plan_view() -> None:
+    """Show the plan's 2027 targets and Column 1; each place is a button focusing the map."""
+    lang = _lang()
+    plan = data.plan()
+    st.markdown(f"#### {tr('targets', lang)}")
+    targets = pd.DataFrame(plan["targets"])[["zh", "en"]]
+    st.dataframe(targets, hide_index=True, width="stretch")
+    column1 = plan["column1"]
+    st.markdown(f"#### {md_escape(column1['title_zh'])}  \n{md_escape(column1['title_en'])}")
+    kinds = {"exploration": "exploration_areas", "development": "development_areas",
+             "mines": "key_mines"}  # fmt: skip
+    for part in column1["parts"]:
+        first, second = (part["zh"], part["en"]) if lang == "zh" else (part["en"], part["zh"])
+        st.markdown(md_escape(first))
+        st.caption(md_escape(second))
+        layer = kinds.get(part["kind"])
+        if layer is None:
+            continue
+        frame = data.layer(layer)
+        columns = st.columns(6)
+        for i, row in enumerate(frame.itertuples()):
+            label = row.name_zh if lang == "zh" else row.name_en
+            columns[i % 6].button(
+                md_escape(label),
+                key=f"plan_{row.id}",
+                on_click=_select,
+                args=(layer, str(row.id)),
+                help=tr("show_on_map", lang),
+                width="stretch",
+            )
+
+
+def your_data() -> None:
+    """Upload a statistics table (join, colour) or features (locate), with downloads."""
+    lang = _lang()
+    state = st.session_state
+    left, right = st.columns(2)
+    with left:
+        st.file_uploader(tr("upload_stats", lang), type=["csv", "tsv", "txt", "xlsx"],
+                         key="stats_upload")  # fmt: skip
+        if state["user_stats_error"]:
+            st.error(state["user_stats_error"])
+        joined = state["user_stats"]
+        if joined is not None:
+            report = joined.attrs.get("join_report")
+            if report is not None:
+                (st.success if report.ok else st.warning)(md_escape(str(report)))
+                if not report.unmatched.empty:
+                    st.caption(tr("unmatched", lang))
+                    st.dataframe(report.unmatched, hide_index=True, width="stretch")
+                if not report.duplicated.empty:
+                    st.caption(tr("duplicated", lang))
+                    st.dataframe(report.duplicated, hide_index=True, width="stretch")
+            st.info(tr("colour_by_upload", lang))
+            st.dataframe(pd.DataFrame(joined.drop(columns="geometry")), hide_index=True)
+            _download_frame(joined, "joined", "dl_joined")
+    with right:
+        st.file_uploader(
+            tr("upload_features", lang),
+            type=["csv", "tsv", "txt", "xlsx", "geojson", "json", "kml", "zip", "gpkg", "fgb",
+                  "parquet"],
+            key="features_upload",
+        )  # fmt: skip
+        if state["user_features_error"]:
+            st.error(state["user_features_error"])
+        located = state["user_features"]
+        if located is not None:
+            st.caption(tr("located", lang))
+            table = pd.DataFrame(located.drop(columns=located.geometry.name))
+            st.dataframe(table.astype(str), hide_index=True, width="stretch")
+            _download_frame(located, "located", "dl_located")
+
+
+def _export(frame: gpd.GeoDataFrame | str, name: str, fmt: str) -> tuple[bytes, str, str]:
+    try:
+        from goldmap.export import export_bytes
+    except ImportError:  # pragma: no cover - export is part of goldmap
+        layer = frame if isinstance(frame, gpd.GeoDataFrame) else data.layer(frame)
+        return layer.to_json().encode("utf-8"), f"{name}.geojson", "application/geo+json"
+    layers = {name: frame} if isinstance(frame, gpd.GeoDataFrame) else frame
+    return export_bytes(layers, format=fmt)
+
+
+def _formats() -> list[str]:
+    try:
+        from goldmap.export import FORMATS
+    except ImportError:  # pragma: no cover
+        return ["geojson"]
+    return list(FORMATS)
+
+
+def _download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
+    lang = _lang()
+    fmt = st.selectbox(tr("format", lang), _formats(), key=f"{key}_fmt")
+    try:
+        content, filename, mime = _export(frame, name, fmt)
+    except GoldmapError as err:
+        st.error(str(err))
+        return
+    st.download_button(tr("download_result", lang), content, filename, mime, key=key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _layer_bytes(layer: str, fmt: str) -> tuple[bytes, str, str]:
+    return _export(layer, layer, fmt)
+
+
+def downloads() -> None:
+    """Download any layer in any export format."""
+    lang = _lang()
+    left, right = st.columns(2)
+    layer = left.selectbox(
+        tr("download_layer", lang),
+        [*MAP_LAYERS, "provinces", "counties"],
+        format_func=lambda v: LAYERS[v].title_zh if lang == "zh" else LAYERS[v].title_en,
+        key="dl_layer",
+    )
+    fmt = right.selectbox(tr("format", lang), _formats(), key="dl_format")
+    try:
+        content, filename, mime = _layer_bytes(layer, fmt)
+    except GoldmapError as err:
+        st.error(str(err))
+        return
+    st.download_button(tr("download", lang), content, filename, mime, key="dl_button")
+
+
+def upload_digest(content: bytes) -> str:
+    """Return a short digest of an upload (for logs and cache keys)."""
+    return hashlib.sha256(content).hexdigest()[:12]
+
+
+def static_dir(app_file: str) -> Path:
+    """Return the folder Streamlit serves at ``/app/static/goldmap/`` for ``app_file``."""
+    return Path(app_file).resolve().parent / "static" / "goldmap"
