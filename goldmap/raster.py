@@ -124,10 +124,14 @@ def _check_georeferenced(dataset: Any, name: str) -> None:
             "on the map. Assign one, e.g. `gdal_edit.py -a_srs EPSG:4326 FILE` or "
             "`rio edit-info --crs EPSG:4326 FILE`."
         )
-    if dataset.transform.is_identity and not dataset.gcps[0]:
+    if dataset.transform.is_identity:
+        how = (
+            "it is placed by ground control points only: warp it first with `gdalwarp`"
+            if dataset.gcps[0]
+            else "georeference it first, e.g. with `gdal_translate -a_ullr`"
+        )
         raise RasterError(
-            f"The raster {name!r} has a CRS but no geotransform (pixel size and origin). "
-            "Georeference it first, e.g. with `gdal_translate -a_ullr`."
+            f"The raster {name!r} has no geotransform (pixel size and origin); {how}."
         )
 
 
@@ -232,6 +236,17 @@ def _default_nodata(dtype: str) -> float | int:
     raise RasterError(f"Rasters of type {dtype!r} are not supported; convert to a number type.")
 
 
+def _fits(value: float, dtype: str) -> bool:
+    """Tell whether ``value`` can be stored exactly as a nodata value of ``dtype``."""
+    kind = np.dtype(dtype)
+    if kind.kind == "f":
+        return math.isnan(value) or abs(value) <= float(np.finfo(kind).max) or math.isinf(value)
+    if kind.kind in "iu":
+        info = np.iinfo(kind)
+        return math.isfinite(value) and value == int(value) and info.min <= value <= info.max
+    return False
+
+
 def _check_overwrite(out_path: str | os.PathLike[str], overwrite: bool) -> Path:
     path = Path(out_path)
     if path.exists() and not overwrite:
@@ -314,11 +329,18 @@ def clip(
         if nodata is None:
             nodata = _default_nodata(dataset.dtypes[0])
             logger.info("clip: %s has no nodata value; using %r", dataset.name, nodata)
+        elif not _fits(nodata, dataset.dtypes[0]):
+            raise RasterError(
+                f"nodata={nodata!r} cannot be stored in the raster's type "
+                f"{dataset.dtypes[0]!r}; pass a value of that type's range."
+            )
         try:
             array, transform = rasterio.mask.mask(
                 dataset, shapes, crop=True, all_touched=all_touched, nodata=nodata
             )
         except (ValueError, WindowError) as err:
+            if "overlap" not in str(err) and "intersect" not in str(err):
+                raise RasterError(f"Could not clip {dataset.name!r}: {err}") from err
             west, south, east, north = (round(v, 4) for v in projected.total_bounds)
             raise RasterError(
                 f"The area does not overlap the raster {dataset.name!r}: the raster covers "

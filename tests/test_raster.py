@@ -244,6 +244,8 @@ def test_clip_errors_say_what_is_wrong(china_tif, tmp_path):
     assert "'Atlantis'" in str(unknown.value)
     with pytest.raises(RasterError, match="does not overlap"):
         clip(china_tif, shapely.box(10, 10, 11, 11))
+    with pytest.raises(RasterError, match="cannot be stored in the raster's type 'float32'"):
+        clip(china_tif, LAIZHOU, nodata=1e300)
     array = np.ones((4, 4), dtype="uint8")
     no_crs = write_raster(tmp_path / "nocrs.tif", array, from_origin(119, 38, 1, 1), crs=None)
     with pytest.raises(RasterError, match="no coordinate reference system"):
@@ -364,3 +366,13 @@ def test_a_south_up_raster_gives_the_same_answers(china_tif, tmp_path):
     flipped_clip, profile = clip(path, LAIZHOU)
     assert profile["transform"].e > 0
     np.testing.assert_array_equal(flipped_clip[:, ::-1], clip(china_tif, LAIZHOU)[0])
+
+
+def test_clip_of_an_integer_raster_without_nodata_uses_the_type_maximum(tmp_path):
+    array = np.full((40, 60), 7, dtype="uint8")
+    path = write_raster(tmp_path / "classes.tif", array, from_origin(119, 38, 0.05, 0.05))
+    clipped, profile = clip(path, LAIZHOU)
+    assert profile["nodata"] == 255 and profile["dtype"] == "uint8"
+    assert set(np.unique(clipped)) == {7, 255}
+    with pytest.raises(RasterError, match="cannot be stored"):
+        clip(path, LAIZHOU, nodata=math.nan)
