@@ -12,6 +12,9 @@ field names back to the full column names. A QGIS project (``.qgs``/``.qgz``) is
 a GeoPackage of the same name beside it, referenced by a relative path; given a ``.zip`` path
 both go into the zip.
 
+FlatGeobuf files carry a spatial index, so their features are stored in spatial (Hilbert
+curve) order rather than in the frame's order; every other format keeps the order.
+
 Lists and nested values (``sources``, ``commodity``) stay lists in GeoJSON and GeoParquet and
 become JSON text in the other formats.
 
