@@ -164,6 +164,7 @@ def _check_areas() -> list[Problem]:
     problems: list[Problem] = []
     provinces = load("provinces").set_index("adcode").geometry
     counties = load("counties")
+    tree = shapely.STRtree(counties.geometry.values)
     definitions = {d["id"]: d for d in area_definitions()}
     deposits = load("area_deposits") if "area_deposits" in layers() else None
     for name in ("exploration_areas", "development_areas"):
@@ -179,8 +180,12 @@ def _check_areas() -> list[Problem]:
             if not 500 <= km2 <= 500_000:
                 problems.append(Problem(name, row.id, f"implausible area {km2:,.0f} km²"))
             allowed = shapely.union_all([provinces[a] for a in row.province_adcodes])
-            land = shapely.intersection(row.geometry, shapely.union_all(counties.geometry.values))
-            stray = shapely.area(shapely.difference(land, allowed)) / shapely.area(row.geometry)
+            # Only land outside the named provinces counts: sea joined to offshore deposits
+            # belongs to no province.
+            outside = shapely.difference(row.geometry, allowed)
+            near = counties.geometry.values[tree.query(outside, predicate="intersects")]
+            stray_land = shapely.intersection(outside, shapely.union_all(near))
+            stray = shapely.area(stray_land) / shapely.area(row.geometry)
             if stray > NESTING_TOLERANCE:
                 problems.append(Problem(name, row.id, f"{stray:.1%} outside its provinces"))
             missing = set(row.province_adcodes) - {
