@@ -511,6 +511,7 @@ def _prepare(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "Set it first, e.g. frame.set_crs('EPSG:4326')."
         )
     out = frame.to_crs(WRITE_CRS) if not frame.crs.equals(WRITE_CRS) else frame.copy()
+    out.attrs = {}  # reports kept in attrs (join_stats) are not data for the file
     return out.reset_index(drop=True)
 
 
