@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,7 @@ DEFAULT_LAYERS = ("exploration_areas", "development_areas", "key_mines")
 #: Basemap choices; "none" draws the vector layers on a light background, with no tiles.
 BASEMAPS: dict[str, xyzservices.TileProvider | None] = {
     "none": None,
-    "light": xyzservices.providers.CartoDB.Positron,
+    "light": xyzservices.providers.Esri.WorldGrayCanvas,
     "osm": xyzservices.providers.OpenStreetMap.Mapnik,
     "satellite": xyzservices.providers.Esri.WorldImagery,
 }
@@ -365,11 +366,18 @@ def _display_geometry(frame: gpd.GeoDataFrame, *, simplify: float | None) -> gpd
         poly = out[polygonal]
         if simplify:
             poly = shapely.simplify(poly, simplify, preserve_topology=True)
-        out[polygonal] = shapely.set_precision(poly, 10.0**-_POLYGON_DECIMALS)
+        out[polygonal] = _round(
+            shapely.set_precision(poly, 10.0**-_POLYGON_DECIMALS), _POLYGON_DECIMALS
+        )
     points = ~polygonal & ~shapely.is_empty(geoms)
     if points.any():
-        out[points] = shapely.set_precision(out[points], 10.0**-_POINT_DECIMALS)
+        out[points] = _round(out[points], _POINT_DECIMALS)
     return gpd.GeoSeries(out, index=frame.index, crs=frame.crs)
+
+
+def _round(geoms: np.ndarray, decimals: int) -> np.ndarray:
+    """Round coordinates so that they print short (set_precision leaves float noise)."""
+    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
 
 
 def _feature_collection(
@@ -906,7 +914,10 @@ def add_choropleth(
         bins = np.array([valid.max()])
         classes = pd.Series(0, index=valid.index)
     else:
-        classifier = getattr(mapclassify, _SCHEME_CLASSES[scheme])(valid.to_numpy(), k=k_eff)
+        with warnings.catch_warnings():
+            # Ties leave fewer classes than asked; mapclassify then lowers k and says so.
+            warnings.simplefilter("ignore", UserWarning)
+            classifier = getattr(mapclassify, _SCHEME_CLASSES[scheme])(valid.to_numpy(), k=k_eff)
         bins = np.asarray(classifier.bins)
         classes = pd.Series(classifier.yb, index=valid.index)
     palette = _PALETTES[len(bins)]
@@ -1070,7 +1081,12 @@ def make_map(
         west, south = bounds[:, :2].min(axis=0)
         east, north = bounds[:, 2:].max(axis=0)
         pad = 0.5
-        m.fit_bounds([[south - pad, west - pad], [north + pad, east + pad]])
+        m.fit_bounds(
+            [
+                [round(south - pad, 3), round(west - pad, 3)],
+                [round(north + pad, 3), round(east + pad, 3)],
+            ]
+        )
     else:
         m.fit_bounds([[18.0, 73.5], [53.6, 135.1]])
     return m

@@ -75,6 +75,7 @@ def init_state() -> None:
     st.session_state["basemap"] = basemap if basemap in BASEMAPS else "none"
     focus = params.get("focus", "")
     st.session_state["selected"] = tuple(focus.split(":", 1)) if ":" in focus else None
+    st.session_state["focus"] = st.session_state["selected"]
     st.session_state["_initialised"] = True
 
 
@@ -217,11 +218,12 @@ def map_view(asset_url: str) -> None:
     if props and click != state.get("_last_click"):
         state["_last_click"] = click
         state["selected"] = click
+        state["focus"] = None  # the user is already looking at it: do not move the map
         sync_query_params()
 
 
 def _focus(m: folium.Map) -> None:
-    selected = st.session_state.get("selected")
+    selected = st.session_state.get("focus")
     if not selected or selected[0] not in LAYERS or selected[0] == "provinces":
         return
     row = _find(*selected)
@@ -237,6 +239,8 @@ def _value(value: Any) -> str:
         return ", ".join(str(v) for v in value if not isinstance(v, dict))
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
@@ -301,7 +305,7 @@ def feature_table() -> None:
 
 
 def _select(layer: str, key: str) -> None:
-    st.session_state["selected"] = (layer, key)
+    st.session_state["selected"] = st.session_state["focus"] = (layer, key)
 
 
 def plan_view() -> None:

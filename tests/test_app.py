@@ -1,0 +1,151 @@
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+
+import goldmap
+from goldmap.app import views
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+EVIL = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+
+
+def _app(**params):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _uploader(at, key):
+    return next(u for u in at.get("file_uploader") if u.key == key)
+
+
+def _texts(at):
+    """Every text the page shows outside dataframes, with whether HTML is allowed."""
+    out = []
+    for kind in ("markdown", "caption", "error", "warning", "success", "info", "title"):
+        for element in getattr(at, kind):
+            out.append((str(element.value), getattr(element.proto, "allow_html", False)))
+    return out
+
+
+def _assert_no_markup(at):
+    """Uploaded text reaches Markdown only escaped (every "<" as "\\<"), never as HTML."""
+    for text, allow_html in _texts(at):
+        if "script" in text or "onerror" in text:
+            assert not allow_html
+            assert not re.search(r"(?<!\\)<", text), text
+
+
+def test_default_view_and_url():
+    at = _app()
+    assert not at.exception
+    assert at.title[0].value.startswith("黄金")
+    assert at.query_params["lang"] == "zh"
+    assert at.query_params["layers"] == "exploration_areas,development_areas,key_mines"
+    table_rows = [m.value for m in at.markdown if "·" in m.value]
+    assert len(table_rows) == 3
+
+
+def test_language_switch_changes_the_page_and_the_url():
+    at = _app()
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value.startswith("China gold-industry plan")
+    assert at.query_params["lang"] == "en"
+
+
+def test_filters_narrow_the_table_and_are_kept_in_the_url():
+    at = _app(lang="en")
+    at.multiselect(key="provinces").set_value([370000]).run()
+    assert not at.exception
+    mines = goldmap.load("key_mines")
+    expected = int((mines["province_adcode"] == 370000).sum())
+    frames = {len(df.value) for df in at.dataframe}
+    assert expected in frames
+    assert at.query_params["prov"] == "370000"
+    at.multiselect(key="commodities").set_value(["copper"]).run()
+    assert at.query_params["com"] == "copper"
+
+
+def test_a_link_reopens_the_view():
+    at = _app(lang="en", layers="key_mines", prov="620000", stat="summary:key_mines")
+    assert not at.exception
+    assert at.session_state["layers"] == ["key_mines"]
+    assert at.session_state["provinces"] == [620000]
+    assert at.selectbox(key="stat").value == "summary:key_mines"
+    gansu = int((goldmap.load("key_mines")["province_adcode"] == 620000).sum())
+    assert [m.value for m in at.markdown if "·" in m.value] == [f"**Key mines** · {gansu} rows"]
+
+
+def test_search_filters_the_table():
+    at = _app(lang="en", layers="key_mines")
+    at.text_input(key="search").set_value("Sanshandao").run()
+    table = at.dataframe[0].value
+    assert len(table) >= 1
+    assert all("sanshandao" in " ".join(map(str, r)).casefold() for r in table.values)
+
+
+def test_plan_view_buttons_focus_the_map():
+    at = _app(lang="en")
+    at.button(key="plan_sd-sanshandao").click().run()
+    assert not at.exception
+    assert at.session_state["selected"] == ("key_mines", "sd-sanshandao")
+    assert at.query_params["focus"] == "key_mines:sd-sanshandao"
+    assert any(m.value.startswith("**Sanshandao**") for m in at.markdown)
+
+
+def test_stats_upload_joins_colours_and_lists_unmatched_rows_as_text():
+    at = _app(lang="en")
+    csv = f"province,output\nShandong,10\n河南,5\n{EVIL},3\n".encode()
+    _uploader(at, "stats_upload").set_value(("stats.csv", csv, "text/csv")).run()
+    assert not at.exception
+    assert any("1 not matched" in w.value for w in at.warning)
+    unmatched = [df.value for df in at.dataframe if "suggestions" in df.value.columns]
+    assert unmatched and EVIL in unmatched[0]["value"].tolist()
+    assert "output" in at.selectbox(key="stat").options
+    at.selectbox(key="stat").set_value("upload:output").run()
+    assert not at.exception and not at.error
+    _assert_no_markup(at)
+
+
+def test_feature_upload_is_located_and_names_stay_text():
+    at = _app(lang="en")
+    csv = f"name,lon,lat\n{EVIL},120.3,37.4\nplain,100.0,36.0\n".encode()
+    _uploader(at, "features_upload").set_value(("mine.csv", csv, "text/csv")).run()
+    assert not at.exception
+    located = next(df.value for df in at.dataframe if "nearest_mine_km" in df.value.columns)
+    assert located["name"].tolist()[0] == EVIL
+    assert "370000" in located["province_adcode"].tolist()[0]
+    assert any(b.label == "Download the result" for b in at.get("download_button"))
+    _assert_no_markup(at)
+
+
+def test_bad_files_give_a_message_not_a_traceback():
+    at = _app(lang="en")
+    _uploader(at, "stats_upload").set_value(("s.csv", b"\x00\x01nonsense", "text/csv")).run()
+    _uploader(at, "features_upload").set_value(("f.geojson", b"{not json", "application/json"))
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 2
+
+
+def test_uploads_are_size_limited(monkeypatch):
+    monkeypatch.setattr(views, "MAX_UPLOAD_MB", 0.00001)
+    at = _app(lang="en")
+    _uploader(at, "stats_upload").set_value(("s.csv", b"province,v\nShandong,1\n", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("too large" in e.value for e in at.error)
+
+
+def test_layer_downloads_offer_every_export_format():
+    at = _app(lang="en")
+    assert "geojson" in at.selectbox(key="dl_format").options
+    at.selectbox(key="dl_format").set_value("geojson").run()
+    assert not at.exception
+    assert any(b.label == "Download" for b in at.get("download_button"))

@@ -1,0 +1,120 @@
+"""Drive the real app in Debian's Chromium: the map must draw offline, a click shows details."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import goldmap
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _require(ok: bool, why: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{why} (required under CI=true)")
+    pytest.skip(why)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent))
+    _require(streamlit is not None, "streamlit is not installed")
+    port = _free_port()
+    process = subprocess.Popen(
+        [streamlit, "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not start within 60 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_app_draws_the_map_offline_and_shows_a_clicked_mine(app_url):
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    mines = goldmap.load("key_mines")
+    outside = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on(
+            "request",
+            lambda r: (
+                outside.append(r.url)
+                if not r.url.startswith((app_url, "data:", "blob:", "about:"))
+                else None
+            ),
+        )
+        started = time.monotonic()
+        page.goto(f"{app_url}/?lang=en")
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        markers = frame.locator(".leaflet-marker-icon")
+        markers.first.wait_for(timeout=30_000)
+        elapsed = time.monotonic() - started
+        assert markers.count() == len(mines)
+        # Provinces, 8 exploration and 7 development areas are SVG paths.
+        paths = frame.locator("path.leaflet-interactive")
+        assert paths.count() >= 34 + 8 + 7
+        assert frame.locator(".goldmap-uncertain").count() == int(
+            mines["location_precision"].isin(["county", "province"]).sum()
+        )
+        assert frame.get_by_text("Key mines (35)").count() == 1
+
+        name = "Dachaidan"
+        frame.locator(f'.leaflet-marker-icon[title="{name}"]').click()
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=5_000)
+        assert name in popup.inner_text()
+        details = page.locator('[data-testid="stMarkdownContainer"] strong', has_text=name)
+        details.first.wait_for(timeout=15_000)
+        assert "focus=key_mines" in page.url
+        page.wait_for_timeout(500)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "app.png"))
+        browser.close()
+    assert not outside, f"requests left the machine: {outside[:5]}"
+    assert elapsed < 30
