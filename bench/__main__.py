@@ -1,0 +1,90 @@
+"""Run every benchmark, print its figures and write ``bench/RESULTS.md``.
+
+``python -m bench`` runs them all; ``python -m bench --quick`` runs smaller sizes;
+``python -m bench locate zonal`` runs the named ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import logging
+import sys
+import time
+import traceback
+
+from bench._common import RESULTS, Figure, fmt, machine, versions
+
+#: In this order; the browser benchmark last.
+BENCHMARKS = ("locate", "zonal", "coldstart", "maps", "browser")
+
+
+def _table(figures: list[Figure], when: str, where: str) -> str:
+    lines = [
+        "# goldmap benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`). Each row times goldmap and its baseline "
+        "in the same run; ratio = goldmap / baseline. Benchmarks never fail the build: a goal "
+        "that is not met says so here.",
+        "",
+        "| figure | goldmap | baseline | ratio | goal | machine | date |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in figures:
+        if f.skipped:
+            lines.append(f"| {f.name} | skipped: {f.skipped} | | | {f.goal} | {where} | {when} |")
+            continue
+        ratio = "n/a" if f.ratio is None else f"{f.ratio:.3g}"
+        verdict = {True: " — met", False: " — **not met**", None: ""}[f.met]
+        lines.append(
+            f"| {f.name} | {fmt(f.goldmap, f.unit)} | {fmt(f.baseline, f.unit)} | {ratio} | "
+            f"{f.goal}{verdict} | {where} | {when} |"
+        )
+    lines += ["", "## Notes", ""]
+    lines += [f"- **{f.name}**: {f.note}" for f in figures if f.note and not f.skipped]
+    lines += [
+        "",
+        "Versions: "
+        + versions("goldmap", "geopandas", "shapely", "pandas", "numpy", "folium", "rasterio")
+        + ", "
+        + versions("rasterstats", "exactextract", "streamlit", "streamlit-folium", "playwright"),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"benchmarks to run, of {', '.join(BENCHMARKS)}")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repetitions")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    names = args.names or list(BENCHMARKS)
+    unknown = sorted(set(names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {', '.join(BENCHMARKS)}")
+    figures: list[Figure] = []
+    failed = False
+    for name in names:
+        start = time.perf_counter()
+        print(f"== {name}", flush=True)
+        try:
+            results = importlib.import_module(f"bench.{name}").run(quick=args.quick)
+        except Exception as e:
+            traceback.print_exc()
+            results = [Figure(name, "", skipped=f"error: {type(e).__name__}: {e}"[:300])]
+            failed = True
+        for figure in results:
+            print("  " + figure.line(), flush=True)
+        print(f"   ({time.perf_counter() - start:.0f} s)", flush=True)
+        figures.extend(results)
+    when = dt.date.today().isoformat()
+    text = _table(figures, when, machine() + (" (--quick)" if args.quick else ""))
+    RESULTS.write_text(text, encoding="utf-8")
+    print(f"wrote {RESULTS}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
