@@ -18,15 +18,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
-# Debian's Chromium for the real-browser test; installed when missing and we are root.
+# Debian's Chromium for the real-browser test (and CJK fonts, so that Chinese text renders in
+# its screenshots); installed when missing and we are root.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "CJK"; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian chromium for the browser test"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  elif [ "$${CI:-}" = true ]; then \
+	    echo "installing Debian chromium and fonts-noto-cjk for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  elif ! command -v chromium >/dev/null 2>&1 && [ "$${CI:-}" = true ]; then \
 	    echo "chromium is missing and cannot be installed (not root): the browser test cannot run" >&2; exit 1; \
-	  else \
+	  elif ! command -v chromium >/dev/null 2>&1; then \
 	    echo "chromium is missing: the browser test will be skipped (install Debian's chromium)"; \
 	  fi; \
 	fi
