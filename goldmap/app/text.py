@@ -20,6 +20,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "commodities": ("矿种筛选", "Commodities"),
     "statistic": ("省级统计着色", "Colour provinces by"),
     "none": ("（无）", "(none)"),
+    "all": ("全部（可多选）", "All (choose to filter)"),
     "basemap": ("底图", "Basemap"),
     "basemap_help": (
         "除“无”外的底图需联网。",

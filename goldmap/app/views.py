@@ -147,8 +147,14 @@ def sidebar() -> None:
             list(names.index),
             key="provinces",
             format_func=lambda v: str(names.loc[v, "name_zh" if lang == "zh" else "name_en"]),
+            placeholder=tr("all", lang),
         )
-        st.multiselect(tr("commodities", lang), data.commodity_options(), key="commodities")
+        st.multiselect(
+            tr("commodities", lang),
+            data.commodity_options(),
+            key="commodities",
+            placeholder=tr("all", lang),
+        )
         options = {"": tr("none", lang), **data.stat_options(st.session_state["user_stats"])}
         if st.session_state["stat"] not in options:
             st.session_state["stat"] = ""
