@@ -149,6 +149,82 @@ def nearest_mine(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.asarray(index), np.asarray(metres) / 1000.0
 
 
+#: Inputs of at least this many features use the county lookup grid (building it costs
+#: about a second once per process; below this size the tree alone is faster).
+GRID_MIN_FEATURES = 50_000
+_GRID_CELL_DEG = 0.05
+
+
+@functools.cache
+def _county_grid() -> tuple[np.ndarray, Any]:
+    """Rasterize the counties once into a lookup grid of 0.05° cells.
+
+    A cell holds its county's row when one county covers it entirely, -1 when no county
+    touches it, and -2 when a boundary crosses it (those cells are answered exactly by the
+    polygon tree).
+    """
+    from rasterio import features, transform
+    from scipy import ndimage
+
+    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
+    shape = (round((lat1 - lat0) / _GRID_CELL_DEG), round((lon1 - lon0) / _GRID_CELL_DEG))
+    affine = transform.from_origin(lon0, lat1, _GRID_CELL_DEG, _GRID_CELL_DEG)
+    geoms = load("counties").geometry.values
+    grid = features.rasterize(
+        zip(geoms, range(len(geoms)), strict=True),
+        out_shape=shape,
+        transform=affine,
+        fill=-1,
+        dtype="int32",
+    )
+    edges = features.rasterize(
+        ((g, 1) for g in shapely.boundary(geoms)),
+        out_shape=shape,
+        transform=affine,
+        fill=0,
+        all_touched=True,
+        dtype="uint8",
+    )
+    # One cell of margin: a boundary that only grazes a cell's corner must not be missed.
+    grid[ndimage.binary_dilation(edges.astype(bool))] = -2
+    return grid, affine
+
+
+def _county_index(anchors: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """Row of the county containing each anchor point (-1 for none)."""
+    n = len(anchors)
+    index = np.full(n, -1)
+    exact = inside.copy()
+    if inside.sum() >= GRID_MIN_FEATURES:
+        grid, _ = _county_grid()
+        lon0, _, _, lat1 = CHINA_BOUNDS
+        rows = ((lat1 - shapely.get_y(anchors[inside])) / _GRID_CELL_DEG).astype(int)
+        cols = ((shapely.get_x(anchors[inside]) - lon0) / _GRID_CELL_DEG).astype(int)
+        rows = np.clip(rows, 0, grid.shape[0] - 1)
+        cols = np.clip(cols, 0, grid.shape[1] - 1)
+        cell = grid[rows, cols]
+        positions = np.flatnonzero(inside)
+        index[positions] = np.where(cell >= 0, cell, -1)
+        exact[positions[cell != -2]] = False
+    positions = np.flatnonzero(exact)
+    hits = _reference()["county_tree"].query(anchors[exact], predicate="intersects")
+    # A point on a shared border meets two counties; keep the first, deterministically.
+    first = pd.Series(hits[1]).groupby(hits[0]).min()
+    index[positions[first.index.to_numpy()]] = first.to_numpy()
+    return index
+
+
+def _masked_int(values: np.ndarray, valid: np.ndarray) -> pd.arrays.IntegerArray:
+    return pd.arrays.IntegerArray(values.astype("int64"), ~valid)
+
+
+def _labels(names: pd.Series, rows: np.ndarray) -> pd.Categorical:
+    """Names picked by row (-1: missing) as a categorical: one string per distinct name."""
+    categories, codes = np.unique(names.astype(str).to_numpy(), return_inverse=True)
+    picked = np.where(rows >= 0, codes[np.maximum(rows, 0)], -1)
+    return pd.Categorical.from_codes(picked, categories=pd.Index(categories))
+
+
 def _anchor_points(geometries: np.ndarray, empty: np.ndarray) -> np.ndarray:
     """Return each feature's representative point (a point is its own); POINT(0 0) if empty."""
     anchors = np.array(geometries, dtype=object)
@@ -231,7 +307,8 @@ def locate(
         none), ``nearest_mine_id``, ``nearest_mine_zh``, ``nearest_mine_en``,
         ``nearest_mine_km`` (geodesic, from the feature's representative point) and
         ``location_note`` (why a feature has no province: outside China, at sea ...).
-        Dask input gives the same frame (index 0..n-1), or its lazy form.
+        Province, county and mine names are pandas categoricals (one string per distinct
+        name, light on memory for millions of rows). Dask input gives the same frame (index 0..n-1), or its lazy form.
 
     Raises
     ------
@@ -285,25 +362,16 @@ def _locate_frame(
     ref = _reference()
     n = len(frame)
 
-    county_index = np.full(n, -1)
-    hits = ref["county_tree"].query(anchors[inside], predicate="intersects")
-    positions = np.flatnonzero(inside)
-    # A point on a shared border meets two counties; keep the first, deterministically.
-    first = pd.Series(hits[1]).groupby(hits[0]).min()
-    county_index[positions[first.index.to_numpy()]] = first.to_numpy()
-    counties = ref["counties"]
+    county_index = _county_index(anchors, inside)
     found = county_index >= 0
-    picked = counties.iloc[np.where(found, county_index, 0)].reset_index(drop=True)
+    counties = ref["counties"]
+    take = np.where(found, county_index, 0)
     result = frame.copy()
-    result["province_adcode"] = pd.array(np.where(found, picked["province_adcode"], 0)).astype(
-        "Int64"
-    )
-    result.loc[~found, "province_adcode"] = pd.NA
-    result["province_zh"] = picked["province_zh"].where(found, None)
-    result["province_en"] = picked["province_en"].where(found, None)
-    result["county_adcode"] = pd.array(picked["adcode"]).astype("Int64")
-    result.loc[~found, "county_adcode"] = pd.NA
-    result["county_zh"] = picked["name_zh"].where(found, None)
+    result["province_adcode"] = _masked_int(counties["province_adcode"].to_numpy()[take], found)
+    result["province_zh"] = _labels(counties["province_zh"], county_index)
+    result["province_en"] = _labels(counties["province_en"], county_index)
+    result["county_adcode"] = _masked_int(counties["adcode"].to_numpy()[take], found)
+    result["county_zh"] = _labels(counties["name_zh"], county_index)
 
     column = "name_zh" if lang == "zh" else "name_en"
     pairs = ref["area_tree"].query(np.where(empty, None, geometries), predicate="intersects")
@@ -312,11 +380,10 @@ def _locate_frame(
 
     x, y = shapely.get_x(anchors), shapely.get_y(anchors)
     index, km = nearest_mine(x, y)
-    mines = ref["mines"].iloc[index].reset_index(drop=True)
+    mines = ref["mines"]
     usable = ~empty
-    result["nearest_mine_id"] = mines["id"].where(usable, None)
-    result["nearest_mine_zh"] = mines["name_zh"].where(usable, None)
-    result["nearest_mine_en"] = mines["name_en"].where(usable, None)
+    for column_name, source in (("id", "id"), ("zh", "name_zh"), ("en", "name_en")):
+        result[f"nearest_mine_{column_name}"] = _labels(mines[source], np.where(usable, index, -1))
     result["nearest_mine_km"] = np.where(usable, np.round(km, 3), np.nan)
     notes = np.full(n, "", dtype=object)
     notes[~found] = "not in any county-level unit (at sea or outside China's boundary)"
