@@ -308,7 +308,8 @@ def locate(
         ``nearest_mine_km`` (geodesic, from the feature's representative point) and
         ``location_note`` (why a feature has no province: outside China, at sea ...).
         Province, county and mine names are pandas categoricals (one string per distinct
-        name, light on memory for millions of rows). Dask input gives the same frame (index 0..n-1), or its lazy form.
+        name, light on memory for millions of rows). Dask input gives the same frame
+        (index 0..n-1), or its lazy form.
 
     Raises
     ------
