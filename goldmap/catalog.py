@@ -89,6 +89,42 @@ LAYERS: dict[str, LayerSpec] = {
             "Every county-level unit of the official Tianditu boundaries.",
             ("boundaries", "counties_display.parquet"),
         ),
+        # Context for maps with no basemap (data/context/, built by scripts/build_context.py).
+        LayerSpec(
+            "cities",
+            ("context", "cities.geojson"),
+            "Prefecture-level seats",
+            "地级行政中心",
+            "Seats of the prefecture-level units, capitals ranked; GeoNames points (points).",
+        ),
+        LayerSpec(
+            "rivers",
+            ("context", "rivers.geojson"),
+            "Major rivers",
+            "主要河流",
+            "Major rivers, GSHHG/WDBII, simplified (lines).",
+        ),
+        LayerSpec(
+            "lakes",
+            ("context", "lakes.geojson"),
+            "Lakes",
+            "湖泊",
+            "Lakes of at least 250 km², GSHHG, simplified (polygons).",
+        ),
+        LayerSpec(
+            "nine_dash_line",
+            ("context", "nine_dash_line.geojson"),
+            "Nine-dash line",
+            "九段线",
+            "The nine-dash line in the South China Sea, Tianditu (lines).",
+        ),
+        LayerSpec(
+            "land",
+            ("context", "land.geojson"),
+            "Land",
+            "陆地",
+            "Land of East Asia, Natural Earth 1:50m, simplified: the neighbours (polygons).",
+        ),
     )
 }
 
