@@ -221,6 +221,32 @@ def export_command(layers: tuple[str, ...], fmt: str | None, out: str, overwrite
     click.echo(f"wrote {written}", err=True)
 
 
+@cli.command("figure")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="PNG, PDF or SVG file (format from the extension).",
+)
+@click.option("--area", default=None, help="Plan area id, e.g. dev-shandong-laizhou-zhaoyuan.")
+@click.option("--province", default=None, help="Province, any spelling (山东, Shandong, 370000).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--dpi", type=int, default=200, show_default=True, help="10 in wide: 200 = 2000 px.")
+@overwrite_option
+@_friendly
+def figure_command(
+    out: str, area: str | None, province: str | None, lang: str, dpi: int, overwrite: bool
+) -> None:
+    """Draw a static map for reports (all China with the South China Sea inset, or one area)."""
+    from goldmap.figure import figure, save_figure
+
+    fig = figure(area=area, province=province, lang=lang, dpi=dpi)
+    written = save_figure(fig, out, overwrite=overwrite)
+    click.echo(f"wrote {written}", err=True)
+
+
 def main() -> None:
     """Run the CLI (the ``goldmap`` console script)."""
     cli(prog_name="goldmap")
