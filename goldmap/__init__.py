@@ -20,14 +20,18 @@ from typing import Any
 from goldmap.catalog import describe_layers, layers, load
 from goldmap.errors import (
     ColumnNotFoundError,
+    DuplicateProvinceError,
     ExportError,
     GoldmapError,
     InputFileError,
     LayerNotFoundError,
     MissingDependencyError,
     NameNotFoundError,
+    OptionError,
+    OutputExistsError,
     OutsideChinaError,
     RasterError,
+    StatisticNotFoundError,
 )
 from goldmap.names import province_name, resolve_county, resolve_province
 from goldmap.validate import validate_data
@@ -59,14 +63,18 @@ _LAZY = {
 __all__ = [
     "FORMATS",
     "ColumnNotFoundError",
+    "DuplicateProvinceError",
     "ExportError",
     "GoldmapError",
     "InputFileError",
     "LayerNotFoundError",
     "MissingDependencyError",
     "NameNotFoundError",
+    "OptionError",
+    "OutputExistsError",
     "OutsideChinaError",
     "RasterError",
+    "StatisticNotFoundError",
     "__version__",
     "describe_layers",
     "export",

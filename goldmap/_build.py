@@ -18,8 +18,8 @@ import yaml
 
 from goldmap._resources import data_path
 from goldmap.catalog import load
+from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.names import province_name, resolve_county, resolve_province
-from goldmap.projections import EQUAL_AREA_CRS
 
 __all__ = [
     "MINE_FILES",
@@ -137,6 +137,15 @@ def _plan_mine_segments() -> list[str]:
     return text.split("，")
 
 
+#: Every source record carries the same keys (GeoParquet and Arrow need one struct type).
+SOURCE_KEYS = ("url", "quote", "checked", "check", "check_note")
+
+
+def _sources(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return source records with every key of :data:`SOURCE_KEYS` (None where unknown)."""
+    return [{key: item.get(key) for key in SOURCE_KEYS} for item in items]
+
+
 def _plan_source(name_zh: str, province_short: str) -> dict[str, str]:
     """Cite the plan's own words that name the mine within its province."""
     for segment in _plan_mine_segments():
@@ -181,10 +190,12 @@ def build_mines() -> gpd.GeoDataFrame:
                 "operator": record.get("operator"),
                 "location_precision": record["location_precision"],
                 "offshore": bool(record.get("offshore", False)),
-                "sources": [
-                    *(record.get("sources") or []),
-                    _plan_source(record["name_zh"], short[province]),
-                ],
+                "sources": _sources(
+                    [
+                        *(record.get("sources") or []),
+                        _plan_source(record["name_zh"], short[province]),
+                    ]
+                ),
                 "notes": notes,
                 "geometry": shapely.Point(lon, lat),
             }
@@ -215,7 +226,7 @@ def build_areas() -> tuple[dict[str, gpd.GeoDataFrame], gpd.GeoDataFrame]:
                 "confidence": d["confidence"],
                 "area_km2": None,
                 "plan_quote_zh": d["plan_quote_zh"],
-                "sources": list(d.get("sources") or []),
+                "sources": _sources(list(d.get("sources") or [])),
                 "geometry": area_geometry(d, counties),
             }
         )
@@ -227,7 +238,7 @@ def build_areas() -> tuple[dict[str, gpd.GeoDataFrame], gpd.GeoDataFrame]:
                     "name_en": t["name_en"],
                     "location_precision": t.get("precision"),
                     "offshore": bool(t.get("offshore", False)),
-                    "sources": list(t.get("sources") or []),
+                    "sources": _sources(list(t.get("sources") or [])),
                     "notes": " ".join(str(t.get("notes") or "").split()),
                     "geometry": shapely.Point(t["lon"], t["lat"]),
                 }
@@ -258,7 +269,7 @@ def build_province_layer(
                 "name_en": province_name(adcode, lang="en"),
                 "province_adcode": adcode,
                 "plan_quote_zh": quote,
-                "sources": [source],
+                "sources": _sources([source]),
                 "geometry": geometry,
             }
         )

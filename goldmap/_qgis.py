@@ -1,7 +1,7 @@
 """Write a QGIS project that opens goldmap's layers styled like the web map.
 
 Private plumbing of :mod:`goldmap.export`. The project (``.qgs`` XML, or ``.qgz``: the same
-XML zipped) references a GeoPackage beside it by a relative path (``./x.gpkg|layername=...``),
+XML zipped) references a GeoPackage beside it by a relative path (``./x_data.gpkg|layername=...``),
 so the pair can be moved or sent together. Symbols come from :mod:`goldmap.styles`.
 """
 

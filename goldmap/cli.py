@@ -1,7 +1,8 @@
 """Run goldmap from the command line: ``goldmap layers|validate|map|export|join|locate``.
 
 Each command is one library call. Errors a user can cause become a one-line message on
-stderr and exit status 1, never a traceback.
+stderr and exit status 1, never a traceback; a usage error (unknown option, missing
+argument) exits with status 2.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from goldmap.errors import GoldmapError
+from goldmap.stats import ON_DUPLICATE
 
 __all__ = ["cli", "main"]
 
@@ -100,18 +102,33 @@ def _write_or_print(frame: Any, out: str | None, *, overwrite: bool, name: str) 
     "format from the extension (.geojson, .gpkg, .csv ...). Default: CSV to stdout.",
 )
 @click.option("--province-col", default=None, help="Column naming provinces (detected if omitted).")
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(ON_DUPLICATE),
+    default="error",
+    show_default=True,
+    help="Several rows naming one province: refuse, keep the first or last, sum or average.",
+)
 @overwrite_option
 @_friendly
-def join_command(table: str, out: str | None, province_col: str | None, overwrite: bool) -> None:
+def join_command(
+    table: str, out: str | None, province_col: str | None, on_duplicate: str, overwrite: bool
+) -> None:
     """Join a statistics TABLE (CSV/XLSX, any province spelling) to the province polygons."""
     from goldmap.stats import join_stats
 
-    joined = join_stats(table, province_col)
+    joined = join_stats(table, province_col, on_duplicate=on_duplicate)
     report = joined.attrs["join_report"]
     click.echo(str(report), err=True)
     for row in report.unmatched.itertuples():
+        closest = f" (closest: {row.suggestions})" if row.suggestions else ""
+        click.echo(f"  row {row.row}: {row.value!r} not matched{closest}", err=True)
+    for row in report.duplicated.itertuples():
+        click.echo(f"  row {row.row}: {row.value!r} is {row.province}: {row.outcome}", err=True)
+    for row in report.unreadable.itertuples():
         click.echo(
-            f"  row {row.row}: {row.value!r} not matched (closest: {row.suggestions})", err=True
+            f"  row {row.row} ({row.province}): {row.column!r} = {row.value!r} is not a number",
+            err=True,
         )
     _write_or_print(joined, out, overwrite=overwrite, name="joined")
 
@@ -209,7 +226,8 @@ def map_command(
     required=True,
     type=click.Path(dir_okay=False),
     help="Output file. Several layers in a one-layer format (geojson, fgb, parquet, csv): "
-    "a .zip path; Shapefiles: .shp.zip; a QGIS project gets a .gpkg of the same name beside it.",
+    "a .zip path; Shapefiles: .shp.zip; a QGIS project x.qgz gets its data in x_data.gpkg "
+    "beside it.",
 )
 @overwrite_option
 @_friendly

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 __all__ = [
     "ColumnNotFoundError",
+    "DuplicateProvinceError",
     "ExportError",
     "GoldmapError",
     "InputFileError",
     "LayerNotFoundError",
     "MissingDependencyError",
     "NameNotFoundError",
+    "OptionError",
+    "OutputExistsError",
     "OutsideChinaError",
     "RasterError",
+    "StatisticNotFoundError",
 ]
 
 
@@ -39,8 +43,27 @@ class ColumnNotFoundError(GoldmapError, KeyError):
     """A table column that is missing or cannot be detected."""
 
 
+class StatisticNotFoundError(GoldmapError, KeyError):
+    """A statistic (indicator) name that goldmap's tables do not hold."""
+
+
 class InputFileError(GoldmapError, ValueError):
     """A user file that cannot be read: wrong format, encoding, size or content."""
+
+
+class DuplicateProvinceError(InputFileError):
+    """Several rows of a statistics table name one province, and no rule says how to combine.
+
+    ``rows`` is a DataFrame of the rows concerned (row, value, adcode, province).
+    """
+
+    def __init__(self, message: str, rows: object = None) -> None:
+        super().__init__(message)
+        self.rows = rows
+
+
+class OptionError(GoldmapError, ValueError):
+    """An option given a value outside the allowed ones (a language, a rule, a basemap)."""
 
 
 class OutsideChinaError(GoldmapError, ValueError):
@@ -49,6 +72,10 @@ class OutsideChinaError(GoldmapError, ValueError):
 
 class ExportError(GoldmapError, ValueError):
     """An export that cannot be written: unknown format, bad path, existing file."""
+
+
+class OutputExistsError(ExportError, FileExistsError):
+    """An output file that exists already and may not be overwritten."""
 
 
 class RasterError(GoldmapError, ValueError):

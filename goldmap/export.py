@@ -42,9 +42,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goldmap.errors import ExportError, GoldmapError
+from goldmap.io._files import check_output
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["DEFAULT_LAYERS", "FORMATS", "ExportFormat", "export", "export_bytes"]
 
@@ -191,19 +193,48 @@ def _write_parquet(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     out.to_parquet(path, index=False)
 
 
+def _make_room(table: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """Drop input columns the geometry columns repeat; rename those that differ (``*_input``).
+
+    A table read from a CSV with lon/lat columns already has them: when they hold the
+    geometry's coordinates they are dropped (nothing is lost), otherwise kept as
+    ``lon_input``/``lat_input`` so that neither version is lost.
+    """
+    for column, values in columns.items():
+        if column not in table.columns:
+            continue
+        existing = table[column]
+        same = existing.equals(values) or (
+            existing.dtype.kind in "fiu"
+            and bool(((existing.astype(float) - values).abs() < 10**-COORDINATE_DECIMALS).all())
+        )
+        if same:
+            table = table.drop(columns=column)
+        else:
+            logger.warning("CSV export: column %r kept as %r", column, f"{column}_input")
+            table = table.rename(columns={column: f"{column}_input"})
+    return table
+
+
 def _write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     """Points as ``lon``/``lat`` columns, other geometries as ``WKT``; UTF-8 with a BOM."""
+    import pandas as pd
     import shapely
 
     flat = flatten_nested(frame)
     geometry = flat.geometry
     table = flat.drop(columns=geometry.name)
     if len(geometry) and (geometry.geom_type == "Point").all():
-        table.insert(0, "lat", geometry.y.round(COORDINATE_DECIMALS))
-        table.insert(0, "lon", geometry.x.round(COORDINATE_DECIMALS))
+        columns = {
+            "lon": geometry.x.round(COORDINATE_DECIMALS),
+            "lat": geometry.y.round(COORDINATE_DECIMALS),
+        }
     else:
         wkt = shapely.to_wkt(geometry.values, rounding_precision=COORDINATE_DECIMALS)
-        table.insert(0, "WKT", wkt)
+        columns = {"WKT": pd.Series(wkt, index=table.index)}
+    table = _make_room(table, columns)
+    for position, (column, values) in enumerate(columns.items()):
+        table.insert(position, column, values)
     # The BOM lets Excel recognise UTF-8, so Chinese names open correctly there too.
     table.to_csv(path, index=False, encoding="utf-8-sig")
 
@@ -319,6 +350,14 @@ def _write_kmz(layers: _Layers, path: Path) -> None:
     write_kml(layers, path, kmz=True, titles={n: _layer_text(n)[0] for n in layers})
 
 
+def qgis_data_path(project: Path) -> Path:
+    """Return the GeoPackage a QGIS project ``x.qgz`` keeps its data in: ``x_data.gpkg``.
+
+    Not ``x.gpkg``: a user who exported ``plan.gpkg`` and then ``plan.qgz`` keeps both.
+    """
+    return project.with_name(f"{project.stem}_data.gpkg")
+
+
 def _write_qgs(layers: _Layers, path: Path) -> None:
     _write_qgis(layers, path, compressed=False)
 
@@ -330,7 +369,7 @@ def _write_qgz(layers: _Layers, path: Path) -> None:
 def _write_qgis(layers: _Layers, path: Path, *, compressed: bool) -> None:
     from goldmap._qgis import write_project
 
-    data = path.with_suffix(".gpkg")
+    data = qgis_data_path(path)
     _write_gpkg(layers, data)
     write_project(
         layers,
@@ -515,31 +554,6 @@ def _prepare(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out.reset_index(drop=True)
 
 
-def _check_target(path: Path, outputs: list[Path], *, overwrite: bool) -> None:
-    parent = path.parent
-    if not parent.is_dir():
-        raise ExportError(
-            f"Cannot write {str(path)!r}: folder {str(parent)!r} does not exist. "
-            "Create it first or choose another path."
-        )
-    if not os.access(parent, os.W_OK):
-        raise ExportError(
-            f"Cannot write {str(path)!r}: folder {str(parent)!r} is not writable. "
-            "Choose a folder you can write to."
-        )
-    for target in outputs:
-        if target.is_dir():
-            raise ExportError(
-                f"Cannot write {str(target)!r}: it is a folder. Give a file path, "
-                "e.g. 'goldmap.gpkg'."
-            )
-        if target.exists() and not overwrite:
-            raise ExportError(
-                f"{str(target)!r} already exists. Pass overwrite=True "
-                "(`--overwrite` on the command line) to replace it, or choose another path."
-            )
-
-
 def _file_stem(name: str) -> str:
     """Return a layer name as a safe file name (letters, digits, ``_`` and ``-``)."""
     stem = "".join(c if c.isalnum() or c in "_-" else "_" for c in name).strip("_")
@@ -578,7 +592,7 @@ def export(
         Output file. GeoJSON, FlatGeobuf, GeoParquet and CSV hold one layer per file: for
         several layers give a ``.zip`` path (one file per layer inside). Shapefiles are
         always zipped (``.shp.zip``). A QGIS project ``x.qgs``/``x.qgz`` gets its data in
-        ``x.gpkg`` beside it, or both go into ``x.zip``.
+        ``x_data.gpkg`` beside it, or both go into ``x.zip``.
     format : str, optional
         One of ``geojson``, ``gpkg``, ``shp``, ``kml``, ``kmz``, ``fgb``, ``parquet``,
         ``csv``, ``qgs``, ``qgz``. Default: from the path's extension.
@@ -641,10 +655,10 @@ def export(
             f"asked for ({', '.join(frames)}). Give a path ending in .zip to get one file "
             "per layer in a zip, or export one layer."
         )
-    outputs = [target]
+    companions = []
     if fmt in ("qgs", "qgz") and not is_zip:
-        outputs.append(target.with_suffix(".gpkg"))
-    _check_target(target, outputs, overwrite=overwrite)
+        companions.append((qgis_data_path(target), "the QGIS project's data"))
+    check_output(target, overwrite=overwrite, companions=companions)
 
     try:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".goldmap-export-") as tmp:
@@ -686,7 +700,7 @@ def _write(frames: _Layers, fmt: str, staging: Path, filename: str, *, is_zip: b
         return [out]
     _MULTI_WRITERS[fmt](frames, out)
     if fmt in ("qgs", "qgz"):
-        return [out.with_suffix(".gpkg"), out]
+        return [qgis_data_path(out), out]
     return [out]
 
 

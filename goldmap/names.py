@@ -316,6 +316,17 @@ def resolve_province(value: object) -> int:
     return code
 
 
+def _cutoff(key: str) -> float:
+    """Similarity a spelling needs to be suggested: a typo, not a chance overlap of letters.
+
+    Short Chinese keys differ by one character out of two or three (内蒙 → 内蒙古, 0.8);
+    Latin keys by a letter or two (Shandon, Sichuang, Tibbet: 0.9 and above), while an
+    unrelated word shares only scattered letters (Atlantis/Shaanxi: 0.53).
+    """
+    is_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in key)
+    return 0.6 if is_cjk else 0.75
+
+
 def suggest_provinces(value: object, *, n: int = 5) -> list[str]:
     """Return the province spellings closest to ``value``, best first.
 
@@ -333,7 +344,7 @@ def suggest_provinces(value: object, *, n: int = 5) -> list[str]:
     """
     key = normalize_name(str(value))
     index = _province_index()
-    matches = difflib.get_close_matches(key, list(index), n=n * 3, cutoff=0.5)
+    matches = difflib.get_close_matches(key, list(index), n=n * 3, cutoff=_cutoff(key))
     seen: list[str] = []
     for match in matches:
         p = _BY_ADCODE[index[match]]

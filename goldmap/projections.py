@@ -1,17 +1,21 @@
-"""Name the projected coordinate reference systems goldmap measures in.
-
-Areas are computed in an Albers equal-area projection fitted to China; distances are
-geodesic on the WGS84 ellipsoid or, for nearest-neighbour search, in the same Albers grid.
-"""
+"""Deprecated: the CRS names moved to :mod:`goldmap.crs` (kept for one release)."""
 
 from __future__ import annotations
 
-__all__ = ["EQUAL_AREA_CRS", "GEOGRAPHIC_CRS"]
+import warnings
+from typing import Any
 
-GEOGRAPHIC_CRS = "EPSG:4326"
+from goldmap import crs as _crs
 
-#: Albers equal-area conic for China (standard parallels 25°N and 47°N, central meridian 105°E),
-#: the projection of the national 1:1M and 1:4M maps.
-EQUAL_AREA_CRS = (
-    "+proj=aea +lat_0=0 +lat_1=25 +lat_2=47 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
-)
+__all__ = ["EQUAL_AREA_CRS", "GEOGRAPHIC_CRS"]  # noqa: F822 (served by __getattr__)
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        warnings.warn(
+            f"goldmap.projections.{name} is deprecated; use goldmap.crs.{name}.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(_crs, name)
+    raise AttributeError(f"module 'goldmap.projections' has no attribute {name!r}")

@@ -32,8 +32,8 @@ from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
 from goldmap.catalog import LAYERS, load
+from goldmap.crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS
 from goldmap.errors import ExportError, RasterError
-from goldmap.projections import EQUAL_AREA_CRS, GEOGRAPHIC_CRS
 
 __all__ = [
     "STATS",

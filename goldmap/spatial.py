@@ -20,9 +20,9 @@ from pyproj import Geod
 from scipy.spatial import cKDTree
 
 from goldmap import _dask
-from goldmap._readers import FEATURE_FORMATS, FeatureSource, read_features
 from goldmap.catalog import load
 from goldmap.errors import OutsideChinaError
+from goldmap.io.read import FEATURE_FORMATS, FeatureSource, read_features
 
 __all__ = ["CHINA_BOUNDS", "FEATURE_FORMATS", "locate", "nearest_mine", "read_features"]
 

@@ -13,14 +13,21 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from goldmap._numbers import is_missing, parse_number_column
 from goldmap._resources import data_path
-from goldmap._tables import TableSource, read_table
 from goldmap.catalog import load
-from goldmap.errors import ColumnNotFoundError, GoldmapError
-from goldmap.names import suggest_provinces, try_resolve_province
-from goldmap.projections import EQUAL_AREA_CRS
+from goldmap.crs import EQUAL_AREA_CRS
+from goldmap.errors import (
+    ColumnNotFoundError,
+    DuplicateProvinceError,
+    OptionError,
+    StatisticNotFoundError,
+)
+from goldmap.io._tables import TableSource, read_table
+from goldmap.names import province_name, suggest_provinces, try_resolve_province
 
 __all__ = [
+    "ON_DUPLICATE",
     "JoinReport",
     "detect_province_column",
     "join_stats",
@@ -40,19 +47,46 @@ _PROVINCE_HEADERS = (
 DETECTION_THRESHOLD = 0.6
 
 
+#: How :func:`join_stats` treats several rows naming one province.
+ON_DUPLICATE = ("error", "first", "last", "sum", "mean")
+
+
 @dataclass
 class JoinReport:
-    """What happened to each row of a joined table."""
+    """What happened to each row of a joined table.
+
+    Attributes
+    ----------
+    province_col : str
+        The column that named the provinces.
+    matched : int
+        Rows that named a province.
+    unmatched : pandas.DataFrame
+        Rows naming no province: ``row`` (1-based data row), ``value``, ``suggestions``.
+    duplicated : pandas.DataFrame
+        Rows naming a province another row also names: ``row``, ``value``, ``adcode``,
+        ``province``, ``outcome`` (kept, dropped, combined by sum/mean, or refused).
+    unreadable : pandas.DataFrame
+        Cells of numeric columns that could not be read as numbers: ``row``, ``province``,
+        ``column``, ``value``. Their province shows no value for that column.
+    on_duplicate : str
+        The rule applied to duplicated rows.
+    units : dict
+        The unit each numeric column's cells carried (``{"产量": "吨"}``), where one did.
+    """
 
     province_col: str
     matched: int
     unmatched: pd.DataFrame = field(default_factory=pd.DataFrame)
     duplicated: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unreadable: pd.DataFrame = field(default_factory=pd.DataFrame)
+    on_duplicate: str = "error"
+    units: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        """True when every row matched exactly one province, once."""
-        return self.unmatched.empty and self.duplicated.empty
+        """True when every row matched its own province and every number was read."""
+        return self.unmatched.empty and self.duplicated.empty and self.unreadable.empty
 
     def __str__(self) -> str:
         parts = [f"{self.matched} row(s) matched on column {self.province_col!r}"]
@@ -60,7 +94,16 @@ class JoinReport:
             values = ", ".join(repr(v) for v in self.unmatched["value"])
             parts.append(f"{len(self.unmatched)} not matched: {values}")
         if not self.duplicated.empty:
-            parts.append(f"{len(self.duplicated)} matched a province another row matched")
+            rows = ", ".join(str(r) for r in self.duplicated["row"])
+            parts.append(
+                f"{len(self.duplicated)} row(s) named a province another row names (rows "
+                f"{rows}): {self.on_duplicate}"
+            )
+        if not self.unreadable.empty:
+            cells = ", ".join(
+                f"row {r.row} {r.column!r}={r.value!r}" for r in self.unreadable.itertuples()
+            )
+            parts.append(f"{len(self.unreadable)} value(s) not read as numbers: {cells}")
         return "; ".join(parts)
 
 
@@ -97,9 +140,77 @@ def detect_province_column(table: pd.DataFrame) -> str:
     if best is None or scores[best] < DETECTION_THRESHOLD:
         raise ColumnNotFoundError(
             f"No column of the table names provinces (columns: {list(map(str, table.columns))}). "
-            "Pass province_col='<column>' naming the column with province names or adcodes."
+            "Add a column named 'province' (or 省份) holding province names or adcodes, or "
+            "choose the province column."
         )
     return next(c for c in table.columns if str(c) == best)
+
+
+def _read_numbers(
+    frame: pd.DataFrame, province_col: str, provinces: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Turn numeric-looking columns into numbers; list the cells that could not be read."""
+    result = frame.copy()
+    problems = []
+    units = {}
+    for column in frame.columns:
+        if column == province_col:
+            continue
+        parsed = parse_number_column(frame[column])
+        if parsed is None:
+            continue
+        numbers, unreadable, unit = parsed
+        result[column] = numbers
+        if unit:
+            units[str(column)] = unit
+        problems += [
+            (i + 1, provinces[i], str(column), str(frame.at[i, column]))
+            for i in unreadable[unreadable].index
+        ]
+    frame = result
+    unreadable_frame = pd.DataFrame(problems, columns=["row", "province", "column", "value"])
+    return frame, unreadable_frame, units
+
+
+def _combine(matched: pd.DataFrame, rule: str) -> pd.DataFrame:
+    """Reduce ``matched`` to one row per adcode by ``rule`` (first, last, sum or mean)."""
+    if rule == "first":
+        return matched.drop_duplicates("adcode", keep="first")
+    if rule == "last":
+        return matched.drop_duplicates("adcode", keep="last")
+    numeric = [
+        c for c in matched.columns if c != "adcode" and pd.api.types.is_numeric_dtype(matched[c])
+    ]
+    text = [c for c in matched.columns if c != "adcode" and c not in numeric]
+    groups = matched.groupby("adcode", sort=False)
+    combined = groups[numeric].sum(min_count=1) if rule == "sum" else groups[numeric].mean()
+    for column in text:
+        combined[column] = groups[column].agg(
+            lambda v: "; ".join(dict.fromkeys(str(x) for x in v if not is_missing(x)))
+        )
+    return combined.reset_index()[list(matched.columns)]
+
+
+def _duplicates_report(matched: pd.DataFrame, province_col: str, rule: str) -> pd.DataFrame:
+    dupes = matched["adcode"].duplicated(keep=False)
+    rows = matched[dupes]
+    if rule == "first":
+        outcome = rows["adcode"].duplicated(keep="first").map({False: "kept", True: "dropped"})
+    elif rule == "last":
+        outcome = rows["adcode"].duplicated(keep="last").map({False: "kept", True: "dropped"})
+    else:
+        outcome = pd.Series(
+            {"sum": "summed", "mean": "averaged", "error": "refused"}[rule], index=rows.index
+        )
+    return pd.DataFrame(
+        {
+            "row": rows.index + 1,
+            "value": rows[province_col].tolist(),
+            "adcode": rows["adcode"].tolist(),
+            "province": [province_name(int(a)) for a in rows["adcode"]],
+            "outcome": outcome.tolist(),
+        }
+    )
 
 
 def join_stats(
@@ -108,29 +219,38 @@ def join_stats(
     *,
     filename: str | None = None,
     simplified: bool = False,
+    on_duplicate: str = "error",
 ) -> gpd.GeoDataFrame:
-    """Join a statistics table to the province polygons.
+    """Join a statistics table to the province polygons, one row per province.
 
     Parameters
     ----------
     table : path, bytes, file object or pandas.DataFrame
-        CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), TSV or XLSX, or a DataFrame, with one
-        column naming the province in any common spelling.
+        CSV (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16), TSV or XLSX, or a DataFrame, with
+        one column naming the province in any common spelling. Numbers may be written as
+        people type them: ``1,234.5``, full-width ``１２３``, with a unit (``45吨``,
+        ``12 t``); ``—``, ``-`` and empty cells are missing values.
     province_col : str, optional
         The column naming provinces; detected when not given.
     filename : str, optional
-        The file name, when ``table`` is bytes or a file object (e.g. an upload).
+        The file's name, when ``table`` is bytes or a file object (e.g. an upload).
     simplified : bool, default False
         Join to the light display copy of the provinces (for maps).
+    on_duplicate : {"error", "first", "last", "sum", "mean"}, default "error"
+        What to do when several rows name one province (内蒙古 and Inner Mongolia): refuse
+        the table naming the rows (the default: two rows for one province are usually a
+        spelling duplicate or a sub-total, and only the analyst knows which), keep the
+        first or last row, or add up / average the numeric columns (text columns keep
+        their distinct values joined by "; ").
 
     Returns
     -------
     geopandas.GeoDataFrame
-        All 34 provinces (``adcode``, ``name_zh``, ``name_en`` ...) with the table's columns;
-        provinces the table does not mention have missing values, not zero. When several
-        rows match one province, each is kept (the province appears once per row).
-        ``result.attrs["join_report"]`` is a :class:`JoinReport` listing every unmatched and
-        duplicated row.
+        The 34 provinces (``adcode``, ``name_zh``, ``name_en`` ...), each once, with the
+        table's columns; provinces the table does not mention have missing values, not
+        zero. ``result.attrs["join_report"]`` is a :class:`JoinReport` naming every row
+        not matched, every duplicated row and what was done with it, and every value not
+        read as a number.
 
     Raises
     ------
@@ -138,15 +258,23 @@ def join_stats(
         When the file cannot be read.
     ColumnNotFoundError
         When ``province_col`` is not a column, or none can be detected.
+    DuplicateProvinceError
+        When several rows name one province and ``on_duplicate="error"``.
+    OptionError
+        When ``on_duplicate`` is not one of the allowed rules.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> joined = join_stats(pd.DataFrame({"省份": ["鲁", "Henan"], "t": [1, 2]}))
-    >>> joined.attrs["join_report"].ok
-    True
+    >>> joined = join_stats(pd.DataFrame({"省份": ["鲁", "Henan"], "t": ["1,200吨", "—"]}))
+    >>> joined.attrs["join_report"].ok, len(joined)
+    (True, 34)
     """
-    frame = read_table(table, filename=filename)
+    if on_duplicate not in ON_DUPLICATE:
+        raise OptionError(
+            f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}; got {on_duplicate!r}."
+        )
+    frame = read_table(table, filename=filename).reset_index(drop=True)
     if province_col is None:
         province_col = detect_province_column(frame)
     elif province_col not in frame.columns:
@@ -154,32 +282,40 @@ def join_stats(
             f"Column {province_col!r} is not in the table; its columns are "
             f"{list(map(str, frame.columns))}."
         )
-    frame = frame.reset_index(drop=True)
     codes = frame[province_col].map(try_resolve_province)
-    row_numbers = frame.index + 1
+    names = codes.map(lambda c: province_name(int(c)) if pd.notna(c) else "")
+    frame, unreadable, units = _read_numbers(frame, province_col, names)
+    misses = frame.loc[codes.isna(), province_col]
     unmatched = pd.DataFrame(
         {
-            "row": row_numbers[codes.isna()],
-            "value": frame.loc[codes.isna(), province_col].tolist(),
-            "suggestions": [
-                ", ".join(suggest_provinces(v)) for v in frame.loc[codes.isna(), province_col]
-            ],
+            "row": misses.index + 1,
+            "value": misses.tolist(),
+            "suggestions": [", ".join(suggest_provinces(v)) for v in misses],
         }
     )
     matched = frame[codes.notna()].assign(adcode=codes[codes.notna()].astype("int64"))
-    dupes = matched["adcode"].duplicated(keep=False)
-    duplicated = pd.DataFrame(
-        {
-            "row": (matched.index + 1)[dupes],
-            "value": matched.loc[dupes, province_col].tolist(),
-            "adcode": matched.loc[dupes, "adcode"].tolist(),
-        }
-    )
+    duplicated = _duplicates_report(matched, str(province_col), on_duplicate)
+    if not duplicated.empty and on_duplicate == "error":
+        groups = "; ".join(
+            f"{province}: rows {', '.join(str(r) for r in group['row'])} "
+            f"({', '.join(repr(v) for v in group['value'])})"
+            for province, group in duplicated.groupby("province", sort=False)
+        )
+        raise DuplicateProvinceError(
+            f"Several rows name the same province — {groups}. Choose how to combine them "
+            "(keep the first or the last row, or sum or average the numbers), or remove the "
+            "extra rows.",
+            duplicated,
+        )
+    matched = _combine(matched, on_duplicate)
     provinces = load("provinces", simplified=simplified)
     overlap = [c for c in matched.columns if c in provinces.columns and c != "adcode"]
     matched = matched.rename(columns={c: f"{c}_table" for c in overlap})
     result = provinces.merge(matched, on="adcode", how="left")
-    report = JoinReport(str(province_col), int(codes.notna().sum()), unmatched, duplicated)
+    report = JoinReport(
+        str(province_col), int(codes.notna().sum()), unmatched, duplicated, unreadable,
+        on_duplicate, units,
+    )  # fmt: skip
     result.attrs["join_report"] = report
     if not report.ok:
         logger.warning("join_stats: %s", report)
@@ -209,14 +345,14 @@ def load_stats(
 
     Raises
     ------
-    GoldmapError
+    StatisticNotFoundError
         When ``indicator`` is not in the table; the message lists the indicators.
     """
     table = pd.read_csv(data_path("stats", "gold_statistics.csv"), encoding="utf-8")
     if indicator is not None:
         known = sorted(table["indicator"].unique())
         if indicator not in known:
-            raise GoldmapError(f"Unknown indicator {indicator!r}; the table has {known}.")
+            raise StatisticNotFoundError(f"Unknown indicator {indicator!r}; the table has {known}.")
         table = table[table["indicator"] == indicator]
     if year is not None:
         table = table[table["year"] == year]

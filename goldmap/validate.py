@@ -15,8 +15,8 @@ import numpy as np
 import shapely
 
 from goldmap.catalog import layers, load
+from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import GoldmapError
-from goldmap.projections import EQUAL_AREA_CRS
 
 __all__ = ["EXPECTED_COUNTS", "Problem", "validate_data"]
 

@@ -149,3 +149,16 @@ def test_layer_downloads_offer_every_export_format():
     at.selectbox(key="dl_format").set_value("geojson").run()
     assert not at.exception
     assert any(b.label == "Download" for b in at.get("download_button"))
+
+
+def test_the_uploader_shows_the_limit_the_app_enforces():
+    import tomllib
+
+    from goldmap.io import MAX_UPLOAD_BYTES
+
+    config = tomllib.loads(
+        (Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    )
+    # Streamlit's maxUploadSize is in MiB; the uploader prints it as "Limit N MB per file".
+    assert config["server"]["maxUploadSize"] * 2**20 == MAX_UPLOAD_BYTES
+    assert config["server"]["maxUploadSize"] == views.MAX_UPLOAD_MB

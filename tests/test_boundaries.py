@@ -9,7 +9,7 @@ import shapely
 
 import goldmap
 from goldmap._resources import data_path
-from goldmap.projections import EQUAL_AREA_CRS
+from goldmap.crs import EQUAL_AREA_CRS
 
 
 @pytest.fixture(scope="module")

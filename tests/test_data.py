@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import goldmap
 from goldmap._resources import data_path
 from goldmap.cli import cli
-from goldmap.projections import EQUAL_AREA_CRS
+from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.validate import OFFSHORE_TOLERANCE_KM, _check_sources, validate_data
 
 PLAN_LAYERS = ["key_mines", "exploration_areas", "development_areas"]

@@ -119,7 +119,7 @@ def read_back(fmt: str, path: Path, names: list[str]) -> dict[str, gpd.GeoDataFr
         listed = pyogrio.list_layers(path)
         assert len(listed) == len(names)
         return {name: _read_gdal(path, layer=int(i)) for i, name in enumerate(names)}
-    data = path.with_suffix(".gpkg") if fmt in ("qgs", "qgz") else path
+    data = path.with_name(f"{path.stem}_data.gpkg") if fmt in ("qgs", "qgz") else path
     return {name: _read_gdal(data, layer=name) for name in names}
 
 
@@ -366,7 +366,7 @@ def test_user_frame_is_not_changed_and_is_reprojected(tmp_path: Path) -> None:
 
 def test_qgis_project_references_data_and_styles(tmp_path: Path) -> None:
     path = export(None, tmp_path / "plan.qgs")
-    gpkg = tmp_path / "plan.gpkg"
+    gpkg = tmp_path / "plan_data.gpkg"
     assert gpkg.is_file()
     tables = {str(n) for n, _ in pyogrio.list_layers(gpkg)}
     root = SafeET.parse(path).getroot()
@@ -376,7 +376,7 @@ def test_qgis_project_references_data_and_styles(tmp_path: Path) -> None:
     for layer in layers:
         source = layer.findtext("datasource") or ""
         file, _, table = source.partition("|layername=")
-        assert file == "./plan.gpkg"  # relative to the project
+        assert file == "./plan_data.gpkg"  # relative to the project
         assert (path.parent / file).is_file() and table in tables
         style = LAYER_STYLES[table]
         props = {
@@ -391,19 +391,23 @@ def test_qgis_project_references_data_and_styles(tmp_path: Path) -> None:
             assert props["outline_color"] == qgis_color(style.stroke)
     tree_sources = [e.get("source") for e in root.iterfind("layer-tree-group/layer-tree-layer")]
     assert (
-        tree_sources[0] == "./plan.gpkg|layername=key_mines" or "area_deposits" in tree_sources[0]
+        tree_sources[0] == "./plan_data.gpkg|layername=key_mines"
+        or "area_deposits" in tree_sources[0]
     )
     assert root.findtext("properties/Paths/Absolute") == "false"
 
 
 def test_qgz_is_zipped_project_beside_its_data(tmp_path: Path) -> None:
     path = export("key_mines", tmp_path / "mines.qgz")
-    assert (tmp_path / "mines.gpkg").is_file()
+    assert (tmp_path / "mines_data.gpkg").is_file()
     with zipfile.ZipFile(path) as archive:
         (member,) = archive.namelist()
         assert member == "mines.qgs"
         root = SafeET.fromstring(archive.read(member))
-    assert root.findtext("projectlayers/maplayer/datasource") == "./mines.gpkg|layername=key_mines"
+    assert (
+        root.findtext("projectlayers/maplayer/datasource")
+        == "./mines_data.gpkg|layername=key_mines"
+    )
 
 
 QGIS_PYTHON = "/usr/bin/python3"
@@ -438,7 +442,7 @@ def test_qgis_opens_the_project(tmp_path: Path) -> None:
     export(["key_mines", "exploration_areas", "copper_bases"], tmp_path / "plan.qgz")
     moved = tmp_path / "moved"
     moved.mkdir()
-    for file in ("plan.qgz", "plan.gpkg"):  # relative paths: the pair can move together
+    for file in ("plan.qgz", "plan_data.gpkg"):  # relative paths: the pair can move together
         shutil.move(tmp_path / file, moved / file)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
     result = subprocess.run(
@@ -502,9 +506,13 @@ def test_existing_file_needs_overwrite(tmp_path: Path) -> None:
     export("key_mines", path, overwrite=True)
     assert json.loads(path.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
     # A QGIS project's GeoPackage counts too.
-    (tmp_path / "p.gpkg").write_bytes(b"")
-    with pytest.raises(ExportError, match=r"p.gpkg' already exists"):
+    (tmp_path / "p_data.gpkg").write_bytes(b"")
+    with pytest.raises(ExportError, match=r"p_data.gpkg' already exists \(it would hold the QGIS"):
         export("key_mines", tmp_path / "p.qgs")
+    # The user's own p.gpkg does not collide with the project's data.
+    (tmp_path / "q.gpkg").write_bytes(b"mine")
+    export("key_mines", tmp_path / "q.qgs")
+    assert (tmp_path / "q.gpkg").read_bytes() == b"mine"
 
 
 def test_several_layers_in_a_single_layer_format_need_a_zip(tmp_path: Path) -> None:

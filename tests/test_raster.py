@@ -19,8 +19,8 @@ import shapely
 from rasterio.transform import from_origin, rowcol
 
 import goldmap
+from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import ExportError, RasterError
-from goldmap.projections import EQUAL_AREA_CRS
 from goldmap.raster import clip, rasterize_layer, sample_at_mines, zonal_stats
 
 LAIZHOU = "dev-shandong-laizhou-zhaoyuan"

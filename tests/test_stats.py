@@ -45,18 +45,95 @@ def test_gbk_csv_with_mixed_spellings_matches_every_row(tmp_path):
     assert len(joined) == 34
 
 
-def test_nonsense_and_duplicate_rows_are_reported_not_dropped(tmp_path):
-    rows = [*MIXED, ("Atlantis", 9.0)]
+def test_nonsense_rows_are_reported_not_dropped(tmp_path):
+    rows = [*MIXED[:-1], ("Atlantis", 9.0)]
     path = write_gbk_csv(tmp_path / "t.csv", rows)
     joined = join_stats(path, province_col="地区")
     report = joined.attrs["join_report"]
     assert not report.ok
     assert report.unmatched["value"].tolist() == ["Atlantis"]
-    assert report.unmatched["row"].tolist() == [9]
-    assert set(report.duplicated["value"]) == {"Inner Mongolia", "Neimenggu"}
-    # Both Inner Mongolia rows are kept: nothing silently dropped.
-    assert sorted(joined.loc[joined["adcode"] == 150000, "黄金产量"]) == [3.0, 8.0]
+    assert report.unmatched["row"].tolist() == [8]
+    # A made-up name gets no far-fetched suggestion (it once suggested Shaanxi).
+    assert report.unmatched["suggestions"].tolist() == [""]
     assert "Atlantis" in str(report)
+    assert len(joined) == 34
+
+
+def test_two_spellings_of_one_province_are_refused_by_default_naming_the_rows(tmp_path):
+    path = write_gbk_csv(tmp_path / "t.csv", MIXED)  # rows 3 and 8: Inner Mongolia, Neimenggu
+    with pytest.raises(goldmap.DuplicateProvinceError) as caught:
+        join_stats(path)
+    message = str(caught.value)
+    assert "rows 3, 8" in message and "'Inner Mongolia'" in message and "'Neimenggu'" in message
+    assert "\n" not in message
+    assert caught.value.rows["outcome"].tolist() == ["refused", "refused"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "outcomes"),
+    [
+        ("first", 3.0, ["kept", "dropped"]),
+        ("last", 8.0, ["dropped", "kept"]),
+        ("sum", 11.0, ["summed", "summed"]),
+        ("mean", 5.5, ["averaged", "averaged"]),
+    ],
+)
+def test_duplicates_combine_to_one_row_per_province(tmp_path, rule, value, outcomes):
+    path = write_gbk_csv(tmp_path / "t.csv", MIXED)
+    joined = join_stats(path, on_duplicate=rule)
+    assert len(joined) == 34 and joined["adcode"].is_unique
+    assert joined.set_index("adcode").loc[150000, "黄金产量"] == value
+    report = joined.attrs["join_report"]
+    assert report.duplicated["row"].tolist() == [3, 8]
+    assert report.duplicated["outcome"].tolist() == outcomes
+    assert "rows 3, 8" in str(report)
+
+
+def test_sum_keeps_distinct_text_of_combined_rows():
+    table = pd.DataFrame(
+        {"省份": ["陕西", "Shaanxi", "山东"], "t": [1, 2, 5], "note": ["a", "b", "c"]}
+    )
+    joined = join_stats(table, on_duplicate="sum").set_index("adcode")
+    assert joined.loc[610000, "t"] == 3
+    assert joined.loc[610000, "note"] == "a; b"
+
+
+def test_unknown_duplicate_rule_is_an_option_error():
+    with pytest.raises(goldmap.OptionError, match=r"error, first, last, sum, mean.*'max'"):
+        join_stats(pd.DataFrame({"省份": ["山东"], "t": [1]}), on_duplicate="max")
+
+
+def test_numbers_are_read_as_people_type_them(tmp_path):
+    path = tmp_path / "产量.csv"
+    text = (
+        "省份,产量（吨）,增速\n"
+        '山东,"1,234.5",3%\n'
+        "河南,１２３,—\n"
+        "江西,45吨,-\n"
+        "云南,12 t,\n"
+        "甘肃,7千克,n/a\n"
+        "湖南,about 9,2%\n"
+    )
+    path.write_bytes(text.encode("gbk"))
+    joined = join_stats(path).set_index("adcode")
+    values = joined["产量（吨）"]
+    assert values[370000] == 1234.5
+    assert values[410000] == 123
+    assert values[360000] == 45
+    assert values[530000] == 12
+    # Missing marks are missing, not unreadable and not zero.
+    assert pd.isna(joined.loc[410000, "增速"]) and pd.isna(joined.loc[360000, "增速"])
+    assert joined.loc[370000, "增速"] == 3
+    report = joined.attrs["join_report"]
+    # 7千克 is another unit in a column of 吨; 'about 9' is no number: both named, by row.
+    unreadable = report.unreadable
+    assert unreadable[["row", "province", "column", "value"]].values.tolist() == [
+        [5, "甘肃省", "产量（吨）", "7千克"],
+        [6, "湖南省", "产量（吨）", "about 9"],
+    ]
+    assert pd.isna(values[620000]) and pd.isna(values[430000])
+    assert not report.ok and "about 9" in str(report)
+    assert report.units["产量（吨）"] == "吨"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
@@ -81,7 +158,7 @@ def test_detects_the_province_column_among_others():
 
 
 def test_clear_errors_for_bad_tables(tmp_path):
-    with pytest.raises(goldmap.ColumnNotFoundError, match="province_col"):
+    with pytest.raises(goldmap.ColumnNotFoundError, match="named 'province'"):
         join_stats(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}))
     with pytest.raises(goldmap.ColumnNotFoundError, match="'省份'"):
         join_stats(pd.DataFrame({"a": ["山东"]}), province_col="省份")

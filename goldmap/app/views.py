@@ -20,6 +20,7 @@ from goldmap.app import data
 from goldmap.app.text import md_escape, tr
 from goldmap.catalog import LAYERS
 from goldmap.errors import GoldmapError
+from goldmap.io import MAX_UPLOAD_BYTES
 from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, add_layer, make_map
 
 __all__ = [
@@ -36,8 +37,9 @@ __all__ = [
     "your_data",
 ]
 
-#: Largest upload the app reads, in megabytes.
-MAX_UPLOAD_MB = 20
+#: Largest upload the app reads, in megabytes (MiB, as Streamlit counts them): the library's
+#: cap, which `.streamlit/config.toml` (server.maxUploadSize) shows on the uploader too.
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
 _TABLE_COLUMNS = {
     "key_mines": ["id", "name_zh", "name_en", "province_zh", "province_en", "county_zh",
                   "commodity", "operator", "location_precision"],
@@ -101,7 +103,7 @@ def _read_upload(key: str) -> tuple[bytes, str] | None:
     upload = st.session_state.get(key)
     if upload is None:
         return None
-    size_mb = upload.size / 1e6
+    size_mb = upload.size / 2**20
     if size_mb > MAX_UPLOAD_MB:
         raise GoldmapError(tr("too_big", _lang()).format(size=size_mb, limit=MAX_UPLOAD_MB))
     return upload.getvalue(), str(upload.name)

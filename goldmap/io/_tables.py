@@ -1,0 +1,155 @@
+"""Read user tables (CSV, TSV, XLSX) in the encodings Chinese statistics come in."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from goldmap.errors import InputFileError
+from goldmap.io._guard import MAX_UPLOAD_BYTES, check_path_text, open_zip
+
+__all__ = ["ENCODINGS", "TABLE_FORMATS", "TableSource", "read_capped_bytes", "read_table"]
+
+#: Tried in this order; GB18030 is a superset of GBK and GB2312.
+ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+
+#: Table file endings goldmap reads, and what they are.
+TABLE_FORMATS: dict[str, str] = {
+    ".csv": "CSV (UTF-8, UTF-8 with BOM, GBK/GB18030 or UTF-16)",
+    ".txt": "CSV or tab-separated text",
+    ".tsv": "tab-separated text",
+    ".xlsx": "Excel workbook",
+}
+
+TableSource = str | Path | bytes | IO[bytes] | pd.DataFrame
+
+
+def display_name(source: object, filename: str | None, default: str) -> str:
+    """Return the name to show the user for ``source``: theirs, never a temporary path."""
+    if filename:
+        return Path(filename).name or filename
+    if isinstance(source, str | Path):
+        return str(source)
+    return default
+
+
+def read_capped_bytes(source: str | Path | bytes | IO[bytes], *, name: str) -> bytes:
+    """Return the bytes of a path, bytes or file object, refusing more than the size cap.
+
+    Raises
+    ------
+    InputFileError
+        When the path is a URL or virtual path, is missing, or the content is too large.
+    """
+    too_big = (
+        f"{name!r} is larger than goldmap's {MAX_UPLOAD_BYTES // 2**20} MB limit. Split the "
+        "file, or keep only the rows and columns you need."
+    )
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, str | Path):
+        check_path_text(str(source))
+        path = Path(source)
+        if not path.is_file():
+            raise InputFileError(f"No such file: {name!r}. Check the path.")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise InputFileError(too_big)
+        data = path.read_bytes()
+    else:
+        data = source.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputFileError(too_big)
+    return data
+
+
+def _decode(data: bytes, name: str) -> str:
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            continue
+        return text
+    raise InputFileError(
+        f"Could not decode {name!r} as UTF-8, GB18030/GBK or UTF-16 text. Save it as a "
+        "UTF-8 CSV (in Excel: Save As → CSV UTF-8)."
+    )
+
+
+def _read_excel(data: bytes, name: str, sheet: str | int) -> pd.DataFrame:
+    archive = open_zip(data, name, kind="Excel workbook")
+    members = set(archive.namelist())
+    if "[Content_Types].xml" not in members or not any(m.startswith("xl/") for m in members):
+        raise InputFileError(
+            f"{name!r} is not an Excel workbook (.xlsx). Save it from Excel as .xlsx or CSV."
+        )
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it ignores; the values are read.
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.read_excel(io.BytesIO(data), sheet_name=sheet, engine="openpyxl")
+
+
+def read_table(
+    source: TableSource, *, filename: str | None = None, sheet: str | int = 0
+) -> pd.DataFrame:
+    r"""Read a table from a path, bytes, a binary file object or a DataFrame.
+
+    CSV and TSV are decoded as UTF-8 (with or without BOM), GB18030/GBK or UTF-16, and the
+    separator is sniffed. XLSX is read with openpyxl after its archive is checked.
+
+    Parameters
+    ----------
+    source : str, Path, bytes, binary file or DataFrame
+        The table. A DataFrame is returned as a copy.
+    filename : str, optional
+        The name to take the format from when ``source`` is bytes or a file object
+        (e.g. an upload's name); messages call the file by it.
+    sheet : str or int, default 0
+        The worksheet of an Excel file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every column as read; nothing dropped.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, too large, of an unknown type, or cannot be decoded.
+
+    Examples
+    --------
+    >>> read_table(b"province,value\n山东,1\n", filename="t.csv").shape
+    (1, 2)
+    """
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    name = display_name(source, filename, "table.csv")
+    suffix = Path(name).suffix.lower()
+    if suffix not in TABLE_FORMATS:
+        raise InputFileError(
+            f"Unsupported table type {suffix or '(no ending)'} ({name!r}); use "
+            f"{', '.join(TABLE_FORMATS)} (a statistics table with one column naming the "
+            "province)."
+        )
+    data = read_capped_bytes(source, name=name)
+    if not data.strip():
+        raise InputFileError(f"{name!r} is empty.")
+    if suffix == ".xlsx":
+        reader = lambda: _read_excel(data, name, sheet)  # noqa: E731
+    else:
+        text = _decode(data, name)
+        sep = "\t" if suffix == ".tsv" else None
+        reader = lambda: pd.read_csv(io.StringIO(text), sep=sep, engine="python")  # noqa: E731
+    try:
+        return reader()
+    except InputFileError:
+        raise
+    except Exception as err:  # parsers raise many types; the user needs one message
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise InputFileError(f"Could not read {name!r} as a table: {reason}.") from err

@@ -1,0 +1,32 @@
+"""Fixtures shared by the test modules: the hostile corpus and its canaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import Canary, Hostile, build_corpus, start_canary
+
+
+@pytest.fixture(scope="session")
+def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Canary]:
+    """A secret file and a loopback server that must never be read or asked."""
+    started = start_canary(tmp_path_factory.mktemp("canary"))
+    yield started
+    started.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_files(
+    canary: Canary, tmp_path_factory: pytest.TempPathFactory
+) -> list[tuple[Hostile, Path]]:
+    """Every hostile file of the corpus, written to disk under its name."""
+    folder = tmp_path_factory.mktemp("hostile")
+    written = []
+    for item in build_corpus(canary):
+        path = folder / item.name
+        path.write_bytes(item.content)
+        written.append((item, path))
+    return written
