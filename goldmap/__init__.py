@@ -40,6 +40,7 @@ from goldmap.validate import validate_data
 # Eager on purpose: the module and the function share the name `export`, which the lazy
 # lookup below cannot tell apart. goldmap.export imports its writers only when called.
 from goldmap.export import FORMATS, export, export_bytes
+from goldmap.figure import figure, save_figure
 
 try:
     __version__ = version("goldmap")
@@ -79,6 +80,7 @@ __all__ = [
     "describe_layers",
     "export",
     "export_bytes",
+    "figure",
     "join_stats",
     "layers",
     "load",
@@ -93,6 +95,7 @@ __all__ = [
     "read_table",
     "resolve_county",
     "resolve_province",
+    "save_figure",
     "validate_data",
 ]
 

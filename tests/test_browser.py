@@ -1,6 +1,7 @@
 """Drive the real app in Debian's Chromium: the map must draw offline, a click shows details."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -118,3 +119,51 @@ def test_app_draws_the_map_offline_and_shows_a_clicked_mine(app_url):
         browser.close()
     assert not outside, f"requests left the machine: {outside[:5]}"
     assert elapsed < 30
+
+
+def _page_text(page) -> str:
+    return "\n".join(frame.content() for frame in page.frames)
+
+
+def test_hostile_uploads_get_one_line_errors_in_the_app(app_url, hostile_files, canary):
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from goldmap.io import MAX_UPLOAD_BYTES
+
+    asked = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("request", lambda r: asked.append(r.url) if str(canary.port) in r.url else None)
+        page.goto(f"{app_url}/?lang=en")
+        page.get_by_role("tab", name="Your data").click()
+        uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
+        errors = page.locator('[data-testid="stAlertContentError"]')
+        seen = {}
+        for item, path in hostile_files:
+            uploader.locator('input[type="file"]').set_input_files(str(path))
+            if len(item.content) > MAX_UPLOAD_BYTES:
+                # Streamlit's uploader refuses it before the app sees it, naming the limit.
+                refusal = uploader.get_by_text(re.compile(r"must be [\d.]+\s*MB or smaller"))
+                refusal.first.wait_for(timeout=20_000)
+                seen[item.name] = refusal.first.inner_text()
+            elif item.may_succeed:
+                located = page.get_by_text("Located features")
+                located.first.wait_for(timeout=30_000)
+                page.wait_for_timeout(300)
+                assert errors.filter(has_text=item.name).count() == 0, item.name
+                seen[item.name] = "read"
+            else:
+                error = errors.filter(has_text=item.name)
+                error.first.wait_for(timeout=30_000)
+                message = error.first.inner_text().strip()
+                assert "\n" not in message and "Traceback" not in message, (item.name, message)
+                seen[item.name] = message
+            assert canary.secret not in _page_text(page), item.name
+        assert "not a GeoPackage" in seen["vrt_local.gpkg"]
+        assert page.locator('[data-testid="stException"]').count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+        browser.close()
+    assert len(seen) == len(hostile_files)
+    assert asked == [] and canary.hits == [], (asked, canary.hits)

@@ -16,6 +16,7 @@ EXPECTED = {
     "02_statistics_choropleth",
     "03_locate_your_data",
     "04_raster_clip",
+    "05_figures",
 }
 
 

@@ -120,10 +120,10 @@ def plan() -> dict[str, Any]:
     return loaded
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def joined_upload(data: bytes, filename: str) -> gpd.GeoDataFrame:
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def joined_upload(data: bytes, filename: str, on_duplicate: str) -> gpd.GeoDataFrame:
     """Join an uploaded statistics table to the provinces (display geometry)."""
-    return goldmap.join_stats(data, filename=filename, simplified=True)
+    return goldmap.join_stats(data, filename=filename, simplified=True, on_duplicate=on_duplicate)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

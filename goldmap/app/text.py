@@ -41,8 +41,22 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "上传您的点/面（CSV含经纬度、GeoJSON、KML、Shapefile zip、GeoPackage）",
         "Upload your features (CSV with lon/lat, GeoJSON, KML, zipped Shapefile, GeoPackage)",
     ),
+    "reads": ("可读取：{formats}", "goldmap reads: {formats}"),
     "unmatched": ("未匹配的行", "Rows not matched"),
-    "duplicated": ("重复匹配的行", "Rows matching a province already matched"),
+    "duplicated": (
+        "重复指向同一省份的行及处理方式",
+        "Rows naming a province another row names, and what was done",
+    ),
+    "unreadable": (
+        "无法读为数字的值（该省此列显示为空）",
+        "Values not read as numbers (left empty)",
+    ),
+    "on_duplicate": ("多行指向同一省份时", "When several rows name one province"),
+    "dup_error": ("拒绝并列出", "Refuse and list them"),
+    "dup_first": ("保留第一行", "Keep the first row"),
+    "dup_last": ("保留最后一行", "Keep the last row"),
+    "dup_sum": ("求和", "Add them up"),
+    "dup_mean": ("取平均", "Average them"),
     "colour_by_upload": (
         "在“省级统计着色”中选择上传的列。",
         "Pick an uploaded column under 'Colour provinces by'.",

@@ -19,9 +19,10 @@ import streamlit as st
 from goldmap.app import data
 from goldmap.app.text import md_escape, tr
 from goldmap.catalog import LAYERS
-from goldmap.errors import GoldmapError
-from goldmap.io import MAX_UPLOAD_BYTES
+from goldmap.errors import DuplicateProvinceError, GoldmapError
+from goldmap.io import FEATURE_FORMATS, MAX_UPLOAD_BYTES, TABLE_FORMATS
 from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, add_layer, make_map
+from goldmap.stats import ON_DUPLICATE
 
 __all__ = [
     "MAX_UPLOAD_MB",
@@ -111,18 +112,25 @@ def _read_upload(key: str) -> tuple[bytes, str] | None:
 
 def process_uploads() -> None:
     """Read the uploads (before the sidebar, whose statistic list depends on them)."""
+    state = st.session_state
+    state.setdefault("on_duplicate", "error")
+    state["stats_duplicates"] = False
+    rule = str(state["on_duplicate"])
     for key, target, work in (
-        ("stats_upload", "user_stats", lambda d, n: data.joined_upload(d, n)),
+        ("stats_upload", "user_stats", lambda d, n: data.joined_upload(d, n, rule)),
         ("features_upload", "user_features", lambda d, n: data.located_upload(d, n, _lang())),
     ):
-        st.session_state[target] = None
-        st.session_state[f"{target}_error"] = None
+        state[target] = None
+        state[f"{target}_error"] = None
         try:
             upload = _read_upload(key)
             if upload is not None:
-                st.session_state[target] = work(*upload)
+                state[target] = work(*upload)
+        except DuplicateProvinceError as err:
+            state["stats_duplicates"] = True
+            state[f"{target}_error"] = str(err)
         except GoldmapError as err:
-            st.session_state[f"{target}_error"] = str(err)
+            state[f"{target}_error"] = str(err)
 
 
 def sidebar() -> None:
@@ -354,31 +362,42 @@ def your_data() -> None:
     state = st.session_state
     left, right = st.columns(2)
     with left:
-        st.file_uploader(tr("upload_stats", lang), type=["csv", "tsv", "txt", "xlsx"],
-                         key="stats_upload")  # fmt: skip
+        # No type= filter: goldmap itself says what a file is and what it reads, in a
+        # message that names the file (Streamlit's own refusal names neither).
+        st.file_uploader(
+            tr("upload_stats", lang),
+            key="stats_upload",
+            help=tr("reads", lang).format(formats=", ".join(TABLE_FORMATS)),
+        )
         if state["user_stats_error"]:
             st.error(state["user_stats_error"])
+        if state["stats_duplicates"] or state["on_duplicate"] != "error":
+            st.radio(
+                tr("on_duplicate", lang),
+                list(ON_DUPLICATE),
+                key="on_duplicate",
+                format_func=lambda v: tr(f"dup_{v}", lang),
+                horizontal=True,
+            )
         joined = state["user_stats"]
         if joined is not None:
             report = joined.attrs.get("join_report")
             if report is not None:
                 (st.success if report.ok else st.warning)(md_escape(str(report)))
-                if not report.unmatched.empty:
-                    st.caption(tr("unmatched", lang))
-                    st.dataframe(report.unmatched, hide_index=True, width="stretch")
-                if not report.duplicated.empty:
-                    st.caption(tr("duplicated", lang))
-                    st.dataframe(report.duplicated, hide_index=True, width="stretch")
+                for attribute in ("unmatched", "duplicated", "unreadable"):
+                    rows = getattr(report, attribute)
+                    if not rows.empty:
+                        st.caption(tr(attribute, lang))
+                        st.dataframe(rows, hide_index=True, width="stretch")
             st.info(tr("colour_by_upload", lang))
             st.dataframe(pd.DataFrame(joined.drop(columns="geometry")), hide_index=True)
             _download_frame(joined, "joined", "dl_joined")
     with right:
         st.file_uploader(
             tr("upload_features", lang),
-            type=["csv", "tsv", "txt", "xlsx", "geojson", "json", "kml", "zip", "gpkg", "fgb",
-                  "parquet"],
             key="features_upload",
-        )  # fmt: skip
+            help=tr("reads", lang).format(formats=", ".join(FEATURE_FORMATS)),
+        )
         if state["user_features_error"]:
             st.error(state["user_features_error"])
         located = state["user_features"]
