@@ -162,3 +162,23 @@ def test_the_uploader_shows_the_limit_the_app_enforces():
     # Streamlit's maxUploadSize is in MiB; the uploader prints it as "Limit N MB per file".
     assert config["server"]["maxUploadSize"] * 2**20 == MAX_UPLOAD_BYTES
     assert config["server"]["maxUploadSize"] == views.MAX_UPLOAD_MB
+
+
+def test_duplicated_provinces_are_refused_then_combined_as_the_user_chooses():
+    at = _app(lang="en")
+    table = "省份,产量\n内蒙古,3\nInner Mongolia,8\n山东,5\n".encode("gbk")
+    _uploader(at, "stats_upload").set_value(("dup.csv", table, "text/csv")).run()
+    assert not at.exception
+    assert any("rows 1, 2" in e.value and "Inner Mongolia" in e.value for e in at.error)
+    choice = at.radio(key="on_duplicate")
+    assert choice.options == [
+        "Refuse and list them", "Keep the first row", "Keep the last row", "Add them up",
+        "Average them",
+    ]  # fmt: skip
+    choice.set_value("sum").run()
+    assert not at.exception and not at.error
+    frames = [df.value for df in at.dataframe]
+    joined = next(f for f in frames if "产量" in f.columns and "adcode" in f.columns)
+    assert joined.set_index("adcode").loc[150000, "产量"] == 11
+    report = next(f for f in frames if "outcome" in f.columns)
+    assert report["outcome"].tolist() == ["summed", "summed"]
