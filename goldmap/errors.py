@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ColumnNotFoundError",
+    "CorrectionError",
     "DuplicateProvinceError",
     "ExportError",
     "GoldmapError",
@@ -84,3 +85,14 @@ class RasterError(GoldmapError, ValueError):
 
 class MissingDependencyError(GoldmapError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class CorrectionError(InputFileError):
+    """A corrections file that cannot be applied to the key mines; nothing was changed.
+
+    ``problems`` lists one line per bad row, each naming the row and the fix.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
