@@ -58,19 +58,19 @@ def _connect(client: Any) -> tuple[Any, bool]:
 def _locate_partition(
     part: pd.DataFrame, read: Callable[[Any], gpd.GeoDataFrame], lang: str
 ) -> gpd.GeoDataFrame:
-    from goldmap.spatial import _locate_frame
+    from goldmap._locate import locate_frame
 
-    located = _locate_frame(read(part), lang=lang, check_extent=False)
+    located = locate_frame(read(part), lang=lang, check_extent=False)
     located.index = part.index
     return located
 
 
 def _extent_counts(part: pd.DataFrame, read: Callable[[Any], gpd.GeoDataFrame]) -> pd.DataFrame:
-    from goldmap.spatial import _anchor_points, _extent_masks
+    from goldmap._locate import anchor_points, extent_masks
 
     geometries = read(part).geometry.values
     empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
-    inside, swapped = _extent_masks(_anchor_points(geometries, empty))
+    inside, swapped = extent_masks(anchor_points(geometries, empty))
     return pd.DataFrame(
         {"inside": [int(inside.sum())], "swapped": [int(swapped.sum())], "total": [len(part)]}
     )
@@ -136,14 +136,14 @@ def locate_dask(
     OutsideChinaError
         When longitude and latitude look swapped, or no feature lies near China.
     """
-    from goldmap.spatial import _locate_frame, _raise_for_extent
+    from goldmap._locate import locate_frame, raise_for_extent
 
     dask = _import("dask")
     client, opened = _connect(client)
     try:
         collection = _as_collection(features, client, read)
         sample = read(collection._meta_nonempty)
-        meta = _locate_frame(sample, lang=lang, check_extent=False).iloc[:0]
+        meta = locate_frame(sample, lang=lang, check_extent=False).iloc[:0]
         located = collection.map_partitions(_locate_partition, read, lang, meta=meta)
         counts_meta = pd.DataFrame({"inside": [0], "swapped": [0], "total": [0]}).iloc[:0]
         counts = collection.map_partitions(_extent_counts, read, meta=counts_meta)
@@ -153,7 +153,7 @@ def locate_dask(
             result, totals = dask.compute(located, counts, **options)
         else:
             (totals,) = dask.compute(counts, **options)
-        _raise_for_extent(
+        raise_for_extent(
             int(totals["inside"].sum()), int(totals["swapped"].sum()), int(totals["total"].sum())
         )
         if not compute:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 from dataclasses import dataclass
@@ -10,15 +11,33 @@ import geopandas as gpd
 import pandas as pd
 
 from goldmap._resources import data_path
+from goldmap.crs import WGS84
 from goldmap.errors import LayerNotFoundError
-from goldmap.names import normalize_name
 
-__all__ = ["LAYERS", "LayerSpec", "county_names", "describe_layers", "layers", "load"]
+__all__ = ["LAYERS", "LayerGroup", "LayerSpec", "describe_layers", "layers", "layers_in", "load"]
+
+
+class LayerGroup(enum.Flag):
+    """The roles a layer plays; every list of layers elsewhere is asked of these flags."""
+
+    NONE = 0
+    #: A layer of the plans (exported when no layer is named).
+    PLAN = enum.auto()
+    #: One of the 15 Column 1 areas (locate, zonal statistics, province summary).
+    PLAN_AREA = enum.auto()
+    #: Drawable by ``make_map`` over the provinces.
+    MAP = enum.auto()
+    #: Drawn when no layer is named.
+    MAP_DEFAULT = enum.auto()
+    #: Official administrative boundaries.
+    BOUNDARY = enum.auto()
+    #: Context for maps with no basemap (cities, rivers, lakes ...).
+    CONTEXT = enum.auto()
 
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """Where a layer's file lives and how to present it."""
+    """Where a layer's file lives, how to present it, and the groups it belongs to."""
 
     name: str
     path: tuple[str, ...]
@@ -26,6 +45,9 @@ class LayerSpec:
     title_zh: str
     description: str
     display_path: tuple[str, ...] | None = None
+    groups: LayerGroup = LayerGroup.NONE
+    #: Drawing order on maps, bottom first.
+    draw_rank: int = 0
 
 
 LAYERS: dict[str, LayerSpec] = {
@@ -37,6 +59,8 @@ LAYERS: dict[str, LayerSpec] = {
             "Key mines",
             "重点开发矿山",
             "The 35 key mines for development named in Column 1 of the gold plan (points).",
+            groups=LayerGroup.PLAN | LayerGroup.MAP | LayerGroup.MAP_DEFAULT,
+            draw_rank=60,
         ),
         LayerSpec(
             "exploration_areas",
@@ -44,6 +68,8 @@ LAYERS: dict[str, LayerSpec] = {
             "Key exploration areas",
             "重点资源勘探区域",
             "The 8 key resource exploration areas of Column 1 (polygons).",
+            groups=LayerGroup.PLAN | LayerGroup.PLAN_AREA | LayerGroup.MAP | LayerGroup.MAP_DEFAULT,
+            draw_rank=30,
         ),
         LayerSpec(
             "development_areas",
@@ -51,6 +77,8 @@ LAYERS: dict[str, LayerSpec] = {
             "Key development areas",
             "重点资源开发区域",
             "The 7 key resource development areas of Column 1 (polygons).",
+            groups=LayerGroup.PLAN | LayerGroup.PLAN_AREA | LayerGroup.MAP | LayerGroup.MAP_DEFAULT,
+            draw_rank=40,
         ),
         LayerSpec(
             "area_deposits",
@@ -58,6 +86,8 @@ LAYERS: dict[str, LayerSpec] = {
             "Reference deposits of the plan areas",
             "重点区域代表性矿床",
             "Well-known deposits inside each plan area, with sourced locations (points).",
+            groups=LayerGroup.PLAN | LayerGroup.MAP,
+            draw_rank=50,
         ),
         LayerSpec(
             "consolidation_provinces",
@@ -65,6 +95,8 @@ LAYERS: dict[str, LayerSpec] = {
             "Gold-mining consolidation provinces",
             "重点黄金矿区资源整合省份",
             "Provinces whose key gold mining areas the plan's section (五) asks to consolidate.",
+            groups=LayerGroup.PLAN | LayerGroup.MAP,
+            draw_rank=10,
         ),
         LayerSpec(
             "copper_bases",
@@ -72,6 +104,8 @@ LAYERS: dict[str, LayerSpec] = {
             "Copper resource bases",
             "铜资源基地",
             "Provinces named as copper resource bases in the copper plan 2025-2027.",
+            groups=LayerGroup.PLAN | LayerGroup.MAP,
+            draw_rank=20,
         ),
         LayerSpec(
             "provinces",
@@ -80,6 +114,7 @@ LAYERS: dict[str, LayerSpec] = {
             "省级行政区",
             "34 province-level units, official Tianditu boundaries.",
             ("boundaries", "provinces_display.parquet"),
+            groups=LayerGroup.BOUNDARY,
         ),
         LayerSpec(
             "counties",
@@ -88,6 +123,7 @@ LAYERS: dict[str, LayerSpec] = {
             "县级行政区",
             "Every county-level unit of the official Tianditu boundaries.",
             ("boundaries", "counties_display.parquet"),
+            groups=LayerGroup.BOUNDARY,
         ),
         # Context for maps with no basemap (data/context/, built by scripts/build_context.py).
         LayerSpec(
@@ -96,6 +132,7 @@ LAYERS: dict[str, LayerSpec] = {
             "Prefecture-level seats",
             "地级行政中心",
             "Seats of the prefecture-level units, capitals ranked; GeoNames points (points).",
+            groups=LayerGroup.CONTEXT,
         ),
         LayerSpec(
             "rivers",
@@ -103,6 +140,7 @@ LAYERS: dict[str, LayerSpec] = {
             "Major rivers",
             "主要河流",
             "Major rivers, GSHHG/WDBII, simplified (lines).",
+            groups=LayerGroup.CONTEXT,
         ),
         LayerSpec(
             "lakes",
@@ -110,6 +148,7 @@ LAYERS: dict[str, LayerSpec] = {
             "Lakes",
             "湖泊",
             "Lakes of at least 250 km², GSHHG, simplified (polygons).",
+            groups=LayerGroup.CONTEXT,
         ),
         LayerSpec(
             "nine_dash_line",
@@ -117,6 +156,7 @@ LAYERS: dict[str, LayerSpec] = {
             "Nine-dash line",
             "九段线",
             "The nine-dash line in the South China Sea, Tianditu (lines).",
+            groups=LayerGroup.CONTEXT,
         ),
         LayerSpec(
             "land",
@@ -124,9 +164,34 @@ LAYERS: dict[str, LayerSpec] = {
             "Land",
             "陆地",
             "Land of East Asia, Natural Earth 1:50m, simplified: the neighbours (polygons).",
+            groups=LayerGroup.CONTEXT,
         ),
     )
 }
+
+
+def layers_in(group: LayerGroup) -> tuple[str, ...]:
+    """Return the layers in ``group``, in drawing order for map groups, else table order.
+
+    Parameters
+    ----------
+    group : LayerGroup
+        One flag (or several: a layer in any of them counts).
+
+    Returns
+    -------
+    tuple of str
+        Layer names.
+
+    Examples
+    --------
+    >>> layers_in(LayerGroup.PLAN_AREA)
+    ('exploration_areas', 'development_areas')
+    """
+    chosen = [spec for spec in LAYERS.values() if spec.groups & group]
+    if group & (LayerGroup.MAP | LayerGroup.MAP_DEFAULT):
+        chosen.sort(key=lambda spec: spec.draw_rank)
+    return tuple(spec.name for spec in chosen)
 
 
 def layers() -> list[str]:
@@ -177,7 +242,7 @@ def _read(parts: tuple[str, ...]) -> gpd.GeoDataFrame:
     # commodities) stay Python lists and dicts instead of becoming JSON strings.
     with path.open(encoding="utf-8") as f:
         collection = json.load(f)
-    frame = gpd.GeoDataFrame.from_features(collection["features"], crs="EPSG:4326")
+    frame = gpd.GeoDataFrame.from_features(collection["features"], crs=WGS84)
     columns = [c for c in _property_order(collection) if c in frame.columns]
     return frame[[*columns, "geometry"]]
 
@@ -193,7 +258,7 @@ def _property_order(collection: dict[str, object]) -> list[str]:
     return order
 
 
-def load(name: str, *, simplified: bool = False) -> gpd.GeoDataFrame:
+def load(name: str, *, simplified: bool = False, corrections: object = None) -> gpd.GeoDataFrame:
     """Load a layer as a GeoDataFrame in EPSG:4326.
 
     Parameters
@@ -205,6 +270,10 @@ def load(name: str, *, simplified: bool = False) -> gpd.GeoDataFrame:
         For ``provinces`` and ``counties``: the display copy, simplified with neighbours
         keeping shared edges (tolerance in ``data/boundaries/manifest.json``). Other layers
         are returned as they are.
+    corrections : path, bytes, binary file or DataFrame, optional
+        For ``key_mines``: your better coordinates (CSV, XLSX or GeoJSON with ``id``,
+        ``lon``, ``lat``, ``location_precision``, ``source_url``, ``source_quote``, optional
+        ``note``), merged with their sources; see :func:`goldmap.corrections.apply_corrections`.
 
     Returns
     -------
@@ -215,6 +284,9 @@ def load(name: str, *, simplified: bool = False) -> gpd.GeoDataFrame:
     ------
     LayerNotFoundError
         When ``name`` is not a layer.
+    CorrectionError
+        When ``corrections`` is given for another layer, or a row of it cannot be applied
+        (nothing is applied then).
 
     Examples
     --------
@@ -224,33 +296,9 @@ def load(name: str, *, simplified: bool = False) -> gpd.GeoDataFrame:
     """
     spec = _spec(name)
     parts = spec.display_path if simplified and spec.display_path else spec.path
-    return _read(parts).copy()
+    frame = _read(parts).copy()
+    if corrections is not None:
+        from goldmap.corrections import corrected_layer
 
-
-@functools.cache
-def _county_table() -> pd.DataFrame:
-    columns = ["adcode", "name_zh", "name_zh_short", "name_en", "province_zh", "province_adcode"]
-    table = pd.read_parquet(data_path("boundaries", "counties.parquet"), columns=columns)
-    table["key_zh"] = table["name_zh"].map(normalize_name)
-    table["key_en"] = table["name_en"].map(_english_key)
-    return table
-
-
-_COUNTY_WORDS = ("autonomous", "county", "city", "district", "banner", "administrative")
-
-
-def _english_key(name_en: str) -> str:
-    words = [w for w in name_en.split() if w.lower() not in _COUNTY_WORDS]
-    return normalize_name(" ".join(words))
-
-
-def county_names() -> pd.DataFrame:
-    """Return the county-level units' names and adcodes, without geometry.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``adcode``, ``name_zh``, ``name_zh_short``, ``name_en``, ``province_zh``,
-        ``province_adcode`` and the matching keys ``key_zh``, ``key_en``.
-    """
-    return _county_table().copy()
+        frame = corrected_layer(name, frame, corrections)
+    return frame

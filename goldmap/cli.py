@@ -85,7 +85,7 @@ def _write_or_print(frame: Any, out: str | None, *, overwrite: bool, name: str) 
         table = frame.drop(columns=frame.geometry.name) if hasattr(frame, "geometry") else frame
         click.echo(table.to_csv(index=False), nl=False)
         return
-    from goldmap.export import export
+    from goldmap.io.write import export
 
     export({name: frame}, out, overwrite=overwrite)
     click.echo(f"wrote {out}", err=True)
@@ -233,7 +233,7 @@ def map_command(
 @_friendly
 def export_command(layers: tuple[str, ...], fmt: str | None, out: str, overwrite: bool) -> None:
     """Export LAYERS (default: the plan layers) to a GIS file, Google Earth or a QGIS project."""
-    from goldmap.export import export
+    from goldmap.io.write import export
 
     written = export(list(layers) or None, out, format=fmt, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from goldmap._resources import data_path
 from goldmap.errors import NameNotFoundError
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PROVINCES",
     "Province",
+    "county_names",
     "normalize_name",
     "province_name",
     "resolve_county",
@@ -406,8 +408,6 @@ def resolve_county(value: object, *, province: object | None = None) -> int:
     >>> resolve_county("莱州市")
     370683
     """
-    from goldmap.catalog import county_names  # the county table lives with the layers
-
     table = county_names()
     if province is not None:
         table = table[table["province_adcode"] == resolve_province(province)]
@@ -443,3 +443,34 @@ def _describe(frame: pd.DataFrame) -> str:
     return "; ".join(
         f"{r.name_zh} ({r.province_zh}, {r.adcode})" for r in frame.itertuples(index=False)
     )
+
+
+@functools.cache
+def _county_table() -> pd.DataFrame:
+    columns = ["adcode", "name_zh", "name_zh_short", "name_en", "province_zh", "province_adcode"]
+    import pandas as pd
+
+    table = pd.read_parquet(data_path("boundaries", "counties.parquet"), columns=columns)
+    table["key_zh"] = table["name_zh"].map(normalize_name)
+    table["key_en"] = table["name_en"].map(_english_key)
+    return table
+
+
+_COUNTY_WORDS = ("autonomous", "county", "city", "district", "banner", "administrative")
+
+
+def _english_key(name_en: str) -> str:
+    words = [w for w in name_en.split() if w.lower() not in _COUNTY_WORDS]
+    return normalize_name(" ".join(words))
+
+
+def county_names() -> pd.DataFrame:
+    """Return the county-level units' names and adcodes, without geometry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``adcode``, ``name_zh``, ``name_zh_short``, ``name_en``, ``province_zh``,
+        ``province_adcode`` and the matching keys ``key_zh``, ``key_en``.
+    """
+    return _county_table().copy()

@@ -31,7 +31,7 @@ from rasterio.transform import from_origin
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
-from goldmap.catalog import LAYERS, load
+from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS
 from goldmap.errors import ExportError, RasterError
 
@@ -53,7 +53,7 @@ RasterSource: TypeAlias = str | os.PathLike[str] | rasterio.io.DatasetReader
 #: An area: a plan-area id or name, a polygon layer name, a GeoDataFrame/GeoSeries, a geometry.
 AreaSource: TypeAlias = str | Sequence[str] | gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry
 
-_AREA_LAYERS = ("exploration_areas", "development_areas")
+_AREA_LAYERS = layers_in(LayerGroup.PLAN_AREA)
 _KEY_COLUMNS = ("id", "adcode", "kind", "name_zh", "name_en")
 _MAX_CELLS = 200_000_000
 

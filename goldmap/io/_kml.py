@@ -18,7 +18,8 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from goldmap.export import COORDINATE_DECIMALS, to_json_text
+from goldmap._values import is_missing, is_nested, to_json_text
+from goldmap.io._files import COORDINATE_DECIMALS
 from goldmap.styles import LayerStyle, kml_color, style_for
 
 if TYPE_CHECKING:
@@ -125,15 +126,6 @@ def _folder(name: str, frame: gpd.GeoDataFrame, title: str) -> ET.Element:
     return folder
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(isinstance(value, float) and math.isnan(value))
-    except TypeError:
-        return False
-
-
 def _placemark_name(record: dict[str, Any], fallback: str) -> str:
     names = [str(record[c]) for c in _NAME_COLUMNS if c in record and _plain(record[c])]
     if len(names) >= 2 and "name_zh" in record and "name_en" in record:
@@ -142,21 +134,17 @@ def _placemark_name(record: dict[str, Any], fallback: str) -> str:
 
 
 def _plain(value: Any) -> bool:
-    return isinstance(value, str | int | float) and not _is_missing(value) and str(value) != ""
+    return isinstance(value, str | int | float) and not is_missing(value) and str(value) != ""
 
 
 def _kml_value(value: Any) -> str | None:
-    if _is_nested(value):
+    if is_nested(value):
         return str(to_json_text(value))
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _is_nested(value: Any) -> bool:
-    return isinstance(value, list | tuple | dict) or type(value).__name__ == "ndarray"
 
 
 def _balloon(record: dict[str, Any], columns: list[str]) -> str:
@@ -164,7 +152,7 @@ def _balloon(record: dict[str, Any], columns: list[str]) -> str:
     rows = []
     for column in columns:
         value = record[column]
-        if not _is_nested(value) and _is_missing(value):
+        if not is_nested(value) and is_missing(value):
             continue
         rows.append(
             f"<tr><th style='text-align:left;vertical-align:top'>{html.escape(str(column))}"
@@ -189,7 +177,7 @@ def _html_value(value: Any) -> str:
         if rest:
             parts.append(html.escape(str(to_json_text(rest))))
         return " ".join(parts)
-    if _is_nested(value):
+    if is_nested(value):
         items = list(value)
         if any(isinstance(item, dict) for item in items):
             return "<ol>" + "".join(f"<li>{_html_value(i)}</li>" for i in items) + "</ol>"

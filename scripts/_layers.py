@@ -2,8 +2,9 @@
 
 The definitions under ``data/mines/definitions/`` and ``data/regions/definitions/`` are the
 source of truth; the GeoJSON layers are derived from them by :func:`build_all` (run
-``python scripts/build_layers.py``). :mod:`goldmap.validate` re-derives the areas and checks
-that the committed layers still match their definitions.
+``python scripts/build_layers.py`` or ``make layers``). Build-time code: not part of the
+installed package. The area polygons come from :mod:`goldmap._areas`, which validation
+shares.
 """
 
 from __future__ import annotations
@@ -14,37 +15,22 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
-import yaml
 
+from goldmap._areas import area_definitions, area_geometry, read_yaml, unit_adcodes
 from goldmap._resources import data_path
 from goldmap.catalog import load
-from goldmap.crs import EQUAL_AREA_CRS
+from goldmap.crs import EQUAL_AREA_CRS, WGS84
 from goldmap.names import province_name, resolve_county, resolve_province
 
-__all__ = [
-    "MINE_FILES",
-    "area_definitions",
-    "area_geometry",
-    "build_all",
-    "mine_definitions",
-]
+__all__ = ["MINE_FILES", "build_all", "mine_definitions"]
 
 #: The mine definition files, in the plan's order of provinces.
 MINE_FILES = ("shandong.yaml", "central_north.yaml", "west_other.yaml")
-
-#: Offshore deposits are joined to their area through the sea: the water inside the convex
-#: hull of the area's land units and the offshore deposits, plus this radius around each.
-OFFSHORE_RADIUS_M = 2000.0
 
 #: The plan's Chinese text as shipped, cited as the source of every name it gives.
 PLAN_TEXT = "data/plan/gold-plan-2025-2027.zh.txt"
 
 _KIND_LAYER = {"exploration": "exploration_areas", "development": "development_areas"}
-
-
-def _read_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
 
 
 def mine_definitions() -> list[dict[str, Any]]:
@@ -54,76 +40,8 @@ def mine_definitions() -> list[dict[str, Any]]:
     for name in MINE_FILES:
         path = folder / name
         if path.exists():
-            records.extend(_read_yaml(path) or [])
+            records.extend(read_yaml(path) or [])
     return records
-
-
-def area_definitions() -> list[dict[str, Any]]:
-    """Return the plan-area definitions, exploration areas first, each sorted by id."""
-    folder = data_path("regions", "definitions")
-    records = [_read_yaml(p) for p in sorted(folder.glob("*.yaml"))]
-    return sorted(records, key=lambda r: (r["kind"] != "exploration", r["id"]))
-
-
-def _unit_adcodes(definition: dict[str, Any]) -> list[int]:
-    return [resolve_county(u["county"], province=u["province"]) for u in definition["units"]]
-
-
-def area_geometry(definition: dict[str, Any], counties: gpd.GeoDataFrame) -> shapely.Geometry:
-    """Derive an area's polygon from its definition.
-
-    The union of its county-level units (only the largest polygon of a unit marked
-    ``part: main``), cut to its ``clip`` box when one is given, joined through the sea to any
-    offshore test deposits.
-
-    Parameters
-    ----------
-    definition : dict
-        One parsed area definition.
-    counties : geopandas.GeoDataFrame
-        The full-detail county layer.
-
-    Returns
-    -------
-    shapely.Geometry
-        A valid (Multi)Polygon in EPSG:4326.
-    """
-    shapes = counties.set_index("adcode").geometry
-    parts = []
-    for unit, adcode in zip(definition["units"], _unit_adcodes(definition), strict=True):
-        shape = shapes[adcode]
-        if unit.get("part") == "main":
-            # Only the unit's largest polygon: leaves out exclaves far from the area.
-            shape = max(shapely.get_parts(shape), key=shapely.area)
-        parts.append(shape)
-    geometry: shapely.Geometry = shapely.union_all(parts)
-    clip = definition.get("clip")
-    if clip:
-        geometry = shapely.intersection(geometry, shapely.box(*clip["bbox"]))
-    offshore = [
-        shapely.Point(d["lon"], d["lat"])
-        for d in definition.get("test_deposits") or []
-        if d.get("offshore")
-    ]
-    if offshore:
-        geometry = _join_offshore(geometry, offshore, counties)
-    return shapely.make_valid(geometry)
-
-
-def _join_offshore(
-    land: shapely.Geometry, points: list[shapely.Point], counties: gpd.GeoDataFrame
-) -> shapely.Geometry:
-    frame = gpd.GeoSeries([land, *points], crs="EPSG:4326").to_crs(EQUAL_AREA_CRS)
-    hull = shapely.union_all(
-        [
-            shapely.convex_hull(shapely.union_all(frame.values)),
-            *[p.buffer(OFFSHORE_RADIUS_M) for p in frame.values[1:]],
-        ]
-    )
-    hull_wgs = gpd.GeoSeries([hull], crs=EQUAL_AREA_CRS).to_crs("EPSG:4326").iloc[0]
-    nearby = counties[counties.intersects(hull_wgs)]
-    sea = shapely.difference(hull_wgs, shapely.union_all(nearby.geometry.values))
-    return shapely.union_all([land, sea])
 
 
 def _area_km2(geometries: gpd.GeoSeries) -> list[float]:
@@ -131,7 +49,7 @@ def _area_km2(geometries: gpd.GeoSeries) -> list[float]:
 
 
 def _plan_mine_segments() -> list[str]:
-    plan = _read_yaml(data_path("plan", "plan.yaml"))
+    plan = read_yaml(data_path("plan", "plan.yaml"))
     part = next(p for p in plan["column1"]["parts"] if p["kind"] == "mines")
     text = part["zh"].split("：", 1)[1].removesuffix("等矿山。")
     return text.split("，")
@@ -200,7 +118,7 @@ def build_mines() -> gpd.GeoDataFrame:
                 "geometry": shapely.Point(lon, lat),
             }
         )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
 
 def build_areas() -> tuple[dict[str, gpd.GeoDataFrame], gpd.GeoDataFrame]:
@@ -220,7 +138,7 @@ def build_areas() -> tuple[dict[str, gpd.GeoDataFrame], gpd.GeoDataFrame]:
                 "provinces_zh": [province_name(p) for p in provinces],
                 "provinces_en": [province_name(p, lang="en") for p in provinces],
                 "province_adcodes": provinces,
-                "county_adcodes": _unit_adcodes(d),
+                "county_adcodes": unit_adcodes(d),
                 "commodities": list(d.get("commodities") or []),
                 "method": " ".join(str(d["method"]).split()),
                 "confidence": d["confidence"],
@@ -245,11 +163,11 @@ def build_areas() -> tuple[dict[str, gpd.GeoDataFrame], gpd.GeoDataFrame]:
             )
     layers = {}
     for layer, layer_rows in rows.items():
-        frame = gpd.GeoDataFrame(layer_rows, geometry="geometry", crs="EPSG:4326")
+        frame = gpd.GeoDataFrame(layer_rows, geometry="geometry", crs=WGS84)
         if len(frame):
             frame["area_km2"] = _area_km2(frame.geometry)
         layers[layer] = frame
-    return layers, gpd.GeoDataFrame(deposits, geometry="geometry", crs="EPSG:4326")
+    return layers, gpd.GeoDataFrame(deposits, geometry="geometry", crs=WGS84)
 
 
 def build_province_layer(
@@ -273,7 +191,7 @@ def build_province_layer(
                 "geometry": geometry,
             }
         )
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
     frame.insert(5, "area_km2", _area_km2(frame.geometry))
     return frame
 
@@ -319,7 +237,7 @@ def build_all() -> dict[str, int]:
     for layer, frame in areas.items():
         save(frame, "regions", f"{layer}.geojson")
     save(deposits, "regions", "area_deposits.geojson")
-    plan = _read_yaml(data_path("plan", "plan.yaml"))
+    plan = read_yaml(data_path("plan", "plan.yaml"))
     for layer, spec in plan["province_layers"].items():
         frame = build_province_layer(
             [tuple(e) for e in spec["provinces"]],

@@ -31,18 +31,20 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from goldmap._values import flatten_nested, nested_columns, to_json_text, to_native
+from goldmap.catalog import LayerGroup, layers_in
+from goldmap.crs import WGS84
 from goldmap.errors import ExportError, GoldmapError
-from goldmap.io._files import check_output
+from goldmap.io._files import COORDINATE_DECIMALS, check_output, pyogrio_write
+from goldmap.io._shapefile import write_shapefile
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -52,24 +54,13 @@ __all__ = ["DEFAULT_LAYERS", "FORMATS", "ExportFormat", "export", "export_bytes"
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LAYERS: tuple[str, ...] = (
-    "key_mines",
-    "exploration_areas",
-    "development_areas",
-    "area_deposits",
-    "consolidation_provinces",
-    "copper_bases",
-)
-"""The plan layers exported when no layer is named (boundaries only when asked for)."""
+#: The plan layers exported when no layer is named (boundaries only when asked for).
+DEFAULT_LAYERS: tuple[str, ...] = layers_in(LayerGroup.PLAN)
 
-WRITE_CRS = "EPSG:4326"
+WRITE_CRS = WGS84
 
-# Coordinates of the text formats (GeoJSON, KML, CSV) keep 7 decimals: about 1 cm.
-COORDINATE_DECIMALS = 7
 
 # dBase limits: field names of 10 bytes, text values of 254 bytes.
-_DBF_NAME_BYTES = 10
-_DBF_VALUE_BYTES = 254
 
 
 @dataclass(frozen=True)
@@ -91,52 +82,6 @@ _Layers = dict[str, "gpd.GeoDataFrame"]
 # --------------------------------------------------------------------------------------------
 
 
-def _is_nested(value: Any) -> bool:
-    return isinstance(value, list | tuple | dict) or type(value).__name__ == "ndarray"
-
-
-def _to_native(value: Any) -> Any:
-    """Turn numpy scalars and arrays into plain Python values for json."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, dict):
-        return {str(k): _to_native(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_to_native(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def to_json_text(value: Any) -> Any:
-    """Return a list or dict as JSON text (Chinese kept as is); other values unchanged."""
-    if _is_nested(value):
-        return json.dumps(_to_native(value), ensure_ascii=False)
-    return value
-
-
-def nested_columns(frame: gpd.GeoDataFrame) -> list[str]:
-    """Return the columns holding lists or dicts."""
-    geometry = frame.geometry.name
-    return [
-        column
-        for column in frame.columns
-        if column != geometry
-        and frame[column].dtype == object
-        and any(_is_nested(v) for v in frame[column])
-    ]
-
-
-def flatten_nested(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return a copy whose list and dict values are JSON text."""
-    flat = frame.copy()
-    for column in nested_columns(frame):
-        flat[column] = frame[column].map(to_json_text).astype(object)
-    return flat
-
-
 def _round_coordinates(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     import numpy as np
     import shapely
@@ -154,28 +99,16 @@ def _round_coordinates(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _pyogrio_write(frame: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:
-    import pyogrio
-
-    try:
-        pyogrio.write_dataframe(frame, path, **kwargs)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
-        raise ExportError(
-            f"Could not write layer {kwargs.get('layer')!r} with GDAL driver "
-            f"{kwargs.get('driver')!r}: {e}. Check the layer's columns and geometry types."
-        ) from e
-
-
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     """RFC 7946: WGS84, counter-clockwise outer rings, no ``crs`` member, 7 decimals."""
     collection = _round_coordinates(frame).to_geo_dict(na="null", drop_id=True)
     collection["name"] = name
-    text = json.dumps(collection, ensure_ascii=False, default=_to_native)
+    text = json.dumps(collection, ensure_ascii=False, default=to_native)
     path.write_text(text, encoding="utf-8")
 
 
 def _write_fgb(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
-    _pyogrio_write(flatten_nested(frame), path, layer=name, driver="FlatGeobuf")
+    pyogrio_write(flatten_nested(frame), path, layer=name, driver="FlatGeobuf")
 
 
 def _write_parquet(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
@@ -185,11 +118,11 @@ def _write_parquet(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     out = frame.copy()
     for column in nested_columns(frame):
         try:
-            pa.array(out[column].map(_to_native).tolist())
+            pa.array(out[column].map(to_native).tolist())
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             out[column] = frame[column].map(to_json_text).astype(object)
         else:
-            out[column] = out[column].map(_to_native)
+            out[column] = out[column].map(to_native)
     out.to_parquet(path, index=False)
 
 
@@ -242,7 +175,7 @@ def _write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
 def _write_gpkg(layers: _Layers, path: Path) -> None:
     for name, frame in layers.items():
         title, description = _layer_text(name)
-        _pyogrio_write(
+        pyogrio_write(
             flatten_nested(frame),
             path,
             layer=name,
@@ -258,94 +191,18 @@ def _write_shp(layers: _Layers, path: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, frame in layers.items():
-            _write_one_shapefile(frame, folder, name)
+            write_shapefile(frame, folder, _file_stem(name))
         _zip_folder(folder, path)
 
 
-def _write_one_shapefile(frame: gpd.GeoDataFrame, folder: Path, name: str) -> None:
-    import pandas as pd
-
-    flat = flatten_nested(frame)
-    geometry = flat.geometry.name
-    fields = _dbf_field_names([c for c in flat.columns if c != geometry])
-    flat = flat.rename(columns=fields)
-    shortened: dict[str, int] = {}
-    for column, field in fields.items():
-        if flat[field].dtype == object or pd.api.types.is_string_dtype(flat[field]):
-            values = flat[field].map(_dbf_text)
-            count = int((values.map(_len_or_zero) < flat[field].map(_len_or_zero)).sum())
-            if count:
-                shortened[column] = count
-            flat[field] = values.astype(object)
-    stem = _file_stem(name)
-    _pyogrio_write(
-        flat,
-        folder / f"{stem}.shp",
-        layer=stem,
-        driver="ESRI Shapefile",
-        layer_options={"ENCODING": "UTF-8"},
-        promote_to_multi=bool(frame.geom_type.str.startswith("Multi").any()),
-    )
-    field_map = pd.DataFrame(
-        {"field": list(fields.values()), "column": list(fields)},
-    )
-    field_map.to_csv(folder / f"{stem}.fields.csv", index=False, encoding="utf-8")
-    if shortened:
-        full = flatten_nested(frame).drop(columns=geometry)
-        full.to_csv(folder / f"{stem}.attributes.csv", index=False, encoding="utf-8-sig")
-        counts = ", ".join(f"{c} ({n})" for c, n in shortened.items())
-        logger.warning(
-            "Shapefile %s: text longer than %d bytes was shortened in the .dbf for %s; "
-            "the full values are in %s.attributes.csv beside it.",
-            stem,
-            _DBF_VALUE_BYTES,
-            counts,
-            stem,
-        )
-
-
-def _len_or_zero(value: Any) -> int:
-    return len(value) if isinstance(value, str) else 0
-
-
-def _dbf_text(value: Any) -> Any:
-    """Cut text to 254 UTF-8 bytes at a character boundary."""
-    if not isinstance(value, str):
-        return value
-    encoded = value.encode("utf-8")
-    if len(encoded) <= _DBF_VALUE_BYTES:
-        return value
-    return encoded[:_DBF_VALUE_BYTES].decode("utf-8", errors="ignore")
-
-
-def _dbf_field_names(columns: list[str]) -> dict[str, str]:
-    """Map column names to unique dBase field names of at most 10 UTF-8 bytes."""
-    fields: dict[str, str] = {}
-    taken: set[str] = set()
-    for column in columns:
-        field = _cut_bytes(str(column), _DBF_NAME_BYTES)
-        counter = 1
-        while field.lower() in taken or not field:
-            suffix = f"_{counter}"
-            field = _cut_bytes(str(column), _DBF_NAME_BYTES - len(suffix)) + suffix
-            counter += 1
-        taken.add(field.lower())
-        fields[column] = field
-    return fields
-
-
-def _cut_bytes(text: str, limit: int) -> str:
-    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
-
-
 def _write_kml(layers: _Layers, path: Path) -> None:
-    from goldmap._kml import write_kml
+    from goldmap.io._kml import write_kml
 
     write_kml(layers, path, kmz=False, titles={n: _layer_text(n)[0] for n in layers})
 
 
 def _write_kmz(layers: _Layers, path: Path) -> None:
-    from goldmap._kml import write_kml
+    from goldmap.io._kml import write_kml
 
     write_kml(layers, path, kmz=True, titles={n: _layer_text(n)[0] for n in layers})
 
@@ -367,7 +224,7 @@ def _write_qgz(layers: _Layers, path: Path) -> None:
 
 
 def _write_qgis(layers: _Layers, path: Path, *, compressed: bool) -> None:
-    from goldmap._qgis import write_project
+    from goldmap.io._qgis import write_project
 
     data = qgis_data_path(path)
     _write_gpkg(layers, data)

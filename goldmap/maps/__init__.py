@@ -1,0 +1,39 @@
+"""Draw goldmap's layers on interactive folium maps that work with no internet.
+
+:func:`make_map` draws the provinces as a light base, then the plan areas and the key mines;
+the ``add_*`` builders compose onto any folium map. Plumbing: ``_popups`` (tooltip and popup
+HTML, escaped), ``_leaflet`` (compact GeoJSON layers, legend, CSS), ``_assets`` (Leaflet from
+the local xstatic-leaflet package, never a CDN).
+"""
+
+from __future__ import annotations
+
+from goldmap.maps._assets import write_assets
+from goldmap.maps.build import (
+    BASEMAPS,
+    DEFAULT_LAYERS,
+    MAP_LAYERS,
+    SCHEMES,
+    add_basemap,
+    add_choropleth,
+    add_layer,
+    add_provinces,
+    filter_layer,
+    make_map,
+    to_html,
+)
+
+__all__ = [
+    "BASEMAPS",
+    "DEFAULT_LAYERS",
+    "MAP_LAYERS",
+    "SCHEMES",
+    "add_basemap",
+    "add_choropleth",
+    "add_layer",
+    "add_provinces",
+    "filter_layer",
+    "make_map",
+    "to_html",
+    "write_assets",
+]

@@ -1,0 +1,230 @@
+"""Build the Leaflet pieces folium lacks: compact GeoJSON layers, the legend, shared CSS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+from goldmap.errors import GoldmapError
+from goldmap.styles import LayerStyle
+
+# Rounding of displayed coordinates: ~100 m for polygons (already simplified to ~1 km),
+# ~1 m for points.
+POLYGON_DECIMALS = 3
+POINT_DECIMALS = 5
+LAND_COLOR = "#fbfaf6"
+WATER_COLOR = "#dfe8ee"
+
+
+def display_geometry(frame: gpd.GeoDataFrame, *, simplify: float | None) -> gpd.GeoSeries:
+    geoms = frame.geometry.values
+    polygonal = ~shapely.is_empty(geoms) & (shapely.get_dimensions(geoms) == 2)
+    out = np.asarray(geoms, dtype=object).copy()
+    if polygonal.any():
+        poly = out[polygonal]
+        if simplify:
+            poly = shapely.simplify(poly, simplify, preserve_topology=True)
+        out[polygonal] = round(
+            shapely.set_precision(poly, 10.0**-POLYGON_DECIMALS), POLYGON_DECIMALS
+        )
+    points = ~polygonal & ~shapely.is_empty(geoms)
+    if points.any():
+        out[points] = round(out[points], POINT_DECIMALS)
+    return gpd.GeoSeries(out, index=frame.index, crs=frame.crs)
+
+
+def round(geoms: np.ndarray, decimals: int) -> np.ndarray:
+    """Round coordinates so that they print short (set_precision leaves float noise)."""
+    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame, properties: list[dict[str, Any]], geometry: gpd.GeoSeries
+) -> dict[str, Any]:
+    features = []
+    for props, geom in zip(properties, geometry, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_4326(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise GoldmapError(
+            f"{what} must be a GeoDataFrame, got {type(frame).__name__!r}; "
+            "load one with goldmap.load(...) or geopandas.read_file(...)."
+        )
+    if frame.crs is None:
+        raise GoldmapError(f"{what} has no CRS; set it first, e.g. frame.set_crs('EPSG:4326').")
+    return frame if frame.crs.to_epsg() == 4326 else frame.to_crs(4326)
+
+
+# -- Leaflet elements -----------------------------------------------------------------------
+
+
+class GeoLayer(folium.map.Layer):
+    """A GeoJSON layer whose features carry their own style, icon, tooltip and popup HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+            style: function (f) { return f.properties._style || {}; },
+            pointToLayer: function (f, latlng) {
+                if (f.properties._icon) {
+                    return L.marker(latlng, {
+                        icon: L.divIcon(f.properties._icon),
+                        riseOnHover: true, title: f.properties._title || ""
+                    });
+                }
+                return L.circleMarker(latlng, f.properties._style || {});
+            },
+            onEachFeature: function (f, layer) {
+                if (f.properties._tooltip) {
+                    layer.bindTooltip(f.properties._tooltip, {sticky: !layer.getLatLng});
+                }
+                if (f.properties._popup) {
+                    layer.bindPopup(f.properties._popup, {maxWidth: 360});
+                }
+                if (layer.setStyle && f.properties._style) {
+                    var base = f.properties._style;
+                    layer.on("mouseover", function () {
+                        layer.setStyle({weight: (base.weight || 1) + 2});
+                    });
+                    layer.on("mouseout", function () { layer.setStyle(base); });
+                }
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        name: str,
+        show: bool = True,
+        control: bool = True,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=control, show=show)
+        self._name = "GoldmapLayer"
+        self.data = data
+
+    def get_bounds(self) -> list[list[float | None]]:
+        """Return ``[[south, west], [north, east]]`` of the layer's features."""
+        shapes = [shapely.geometry.shape(f["geometry"]) for f in self.data["features"]]
+        if not shapes:
+            return [[0.0, 0.0], [0.0, 0.0]]
+        west, south, east, north = shapely.total_bounds(shapes)
+        return [[float(south), float(west)], [float(north), float(east)]]
+
+
+class Legend(MacroElement):
+    """A Leaflet control listing the legend entries; text is escaped by the builders."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "goldmap-legend");
+            div.innerHTML = {{ this.html()|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "GoldmapLegend"
+        self.sections: dict[str, str] = {}
+
+    def html(self) -> str:
+        return (
+            '<div style="background:rgba(255,255,255,.92);padding:6px 9px;border-radius:5px;'
+            "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 system-ui,sans-serif;"
+            'max-width:260px">' + "".join(self.sections.values()) + "</div>"
+        )
+
+
+CSS = f"""<style>
+.leaflet-container {{ background: {WATER_COLOR}; font-family: system-ui, sans-serif; }}
+.goldmap-mine {{ background: none; border: none; }}
+.goldmap-mine svg {{ filter: drop-shadow(0 1px 1px rgba(0,0,0,.35)); }}
+.leaflet-control-layers-overlays label {{ white-space: nowrap; }}
+.gm-popup details summary {{ cursor: pointer; color: #555; font-weight: 600; }}
+.gm-popup .gm-sources li {{ word-break: break-all; }}
+</style>"""
+
+
+def get_legend(m: folium.Map) -> Legend:
+    for child in m._children.values():
+        if isinstance(child, Legend):
+            return child
+    legend = Legend()
+    m.add_child(legend, name="goldmap_legend")
+    return legend
+
+
+def controls_last(m: folium.Map) -> None:
+    """Keep the layer control and the legend after every layer (they refer to them)."""
+    for key in ("goldmap_layer_control", "goldmap_legend"):
+        if key in m._children:
+            m._children.move_to_end(key)
+
+
+def swatch(style: LayerStyle, *, point: bool, dashed: bool = False) -> str:
+    if point:
+        return star_svg(style.marker_color, style.stroke, size=14, hollow=dashed)
+    border = "dashed" if (dashed or style.dash) else "solid"
+    opacity = max(style.fill_opacity, 0.25)
+    return (
+        f'<span style="display:inline-block;width:14px;height:10px;vertical-align:-1px;'
+        f"background:{style.fill};opacity:{opacity + 0.4:.2f};"
+        f'border:2px {border} {style.stroke}"></span>'
+    )
+
+
+def star_svg(fill: str, stroke: str, *, size: int, hollow: bool) -> str:
+    points = "12,1.5 15,8.8 22.8,9.3 16.8,14.3 18.7,22 12,17.8 5.3,22 7.2,14.3 1.2,9.3 9,8.8"
+    dash = ' stroke-dasharray="2.5 1.8"' if hollow else ""
+    body = "#ffffff" if hollow else fill
+    width = 2.2 if hollow else 1.2
+    line = "#a87800" if hollow else stroke
+    return (
+        f'<svg width="{size}" height="{size}" viewBox="0 0 24 24" style="vertical-align:-2px">'
+        f'<polygon points="{points}" fill="{body}" stroke="{line}" stroke-width="{width}"'
+        f' stroke-linejoin="round"{dash}/></svg>'
+    )
+
+
+def figure(m: folium.Map) -> Figure:
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    return root
+
+
+def ensure_setup(m: folium.Map) -> None:
+    figure(m).header.add_child(Element(CSS), name="goldmap_css")
+    if "goldmap_layer_control" not in m._children:
+        m.add_child(
+            folium.LayerControl(collapsed=False, position="topright"),
+            name="goldmap_layer_control",
+        )
+
+
+# -- public builders -------------------------------------------------------------------------

@@ -1,0 +1,205 @@
+"""Write the HTML of goldmap's tooltips and popups: bilingual, every value escaped."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from goldmap._values import is_blank
+from goldmap.text import COMMODITY_ZH, CONFIDENCE, PRECISION, tr
+
+#: Precisions whose point is a stand-in for a county or province, not the mine.
+UNCERTAIN = ("county", "province")
+_METHOD_CHARS = 400
+
+
+def escape(value: Any) -> str:
+    """Escape one value for HTML; missing values become an empty string."""
+    if is_blank(value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def details(summary: str, text: Any) -> str:
+    """Return a folded ``<details>`` block; the summary is ours, the text is escaped."""
+    return f"<details><summary>{summary}</summary>{escape(text)}</details>"
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable) and not isinstance(value, Mapping):
+        return list(value)
+    return [value]
+
+
+def commodities(values: Any, lang: str) -> str:
+    items = [str(v) for v in as_list(values)]
+    if lang == "zh":
+        items = [COMMODITY_ZH.get(v, v) for v in items]
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def names(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
+    """Return (primary, secondary) names in the chosen language order."""
+    zh, en = row.get("name_zh"), row.get("name_en")
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    if is_blank(first):
+        first, second = second, None
+    return ("" if is_blank(first) else str(first)), ("" if is_blank(second) else str(second))
+
+
+def sources_html(sources: Any, lang: str) -> str:
+    items = []
+    for source in as_list(sources):
+        if isinstance(source, Mapping):
+            url, quote = source.get("url"), source.get("quote")
+        else:
+            url, quote = source, None
+        if is_blank(url):
+            continue
+        url = str(url)
+        label = escape(url if len(url) <= 60 else url[:57] + "…")
+        title = f' title="{escape(quote)}"' if not is_blank(quote) else ""
+        if url.startswith(("http://", "https://")):
+            items.append(
+                f'<li><a href="{escape(url)}" target="_blank" rel="noopener noreferrer"{title}>'
+                f"{label}</a></li>"
+            )
+        else:
+            items.append(f"<li{title}>{label}</li>")
+    if not items:
+        return ""
+    return (
+        f'<div class="gm-sources"><b>{tr("sources", lang)}</b>'
+        f'<ol style="margin:2px 0 0 18px;padding:0">{"".join(items)}</ol></div>'
+    )
+
+
+def row_html(label: str, value: str) -> str:
+    if not value:
+        return ""
+    return (
+        f'<tr><th style="text-align:left;vertical-align:top;padding:1px 8px 1px 0;'
+        f'white-space:nowrap;color:#555;font-weight:600">{label}</th>'
+        f'<td style="padding:1px 0">{value}</td></tr>'
+    )
+
+
+def popup_html(title: str, subtitle: str, rows: list[tuple[str, str]], extra: str = "") -> str:
+    body = "".join(row_html(label, value) for label, value in rows)
+    sub = f'<div style="color:#666;margin-bottom:4px">{escape(subtitle)}</div>' if subtitle else ""
+    return (
+        '<div class="gm-popup" style="font:13px/1.4 system-ui,sans-serif;max-width:340px">'
+        f'<div style="font-weight:700;font-size:15px">{escape(title)}</div>{sub}'
+        f'<table style="border-collapse:collapse">{body}</table>{extra}</div>'
+    )
+
+
+def tooltip_html(title: str, subtitle: str, note: str = "") -> str:
+    sub = f' <span style="color:#666">{escape(subtitle)}</span>' if subtitle else ""
+    tail = f'<br><span style="color:#666">{escape(note)}</span>' if note else ""
+    return f"<b>{escape(title)}</b>{sub}{tail}"
+
+
+def province_label(row: Mapping[str, Any], lang: str) -> str:
+    zh = row.get("province_zh")
+    en = row.get("province_en")
+    if zh is None and "provinces_zh" in row:
+        zh = "、".join(map(str, as_list(row.get("provinces_zh"))))
+        en = ", ".join(map(str, as_list(row.get("provinces_en"))))
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    parts = [str(p) for p in (first, second) if not is_blank(p)]
+    return escape(" / ".join(parts))
+
+
+def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
+    title, other = names(row, lang)
+    precision = str(row.get("location_precision") or "")
+    uncertain = precision in UNCERTAIN
+    zh_en = PRECISION.get(precision)
+    precision_text = escape(zh_en[0 if lang == "zh" else 1] if zh_en else precision)
+    if row.get("offshore") is True:
+        precision_text += f" ({tr('offshore', lang)})"
+    county = row.get("county_zh")
+    rows = [
+        (tr("province", lang), province_label(row, lang)),
+        (tr("county", lang), escape(county)),
+        (tr("commodities", lang), escape(commodities(row.get("commodity"), lang))),
+        (tr("operator", lang), escape(row.get("operator"))),
+        (tr("precision", lang), precision_text),
+    ]
+    plan_en = row.get("name_plan_en")
+    if not is_blank(plan_en) and plan_en != row.get("name_en"):
+        rows.append((tr("plan_name", lang), escape(plan_en)))
+    extra = ""
+    if uncertain:
+        extra += (
+            '<div style="margin:4px 0;padding:3px 6px;background:#fff4e5;'
+            f'border-left:3px solid #d4a017">{tr("uncertain", lang)}</div>'
+        )
+    if not is_blank(row.get("notes")):
+        extra += details(tr("notes", lang), row.get("notes"))
+    extra += sources_html(row.get("sources"), lang)
+    popup = popup_html(title, other, rows, extra)
+    note = tr("uncertain", lang) if uncertain else ""
+    return tooltip_html(title, other, note), popup
+
+
+def area_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
+    title, other = names(row, lang)
+    method = row.get("method")
+    method_text = "" if is_blank(method) else str(method)
+    if len(method_text) > _METHOD_CHARS:
+        method_text = method_text[: _METHOD_CHARS - 1] + "…"
+    area: Any = row.get("area_km2")
+    area_text = "" if is_blank(area) else f"{float(area):,.0f} {tr('km2', lang)}"
+    confidence = row.get("confidence")
+    conf = CONFIDENCE.get(str(confidence))
+    rows = [
+        (tr("provinces", lang), province_label(row, lang)),
+        (tr("commodities", lang), escape(commodities(row.get("commodities"), lang))),
+        (tr("area", lang), escape(area_text)),
+        (tr("confidence", lang), escape(conf[0 if lang == "zh" else 1] if conf else confidence)),
+        (tr("plan_words", lang), escape(row.get("plan_quote_zh"))),
+    ]
+    plan_en = row.get("name_plan_en")
+    if not is_blank(plan_en) and plan_en != row.get("name_en"):
+        rows.append((tr("plan_name", lang), escape(plan_en)))
+    if row.get("area_id") is not None:
+        rows.append((tr("area_id", lang), escape(row.get("area_id"))))
+    extra = ""
+    if method_text:
+        extra += details(tr("method", lang), method_text)
+    if not is_blank(row.get("notes")):
+        extra += details(tr("notes", lang), row.get("notes"))
+    extra += sources_html(row.get("sources"), lang)
+    return tooltip_html(title, other), popup_html(title, other, rows, extra)
+
+
+def generic_content(row: Mapping[str, Any], lang: str, columns: Sequence[str]) -> tuple[str, str]:
+    title, other = names(row, lang)
+    if not title:
+        for key in ("name", "label", "title", "id"):
+            if not is_blank(row.get(key)):
+                title = str(row.get(key))
+                break
+    rows = [(escape(c), escape(format_value(row.get(c)))) for c in columns if c != "geometry"]
+    return tooltip_html(title, other), popup_html(title, other, rows[:20])
+
+
+def format_value(value: Any) -> str:
+    if is_blank(value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+# -- geometry for display ---------------------------------------------------------------------

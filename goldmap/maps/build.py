@@ -1,0 +1,683 @@
+"""Draw goldmap's layers on interactive folium maps that work with no internet.
+
+:func:`make_map` draws the provinces as a light base, then the plan areas and the key mines
+as separate layers that can be switched on and off, with bilingual tooltips and popups, a
+legend, an optional choropleth of a provincial statistic and an optional basemap. The
+``add_*`` builders compose: each takes a map and returns it. Every text that comes from data
+or from a user is HTML-escaped before it reaches the page. Leaflet is served from the local
+``xstatic-leaflet`` package (see :mod:`goldmap.maps._assets`), never from a CDN.
+
+Examples
+--------
+>>> import goldmap
+>>> m = goldmap.make_map(lang="en")
+>>> html = to_html(m)  # self-contained: opens offline
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import xyzservices
+
+from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
+from goldmap.errors import ColumnNotFoundError, ExportError, GoldmapError
+from goldmap.maps._assets import apply_assets, write_assets
+from goldmap.maps._leaflet import (
+    LAND_COLOR,
+    GeoLayer,
+    controls_last,
+    display_geometry,
+    ensure_setup,
+    feature_collection,
+    get_legend,
+    star_svg,
+    swatch,
+    to_4326,
+)
+from goldmap.maps._popups import (
+    UNCERTAIN,
+    area_content,
+    as_list,
+    escape,
+    generic_content,
+    mine_content,
+    names,
+    popup_html,
+    tooltip_html,
+)
+from goldmap.styles import style_for
+from goldmap.text import check_lang, tr
+
+__all__ = [
+    "BASEMAPS",
+    "DEFAULT_LAYERS",
+    "MAP_LAYERS",
+    "SCHEMES",
+    "add_basemap",
+    "add_choropleth",
+    "add_layer",
+    "add_provinces",
+    "filter_layer",
+    "make_map",
+    "to_html",
+    "write_assets",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Layers :func:`make_map` can draw over the provinces, in drawing order (bottom first).
+MAP_LAYERS = layers_in(LayerGroup.MAP)
+#: Layers drawn when none are named.
+DEFAULT_LAYERS = layers_in(LayerGroup.MAP_DEFAULT)
+
+#: Basemap choices; "none" draws the vector layers on a light background, with no tiles.
+BASEMAPS: dict[str, xyzservices.TileProvider | None] = {
+    "none": None,
+    "light": xyzservices.providers.Esri.WorldGrayCanvas,
+    "osm": xyzservices.providers.OpenStreetMap.Mapnik,
+    "satellite": xyzservices.providers.Esri.WorldImagery,
+}
+
+#: Classification schemes for the choropleth (mapclassify names).
+SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "fisher_jenks")
+_SCHEME_CLASSES = {
+    "quantiles": "Quantiles",
+    "equal_interval": "EqualInterval",
+    "natural_breaks": "NaturalBreaks",
+    "fisher_jenks": "FisherJenks",
+}
+# ColorBrewer YlOrBr, 3 to 7 classes: gold tones that read on a light background.
+_PALETTES = {
+    1: ["#fec44f"],
+    2: ["#fff7bc", "#d95f0e"],
+    3: ["#fff7bc", "#fec44f", "#d95f0e"],
+    4: ["#ffffd4", "#fed98e", "#fe9929", "#cc4c02"],
+    5: ["#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404"],
+    6: ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#d95f0e", "#993404"],
+    7: ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04"],
+}
+_NO_DATA_COLOR = "#e0e0e0"
+
+# Rounding of displayed coordinates: ~100 m for polygons (already simplified to ~1 km),
+# ~1 m for points.
+POLYGON_DECIMALS = 3
+POINT_DECIMALS = 5
+# Display simplification of the plan areas, in degrees (~500 m).
+_AREA_TOLERANCE = 0.005
+_METHOD_CHARS = 400
+
+
+def filter_layer(
+    frame: gpd.GeoDataFrame,
+    *,
+    provinces: Iterable[Any] | None = None,
+    commodities: Iterable[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Keep the features of a plan layer that lie in given provinces or carry given commodities.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        A goldmap layer: mines (``province_adcode``, ``commodity``) or areas
+        (``province_adcodes``, ``commodities``); other frames are returned unchanged by the
+        filters whose columns they lack.
+    provinces : iterable, optional
+        Province names in any spelling or adcodes; a feature is kept when it touches any.
+    commodities : iterable of str, optional
+        English commodity names (``"gold"``, ``"copper"`` ...); kept when it has any.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame with the matching rows (the input is not changed).
+
+    Raises
+    ------
+    NameNotFoundError
+        When a province cannot be resolved.
+
+    Examples
+    --------
+    >>> from goldmap import load
+    >>> len(filter_layer(load("key_mines"), provinces=["山东"])) > 0
+    True
+    """
+    from goldmap.names import resolve_province
+
+    keep = pd.Series(True, index=frame.index)
+    if provinces is not None:
+        codes = {resolve_province(p) for p in provinces}
+        if "province_adcode" in frame.columns:
+            keep &= frame["province_adcode"].isin(codes)
+        elif "province_adcodes" in frame.columns:
+            keep &= frame["province_adcodes"].map(lambda v: bool(codes & set(as_list(v))))
+        elif "adcode" in frame.columns:
+            keep &= frame["adcode"].isin(codes)
+    if commodities is not None:
+        wanted = {str(c).lower() for c in commodities}
+        column = next((c for c in ("commodity", "commodities") if c in frame.columns), None)
+        if column is not None:
+            keep &= frame[column].map(lambda v: bool(wanted & {str(x) for x in as_list(v)}))
+    return frame.loc[keep].copy()
+
+
+def add_basemap(m: folium.Map, basemap: str | xyzservices.TileProvider | None) -> folium.Map:
+    """Add a tile basemap under the layers (needs internet to show tiles).
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    basemap : str, xyzservices.TileProvider or None
+        A key of :data:`BASEMAPS` (``"none"``, ``"light"``, ``"osm"``, ``"satellite"``), any
+        xyzservices provider (in WGS84/Web Mercator: GCJ-02 providers such as AMap would
+        misplace the layers), or None for no tiles.
+
+    Returns
+    -------
+    folium.Map
+        ``m``, for chaining.
+
+    Raises
+    ------
+    GoldmapError
+        When ``basemap`` is not a known name.
+    """
+    provider: xyzservices.TileProvider | None
+    if isinstance(basemap, xyzservices.TileProvider) or basemap is None:
+        provider = basemap
+    elif basemap in BASEMAPS:
+        provider = BASEMAPS[basemap]
+    else:
+        raise GoldmapError(
+            f"Unknown basemap {basemap!r}; choose one of {list(BASEMAPS)} "
+            "or pass an xyzservices.TileProvider."
+        )
+    if provider is None:
+        return m
+    folium.TileLayer(
+        tiles=provider.build_url(scale_factor="{r}"),
+        attr=provider.html_attribution,
+        name=html.escape(provider.name),
+        max_zoom=provider.get("max_zoom", 18),
+        overlay=False,
+        control=True,
+    ).add_to(m)
+    controls_last(m)
+    return m
+
+
+def add_provinces(
+    m: folium.Map,
+    provinces: gpd.GeoDataFrame | None = None,
+    *,
+    lang: str = "zh",
+) -> folium.Map:
+    """Draw the provinces as a light base layer (land on a pale background).
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    provinces : geopandas.GeoDataFrame, optional
+        Province polygons; default the simplified display copy of ``provinces``.
+    lang : {"zh", "en"}, default "zh"
+        Language shown first in tooltips.
+
+    Returns
+    -------
+    folium.Map
+        ``m``, for chaining.
+    """
+    check_lang(lang)
+    frame = load("provinces", simplified=True) if provinces is None else provinces
+    frame = to_4326(frame, "provinces")
+    style = style_for("provinces")
+    tiles = any(isinstance(c, folium.TileLayer) for c in m._children.values())
+    base_style = {
+        "color": style.stroke,
+        "weight": style.weight,
+        "fillColor": LAND_COLOR,
+        "fillOpacity": style.fill_opacity if tiles else 1.0,
+    }
+    props = []
+    for row in frame.drop(columns=frame.geometry.name).to_dict("records"):
+        title, other = names(row, lang)
+        rows = [(tr("adcode", lang), escape(row.get("adcode")))]
+        props.append(
+            {
+                "_layer": "provinces",
+                "adcode": _json_safe(row.get("adcode")),
+                "_style": base_style,
+                "_tooltip": tooltip_html(title, other),
+                "_popup": popup_html(title, other, rows),
+            }
+        )
+    data = feature_collection(frame, props, display_geometry(frame, simplify=None))
+    ensure_setup(m)
+    GeoLayer(data, name=escape(tr("base", lang)), control=False).add_to(m)
+    controls_last(m)
+    return m
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def add_layer(
+    m: folium.Map,
+    frame: gpd.GeoDataFrame,
+    *,
+    layer: str | None = None,
+    name: str | None = None,
+    lang: str = "zh",
+    show: bool = True,
+) -> folium.Map:
+    """Draw a layer: a goldmap plan layer, or any GeoDataFrame of your own.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    frame : geopandas.GeoDataFrame
+        The features (any CRS; drawn in WGS84).
+    layer : str, optional
+        The goldmap layer ``frame`` comes from (``"key_mines"``, ``"exploration_areas"`` ...),
+        which decides its style, popups and legend; None draws a frame of your own with a
+        generic style and a popup listing its columns.
+    name : str, optional
+        The name in the layer switch; default the layer's title in ``lang``. Escaped.
+    lang : {"zh", "en"}, default "zh"
+        Language shown first.
+    show : bool, default True
+        Whether the layer is visible when the map opens.
+
+    Returns
+    -------
+    folium.Map
+        ``m``, for chaining.
+
+    Raises
+    ------
+    GoldmapError
+        When ``frame`` is not a GeoDataFrame with a CRS, or ``lang`` is unknown.
+
+    Examples
+    --------
+    >>> import goldmap
+    >>> m = make_map(layers=[])
+    >>> m = add_layer(m, goldmap.load("key_mines"), layer="key_mines")
+    """
+    check_lang(lang)
+    frame = to_4326(frame, "frame")
+    style = style_for(layer or "")
+    spec = LAYERS.get(layer or "")
+    title = name or (
+        (spec.title_zh if lang == "zh" else spec.title_en) if spec else "Your features"
+    )
+    is_mines = layer == "key_mines"
+    records = frame.drop(columns=frame.geometry.name).to_dict("records")
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    geoms = frame.geometry.values
+    props = []
+    uncertain_count = 0
+    for row, geom in zip(records, geoms, strict=True):
+        if is_mines:
+            tooltip, popup = mine_content(row, lang)
+        elif layer in LAYERS:
+            tooltip, popup = area_content(row, lang)
+        else:
+            tooltip, popup = generic_content(row, lang, columns)
+        feature: dict[str, Any] = {
+            "_layer": layer or "user",
+            "id": _json_safe(row.get("id", row.get("name_en"))),
+            "_tooltip": tooltip,
+            "_popup": popup,
+        }
+        is_point = geom is not None and shapely.get_dimensions(geom) == 0
+        if is_mines and is_point:
+            uncertain = row.get("location_precision") in UNCERTAIN
+            uncertain_count += uncertain
+            feature["_icon"] = {
+                "html": star_svg(style.marker_color, style.stroke, size=22, hollow=uncertain),
+                "className": "goldmap-mine" + (" goldmap-uncertain" if uncertain else ""),
+                "iconSize": [22, 22],
+                "iconAnchor": [11, 11],
+                "tooltipAnchor": [10, 0],
+                "popupAnchor": [0, -9],
+            }
+            feature["_title"] = names(row, lang)[0]
+        elif is_point:
+            uncertain = row.get("location_precision") in UNCERTAIN
+            feature["_style"] = {
+                "radius": 5,
+                "color": style.stroke,
+                "weight": 1.5,
+                "fillColor": "#ffffff" if uncertain else style.marker_color,
+                "fillOpacity": 0.9,
+                "dashArray": "2 2" if uncertain else None,
+            }
+        else:
+            feature["_style"] = {
+                "color": style.stroke,
+                "weight": style.weight,
+                "fillColor": style.fill,
+                "fillOpacity": style.fill_opacity,
+                "dashArray": style.dash,
+            }
+        props.append(feature)
+    simplify = _AREA_TOLERANCE if layer in LAYERS else None
+    data = feature_collection(frame, props, display_geometry(frame, simplify=simplify))
+    ensure_setup(m)
+    points_only = bool(len(frame)) and bool((shapely.get_dimensions(geoms) == 0).all())
+    label = f"{swatch(style, point=is_mines)} {escape(title)} ({len(data['features'])})"
+    GeoLayer(data, name=label, show=show).add_to(m)
+    legend = get_legend(m)
+    legend.sections[f"layer_{layer or title}"] = (
+        f"<div>{swatch(style, point=is_mines or points_only)} {escape(title)}</div>"
+    )
+    if is_mines:
+        legend.sections["layer_key_mines"] = (
+            f"<div>{swatch(style, point=True)} {escape(tr('mine_precise', lang))}</div>"
+            f"<div>{swatch(style, point=True, dashed=True)} "
+            f"{escape(tr('mine_uncertain', lang))}</div>"
+        )
+    controls_last(m)
+    return m
+
+
+def add_choropleth(
+    m: folium.Map,
+    frame: gpd.GeoDataFrame,
+    column: str,
+    *,
+    scheme: str = "quantiles",
+    k: int = 5,
+    lang: str = "zh",
+    title: str | None = None,
+) -> folium.Map:
+    """Colour provinces by a statistic, classified with mapclassify, with a legend.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    frame : geopandas.GeoDataFrame
+        Province polygons with the statistic, e.g. the result of :func:`goldmap.join_stats`.
+    column : str
+        The numeric column to colour by; missing values are drawn grey ("no data").
+    scheme : str, default "quantiles"
+        One of :data:`SCHEMES`.
+    k : int, default 5
+        Number of classes (2-7); fewer when the column has fewer distinct values.
+    lang : {"zh", "en"}, default "zh"
+        Language of tooltips and legend.
+    title : str, optional
+        Legend title; default ``column``. Escaped.
+
+    Returns
+    -------
+    folium.Map
+        ``m``, for chaining.
+
+    Raises
+    ------
+    ColumnNotFoundError
+        When ``column`` is not in ``frame``.
+    GoldmapError
+        When the column is not numeric, has no values, or ``scheme``/``k`` are not allowed.
+    """
+    import mapclassify
+
+    check_lang(lang)
+    frame = to_4326(frame, "frame")
+    if column not in frame.columns:
+        raise ColumnNotFoundError(
+            f"Column {column!r} is not in the frame; its columns are "
+            f"{[str(c) for c in frame.columns if c != frame.geometry.name]}."
+        )
+    if scheme not in SCHEMES:
+        raise GoldmapError(f"Unknown scheme {scheme!r}; choose one of {list(SCHEMES)}.")
+    if not 2 <= k <= 7:
+        raise GoldmapError(f"k={k!r} classes is not allowed; choose between 2 and 7.")
+    values = pd.to_numeric(frame[column], errors="coerce")
+    if values.notna().sum() == 0:
+        raise GoldmapError(
+            f"Column {column!r} has no numeric values to colour by; pick a numeric column."
+        )
+    valid = values.dropna()
+    k_eff = max(1, min(k, valid.nunique()))
+    if k_eff == 1:
+        bins = np.array([valid.max()])
+        classes = pd.Series(0, index=valid.index)
+    else:
+        with warnings.catch_warnings():
+            # Ties leave fewer classes than asked; mapclassify then lowers k and says so.
+            warnings.simplefilter("ignore", UserWarning)
+            classifier = getattr(mapclassify, _SCHEME_CLASSES[scheme])(valid.to_numpy(), k=k_eff)
+        bins = np.asarray(classifier.bins)
+        classes = pd.Series(classifier.yb, index=valid.index)
+    palette = _PALETTES[len(bins)]
+    label = title or column
+    props = []
+    for idx, row in zip(
+        frame.index, frame.drop(columns=frame.geometry.name).to_dict("records"), strict=True
+    ):
+        value = values.get(idx)
+        has = not pd.isna(value)
+        color = palette[int(classes[idx])] if has else _NO_DATA_COLOR
+        name, other = names(row, lang)
+        shown = f"{value:,.6g}" if has else tr("no_data", lang)
+        props.append(
+            {
+                "_layer": "provinces",
+                "adcode": _json_safe(row.get("adcode")),
+                "_style": {"color": "#8a8a8a", "weight": 0.8, "fillColor": color,
+                           "fillOpacity": 0.85},
+                "_tooltip": tooltip_html(name, other, f"{label}: {shown}"),
+                "_popup": popup_html(name, other, [(escape(label), escape(shown))]),
+            }
+        )  # fmt: skip
+    data = feature_collection(frame, props, display_geometry(frame, simplify=None))
+    ensure_setup(m)
+    GeoLayer(data, name=escape(label), show=True).add_to(m)
+    lower = float(valid.min())
+    items = []
+    for color, upper in zip(palette, bins, strict=True):
+        items.append(
+            f'<div><span style="display:inline-block;width:14px;height:10px;background:{color};'
+            f'border:1px solid #999;vertical-align:-1px"></span> '
+            f"{lower:,.4g} – {float(upper):,.4g}</div>"
+        )
+        lower = float(upper)
+    if values.isna().any():
+        items.append(
+            f'<div><span style="display:inline-block;width:14px;height:10px;'
+            f'background:{_NO_DATA_COLOR};border:1px solid #999;vertical-align:-1px"></span> '
+            f"{tr('no_data', lang)}</div>"
+        )
+    legend = get_legend(m)
+    legend.sections = {
+        "choropleth": f'<div style="font-weight:600;margin-top:2px">{escape(label)}</div>'
+        + "".join(items)
+        + '<hr style="margin:4px 0;border:none;border-top:1px solid #ddd">',
+        **{key: v for key, v in legend.sections.items() if key != "choropleth"},
+    }
+    controls_last(m)
+    return m
+
+
+def make_map(
+    layers: Sequence[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
+    *,
+    lang: str = "zh",
+    basemap: str | xyzservices.TileProvider | None = "none",
+    provinces: Iterable[Any] | None = None,
+    commodities: Iterable[str] | None = None,
+    stats: gpd.GeoDataFrame | None = None,
+    column: str | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    assets: str = "inline",
+    m: folium.Map | None = None,
+    height: str | int = "100%",
+) -> folium.Map:
+    """Make an interactive map of the plan's areas and key mines.
+
+    Parameters
+    ----------
+    layers : sequence of str, or mapping of name to GeoDataFrame, optional
+        Layers to draw over the provinces, from :data:`MAP_LAYERS`; default
+        :data:`DEFAULT_LAYERS`. A mapping draws the given (e.g. filtered) frames as those
+        layers.
+    lang : {"zh", "en"}, default "zh"
+        Language shown first in tooltips, popups, the layer switch and the legend.
+    basemap : str, xyzservices.TileProvider or None, default "none"
+        ``"none"`` (no tiles, works offline), ``"light"``, ``"osm"``, ``"satellite"`` or a
+        provider; see :func:`add_basemap`.
+    provinces, commodities : iterable, optional
+        Keep only features in these provinces / with these commodities
+        (see :func:`filter_layer`).
+    stats : geopandas.GeoDataFrame, optional
+        Provinces with a statistic (e.g. from :func:`goldmap.join_stats`) to colour by.
+    column : str, optional
+        The column of ``stats`` to colour by (required with ``stats``).
+    scheme : str, default "quantiles"
+        Classification of the choropleth, one of :data:`SCHEMES`.
+    k : int, default 5
+        Number of choropleth classes.
+    assets : str, default "inline"
+        ``"inline"`` writes Leaflet into the page (self-contained, offline); a base URL such
+        as ``"/app/static/goldmap/"`` links it from there (see :func:`write_assets`).
+    m : folium.Map, optional
+        Draw onto this map instead of a new one.
+    height : str or int, default "100%"
+        Height of a new map.
+
+    Returns
+    -------
+    folium.Map
+        The map, fitted to the drawn features.
+
+    Raises
+    ------
+    LayerNotFoundError
+        When a layer is not one of :data:`MAP_LAYERS`.
+    GoldmapError
+        When an option is not allowed (the message lists the choices).
+
+    Examples
+    --------
+    >>> m = make_map(["key_mines"], lang="en", provinces=["Shandong"])
+    >>> m.save("shandong.html")  # doctest: +SKIP
+    """
+    from goldmap.errors import LayerNotFoundError
+
+    check_lang(lang)
+    if layers is None:
+        layers = DEFAULT_LAYERS
+    frames: dict[str, gpd.GeoDataFrame | None]
+    if isinstance(layers, Mapping):
+        frames = dict(layers)
+    else:
+        if isinstance(layers, str):
+            layers = [layers]
+        frames = dict.fromkeys(layers)
+    for name in frames:
+        if name not in MAP_LAYERS:
+            raise LayerNotFoundError(
+                f"Layer {name!r} cannot be drawn by make_map; choose from {list(MAP_LAYERS)}."
+            )
+    if stats is not None and column is None:
+        raise GoldmapError("stats is given but column is not; pass column='<statistic column>'.")
+    if m is None:
+        m = folium.Map(
+            location=[35.0, 104.0],
+            zoom_start=4,
+            tiles=None,
+            control_scale=True,
+            zoom_snap=0.25,
+            height=height,
+        )
+        apply_assets(m, assets)
+    add_basemap(m, basemap)
+    if stats is not None and column is not None:
+        add_choropleth(m, stats, column, scheme=scheme, k=k, lang=lang)
+    else:
+        add_provinces(m, lang=lang)
+    drawn = []
+    for name in sorted(frames, key=MAP_LAYERS.index):
+        frame = frames[name]
+        frame = load(name) if frame is None else frame
+        frame = filter_layer(frame, provinces=provinces, commodities=commodities)
+        add_layer(m, frame, layer=name, lang=lang)
+        if len(frame):
+            drawn.append(to_4326(frame, name))
+    if drawn:
+        bounds = np.array([f.total_bounds for f in drawn])
+        west, south = bounds[:, :2].min(axis=0)
+        east, north = bounds[:, 2:].max(axis=0)
+        pad = 0.5
+        m.fit_bounds(
+            [
+                [round(south - pad, 3), round(west - pad, 3)],
+                [round(north + pad, 3), round(east + pad, 3)],
+            ]
+        )
+    else:
+        m.fit_bounds([[18.0, 73.5], [53.6, 135.1]])
+    return m
+
+
+def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = False) -> str:
+    """Return the map as one self-contained HTML page, and optionally write it.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map from :func:`make_map` (its assets are inlined if they were linked).
+    path : str or pathlib.Path, optional
+        Write the page here (UTF-8).
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    str
+        The HTML.
+
+    Raises
+    ------
+    ExportError
+        When ``path`` exists and ``overwrite`` is False, or cannot be written.
+    """
+    apply_assets(m, "inline")
+    page = m.get_root().render()
+    if path is not None:
+        target = Path(path)
+        if target.exists() and not overwrite:
+            raise ExportError(
+                f"{str(target)!r} already exists; pass overwrite=True (CLI: --overwrite) "
+                "or choose another path."
+            )
+        try:
+            target.write_text(page, encoding="utf-8")
+        except OSError as err:
+            raise ExportError(f"Cannot write the map to {str(target)!r}: {err}.") from err
+    return page

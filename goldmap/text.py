@@ -1,0 +1,174 @@
+"""Hold every interface string of goldmap's maps and app in Chinese and English, with one tr().
+
+One table for both, so that a popup, a legend and the app's sidebar say the same thing the
+same way; the language check that every entry point shares lives here too.
+"""
+
+from __future__ import annotations
+
+from goldmap.errors import OptionError
+
+__all__ = [
+    "COMMODITY_ZH",
+    "CONFIDENCE",
+    "LANGS",
+    "PRECISION",
+    "check_lang",
+    "commodity_label",
+    "tr",
+]
+
+#: The languages goldmap speaks.
+LANGS = ("zh", "en")
+
+_MAP: dict[str, tuple[str, str]] = {
+    "province": ("省份", "Province"),
+    "provinces": ("省份", "Provinces"),
+    "county": ("县级", "County"),
+    "commodities": ("矿种", "Commodities"),
+    "operator": ("运营单位", "Operator"),
+    "precision": ("位置精度", "Location"),
+    "plan_name": ("规划英译", "Plan translation"),
+    "plan_words": ("规划原文", "The plan's words"),
+    "method": ("划定方法", "How it is drawn"),
+    "confidence": ("可信度", "Confidence"),
+    "area": ("面积", "Area"),
+    "notes": ("说明", "Notes"),
+    "sources": ("来源", "Sources"),
+    "adcode": ("行政区划代码", "Adcode"),
+    "area_id": ("所属区域", "Plan area"),
+    "uncertain": (
+        "位置不确定：仅知所在县/省，图上为代表点。",
+        "Location uncertain: only the county or province is known; the point is a stand-in.",
+    ),
+    "mine_precise": ("重点矿山（位置较准确）", "Key mine (located)"),
+    "mine_uncertain": ("重点矿山（仅知县/省）", "Key mine (county/province only)"),
+    "no_data": ("无数据", "No data"),
+    "base": ("省级行政区", "Provinces"),
+    "offshore": ("海域", "offshore"),
+    "km2": ("平方公里", "km²"),
+}
+PRECISION = {
+    "deposit": ("矿床坐标", "deposit coordinates"),
+    "mine_site": ("矿区位置", "mine site"),
+    "town": ("乡镇（近似）", "town (approximate)"),
+    "county": ("县级代表点（近似）", "county stand-in point (approximate)"),
+    "province": ("省内代表点（未知）", "province stand-in point (unknown)"),
+}
+CONFIDENCE = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
+COMMODITY_ZH = {
+    "gold": "金",
+    "silver": "银",
+    "copper": "铜",
+    "lead": "铅",
+    "zinc": "锌",
+    "molybdenum": "钼",
+    "tungsten": "钨",
+    "antimony": "锑",
+    "iron": "铁",
+}
+
+_APP: dict[str, tuple[str, str]] = {
+    "title": ("黄金产业规划地图 2025—2027", "China gold-industry plan 2025-2027: the map"),
+    "caption": (
+        "《黄金产业高质量发展实施方案（2025—2027年）》专栏1的重点勘探区域、重点开发区域与重点开发矿山，"
+        "叠加于天地图官方行政区划。点击地图要素查看详情。",
+        "The key exploration areas, development areas and key mines of Column 1 of the gold "
+        "plan, on official Tianditu boundaries. Click a feature on the map for its details.",
+    ),
+    "language": ("语言 / Language", "语言 / Language"),
+    "layers": ("图层", "Layers"),
+    "filter_provinces": ("省份筛选", "Provinces"),
+    "filter_commodities": ("矿种筛选", "Commodities"),
+    "statistic": ("省级统计着色", "Colour provinces by"),
+    "none": ("（无）", "(none)"),
+    "all": ("全部（可多选）", "All (choose to filter)"),
+    "basemap": ("底图", "Basemap"),
+    "basemap_help": (
+        "除“无”外的底图需联网。",
+        "Basemaps other than 'none' need an internet connection.",
+    ),
+    "details": ("详情", "Details"),
+    "click_hint": ("点击地图上的矿山、区域或省份。", "Click a mine, an area or a province."),
+    "tab_table": ("要素表", "Feature table"),
+    "tab_plan": ("规划原文", "The plan"),
+    "tab_data": ("我的数据", "Your data"),
+    "tab_download": ("下载", "Downloads"),
+    "search": ("搜索", "Search"),
+    "rows": ("条", "rows"),
+    "targets": ("2027年主要目标", "Targets for 2027"),
+    "show_on_map": ("在地图上显示", "Show on the map"),
+    "upload_stats": ("上传统计表（CSV/XLSX，含省份列）", "Upload a statistics table (CSV/XLSX)"),
+    "upload_features": (
+        "上传您的点/面（CSV含经纬度、GeoJSON、KML、Shapefile zip、GeoPackage）",
+        "Upload your features (CSV with lon/lat, GeoJSON, KML, zipped Shapefile, GeoPackage)",
+    ),
+    "reads": ("可读取：{formats}", "goldmap reads: {formats}"),
+    "unmatched": ("未匹配的行", "Rows not matched"),
+    "duplicated": (
+        "重复指向同一省份的行及处理方式",
+        "Rows naming a province another row names, and what was done",
+    ),
+    "unreadable": (
+        "无法读为数字的值（该省此列显示为空）",
+        "Values not read as numbers (left empty)",
+    ),
+    "on_duplicate": ("多行指向同一省份时", "When several rows name one province"),
+    "dup_error": ("拒绝并列出", "Refuse and list them"),
+    "dup_first": ("保留第一行", "Keep the first row"),
+    "dup_last": ("保留最后一行", "Keep the last row"),
+    "dup_sum": ("求和", "Add them up"),
+    "dup_mean": ("取平均", "Average them"),
+    "colour_by_upload": (
+        "在“省级统计着色”中选择上传的列。",
+        "Pick an uploaded column under 'Colour provinces by'.",
+    ),
+    "too_big": (
+        "文件过大：{size:.1f} MB，上限 {limit} MB。",
+        "File too large: {size:.1f} MB; the limit is {limit} MB.",
+    ),
+    "located": ("定位结果", "Located features"),
+    "your_features": ("我的要素", "Your features"),
+    "download_layer": ("图层", "Layer"),
+    "format": ("格式", "Format"),
+    "download": ("下载", "Download"),
+    "download_result": ("下载结果", "Download the result"),
+    "stat_summary": ("由图层计算", "from the layers"),
+    "stat_packaged": ("已收录统计", "packaged statistics"),
+    "stat_upload": ("上传", "uploaded"),
+    "uncertain_short": ("位置不确定（仅知县/省）", "Location uncertain (county/province only)"),
+    "field": ("字段", "Field"),
+    "value": ("值", "Value"),
+}
+
+_STRINGS = {**_MAP, **_APP}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` when goldmap speaks it, else raise :class:`~goldmap.errors.OptionError`.
+
+    Raises
+    ------
+    OptionError
+        When ``lang`` is not "zh" or "en".
+    """
+    if lang not in LANGS:
+        raise OptionError(f"Unknown language {lang!r}; use 'zh' (中文) or 'en' (English).")
+    return lang
+
+
+def tr(key: str, lang: str) -> str:
+    """Return interface string ``key`` in ``lang`` ("zh" or "en").
+
+    Examples
+    --------
+    >>> tr("province", "en")
+    'Province'
+    """
+    zh, en = _STRINGS[key]
+    return zh if lang == "zh" else en
+
+
+def commodity_label(commodity: str, lang: str) -> str:
+    """Return a commodity's name in ``lang`` (金 for gold in Chinese)."""
+    return COMMODITY_ZH.get(commodity, commodity) if lang == "zh" else commodity
