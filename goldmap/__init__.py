@@ -18,8 +18,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from goldmap.catalog import describe_layers, layers, load
+from goldmap.citation import data_version
 from goldmap.errors import (
     ColumnNotFoundError,
+    CorrectionError,
     DuplicateProvinceError,
     ExportError,
     GoldmapError,
@@ -59,11 +61,14 @@ _LAZY = {
     "nearest_mine": "goldmap.spatial",
     "make_map": "goldmap.maps",
     "raster": "goldmap.raster",
+    "corrections": "goldmap.corrections",
+    "schema": "goldmap.schema",
 }
 
 __all__ = [
     "FORMATS",
     "ColumnNotFoundError",
+    "CorrectionError",
     "DuplicateProvinceError",
     "ExportError",
     "GoldmapError",
@@ -77,6 +82,8 @@ __all__ = [
     "RasterError",
     "StatisticNotFoundError",
     "__version__",
+    "corrections",
+    "data_version",
     "describe_layers",
     "export",
     "export_bytes",
@@ -96,6 +103,7 @@ __all__ = [
     "resolve_county",
     "resolve_province",
     "save_figure",
+    "schema",
     "validate_data",
 ]
 
