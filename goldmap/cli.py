@@ -42,6 +42,18 @@ def overwrite_option(func: F) -> F:
     )
 
 
+def corrections_option(func: F) -> F:
+    """Add the shared ``--corrections PATH`` option (better key-mine coordinates)."""
+    return click.option(
+        "--corrections",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Your better key-mine coordinates (CSV, XLSX or GeoJSON with id, lon, lat, "
+        "location_precision, source_url, source_quote); start from `goldmap corrections "
+        "template`.",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="goldmap")
 @click.option("-v", "--verbose", count=True, help="More log output (repeatable).")
@@ -66,12 +78,13 @@ def layers_command() -> None:
 
 
 @cli.command("validate")
+@corrections_option
 @_friendly
-def validate_command() -> None:
+def validate_command(corrections: str | None) -> None:
     """Check every layer: schema, geometry, sources, nesting, the plan's counts."""
     from goldmap.validate import validate_data
 
-    problems = validate_data()
+    problems = validate_data(corrections=corrections)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -146,6 +159,7 @@ def join_command(
 @click.option("--lat", default=None, help="Latitude column of a table (detected if omitted).")
 @click.option("--layer", default=None, help="Layer of a GeoPackage / shapefile in a zip.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@corrections_option
 @overwrite_option
 @_friendly
 def locate_command(
@@ -155,12 +169,18 @@ def locate_command(
     lat: str | None,
     layer: str | None,
     lang: str,
+    corrections: str | None,
     overwrite: bool,
 ) -> None:
     """Locate FEATURES: province, county, plan areas, nearest key mine and its distance."""
+    from goldmap.corrections import locate_corrected
     from goldmap.spatial import locate
 
-    located = locate(features, lon=lon, lat=lat, layer=layer, lang=lang)
+    options: dict[str, Any] = {"lon": lon, "lat": lat, "layer": layer, "lang": lang}
+    if corrections is None:
+        located = locate(features, **options)
+    else:
+        located = locate_corrected(features, corrections, **options)
     _write_or_print(located, out, overwrite=overwrite, name="located")
 
 
@@ -184,6 +204,7 @@ def locate_command(
 )
 @click.option("--province", "provinces", multiple=True, help="Keep features in this province.")
 @click.option("--commodity", "commodities", multiple=True, help="Keep features with it (gold...).")
+@corrections_option
 @overwrite_option
 @_friendly
 def map_command(
@@ -193,13 +214,18 @@ def map_command(
     basemap: str,
     provinces: tuple[str, ...],
     commodities: tuple[str, ...],
+    corrections: str | None,
     overwrite: bool,
 ) -> None:
     """Write an interactive map as one self-contained HTML file that opens offline."""
-    from goldmap.maps import make_map, to_html
+    from goldmap.corrections import corrected_layers
+    from goldmap.maps import DEFAULT_LAYERS, make_map, to_html
 
+    drawn: Any = list(layers) or None
+    if corrections is not None:
+        drawn = corrected_layers(drawn or DEFAULT_LAYERS, corrections)
     m = make_map(
-        list(layers) or None,
+        drawn,
         lang=lang,
         basemap=basemap,
         provinces=list(provinces) or None,
@@ -229,13 +255,20 @@ def map_command(
     "a .zip path; Shapefiles: .shp.zip; a QGIS project x.qgz gets its data in x_data.gpkg "
     "beside it.",
 )
+@corrections_option
 @overwrite_option
 @_friendly
-def export_command(layers: tuple[str, ...], fmt: str | None, out: str, overwrite: bool) -> None:
+def export_command(
+    layers: tuple[str, ...], fmt: str | None, out: str, corrections: str | None, overwrite: bool
+) -> None:
     """Export LAYERS (default: the plan layers) to a GIS file, Google Earth or a QGIS project."""
-    from goldmap.io.write import export
+    from goldmap.corrections import corrected_layers
+    from goldmap.io.write import DEFAULT_LAYERS, export
 
-    written = export(list(layers) or None, out, format=fmt, overwrite=overwrite)
+    chosen: Any = list(layers) or None
+    if corrections is not None:
+        chosen = corrected_layers(chosen or DEFAULT_LAYERS, corrections)
+    written = export(chosen, out, format=fmt, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)
 
 
@@ -263,6 +296,42 @@ def figure_command(
     fig = figure(area=area, province=province, lang=lang, dpi=dpi)
     written = save_figure(fig, out, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)
+
+
+@cli.group("corrections")
+def corrections_group() -> None:
+    """Your better key-mine coordinates: write a template to edit, then pass --corrections."""
+
+
+@corrections_group.command("template")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV (UTF-8, opens in Excel) or XLSX file.",
+)
+@overwrite_option
+@_friendly
+def corrections_template_command(out: str, overwrite: bool) -> None:
+    """Write every key mine's id, point and precision, to edit and pass as --corrections."""
+    from goldmap.corrections import write_template
+
+    written = write_template(out, overwrite=overwrite)
+    click.echo(f"wrote {written}", err=True)
+
+
+@cli.command("schema")
+@click.argument("layer")
+@_friendly
+def schema_command(layer: str) -> None:
+    """Print the JSON Schema of LAYER's feature properties (key_mines, exploration_areas ...)."""
+    import json
+
+    from goldmap.schema import schema
+
+    click.echo(json.dumps(schema(layer), ensure_ascii=False, indent=2))
 
 
 def main() -> None:
