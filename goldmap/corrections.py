@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -31,8 +32,14 @@ __all__ = [
     "REFERENCE_COLUMNS",
     "UNCERTAINTY_KM",
     "CorrectionsSource",
+    "allowed_precisions",
     "apply_corrections",
+    "corrected_layer",
+    "corrected_layers",
+    "locate_corrected",
+    "nearest_corrected_mine",
     "read_corrections",
+    "template",
     "write_template",
 ]
 
@@ -562,6 +569,150 @@ def corrected_layer(name: str, frame: gpd.GeoDataFrame, corrections: object) -> 
             f"{type(corrections).__name__}. Give the path of a CSV, XLSX or GeoJSON file."
         )
     return apply_corrections(frame, corrections)  # type: ignore[arg-type]
+
+
+def corrected_layers(
+    names: Sequence[str], corrections: CorrectionsSource
+) -> dict[str, gpd.GeoDataFrame]:
+    """Load layers by name, the key mines with corrections applied (for exports and maps).
+
+    Parameters
+    ----------
+    names : sequence of str
+        Layer names; must include ``key_mines``, the layer corrections apply to.
+    corrections : path, bytes, binary file or DataFrame
+        As for :func:`apply_corrections`.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        The layers in the order given.
+
+    Raises
+    ------
+    CorrectionError
+        When ``names`` lacks ``key_mines``, or the corrections cannot be applied.
+    LayerNotFoundError
+        When a name is not a layer.
+
+    Examples
+    --------
+    >>> corrected_layers(["key_mines", "development_areas"], "my.csv")  # doctest: +SKIP
+    """
+    names = list(names)
+    if "key_mines" not in names:
+        raise CorrectionError(
+            f"Corrections apply to the key mines, which are not among the layers "
+            f"{', '.join(map(repr, names))}. Add the layer key_mines, or leave out the "
+            "corrections file."
+        )
+    return {n: load(n, corrections=corrections) if n == "key_mines" else load(n) for n in names}
+
+
+def _categorical(values: pd.Series, rows: Any) -> pd.Categorical:
+    categories, inverse = np.unique(values.astype(str).to_numpy(), return_inverse=True)
+    codes = np.where(rows >= 0, inverse[np.where(rows >= 0, rows, 0)], -1)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories))
+
+
+def nearest_corrected_mine(
+    located: gpd.GeoDataFrame, mines: gpd.GeoDataFrame, *, chunk: int = 20_000
+) -> gpd.GeoDataFrame:
+    """Recompute the nearest-mine columns of a located frame against the given mines.
+
+    The nearest mine of each feature's representative point is found by geodesic distance
+    on the WGS84 ellipsoid to every mine (ties go to the first mine in ``mines``), as
+    :func:`goldmap.locate` does for the packaged mines.
+
+    Parameters
+    ----------
+    located : geopandas.GeoDataFrame
+        A result of :func:`goldmap.locate`. Not changed.
+    mines : geopandas.GeoDataFrame
+        The key mines to measure to, e.g. ``goldmap.load("key_mines", corrections=...)``.
+    chunk : int, default 20000
+        Features measured at a time (bounds memory to ``chunk`` x mines distances).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``located`` with ``nearest_mine_id``, ``nearest_mine_zh``,
+        ``nearest_mine_en`` and ``nearest_mine_km`` (rounded to metres) recomputed.
+
+    Examples
+    --------
+    >>> import goldmap  # doctest: +SKIP
+    >>> located = goldmap.locate("prospects.csv")  # doctest: +SKIP
+    >>> nearest_corrected_mine(located, goldmap.load("key_mines", corrections="my.csv"))
+    ... # doctest: +SKIP
+    """
+    from pyproj import Geod
+
+    from goldmap._locate import anchor_points
+
+    result = located.copy()
+    geometries = result.geometry.values
+    empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
+    anchors = anchor_points(geometries, empty)
+    x, y = shapely.get_x(anchors), shapely.get_y(anchors)
+    mine_x = mines.geometry.x.to_numpy()
+    mine_y = mines.geometry.y.to_numpy()
+    geod = Geod(ellps="WGS84")
+    rows = np.full(len(result), -1)
+    km = np.full(len(result), np.nan)
+    usable = np.flatnonzero(~empty)
+    for start in range(0, len(usable), chunk):
+        take = usable[start : start + chunk]
+        lon = np.repeat(x[take], len(mine_x))
+        lat = np.repeat(y[take], len(mine_x))
+        _, _, metres = geod.inv(lon, lat, np.tile(mine_x, len(take)), np.tile(mine_y, len(take)))
+        metres = np.asarray(metres).reshape(len(take), len(mine_x))
+        best = metres.argmin(axis=1)
+        rows[take] = best
+        km[take] = metres[np.arange(len(take)), best] / 1000.0
+    frame = mines.reset_index(drop=True)
+    for suffix, column in (("id", "id"), ("zh", "name_zh"), ("en", "name_en")):
+        result[f"nearest_mine_{suffix}"] = _categorical(frame[column], rows)
+    result["nearest_mine_km"] = np.round(km, 3)
+    return result
+
+
+def locate_corrected(
+    features: Any, corrections: CorrectionsSource, **options: Any
+) -> gpd.GeoDataFrame:
+    """Locate features as :func:`goldmap.locate` does, measuring to the corrected mines.
+
+    Parameters
+    ----------
+    features : GeoDataFrame, DataFrame with lon/lat, path, bytes or file object
+        As for :func:`goldmap.locate`.
+    corrections : path, bytes, binary file or DataFrame
+        As for :func:`apply_corrections`.
+    **options
+        ``filename``, ``lon``, ``lat``, ``layer``, ``lang``, as for :func:`goldmap.locate`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The located features; the nearest key mine and its distance are those of the
+        corrected mines.
+
+    Raises
+    ------
+    CorrectionError
+        When the corrections cannot be applied (checked before the features are read).
+    InputFileError
+        When a file cannot be read.
+
+    Examples
+    --------
+    >>> located = locate_corrected("prospects.csv", "my.csv")  # doctest: +SKIP
+    """
+    from goldmap.spatial import locate
+
+    mines = load("key_mines", corrections=corrections)
+    located = locate(features, **options)
+    return nearest_corrected_mine(located, mines)
 
 
 # --- the template -------------------------------------------------------------------------
