@@ -243,7 +243,7 @@ def anchor_points(geometries: np.ndarray, empty: np.ndarray) -> np.ndarray:
     return anchors
 
 
-def _join_names(pairs: np.ndarray, n: int, areas: pd.DataFrame, kind: str, lang: str) -> list:
+def _join_names(pairs: np.ndarray, n: int, areas: pd.DataFrame, kind: str, lang: str) -> list[str]:
     """Return, per feature, the sorted distinct names of the areas of ``kind`` it meets."""
     of_kind = (areas["kind"] == kind).to_numpy()
     names = areas[lang].astype(str).to_numpy()
@@ -265,7 +265,8 @@ def _join_names(pairs: np.ndarray, n: int, areas: pd.DataFrame, kind: str, lang:
     labels = [
         "; ".join(name for i, name in enumerate(distinct) if int(mask) >> i & 1) for mask in unique
     ]
-    return np.asarray(labels, dtype=object)[inverse].tolist()
+    joined: list[str] = np.asarray(labels, dtype=object)[inverse].tolist()
+    return joined
 
 
 def locate_frame(

@@ -14,7 +14,16 @@ from goldmap._resources import data_path
 from goldmap.crs import WGS84
 from goldmap.errors import LayerNotFoundError
 
-__all__ = ["LAYERS", "LayerGroup", "LayerSpec", "describe_layers", "layers", "layers_in", "load"]
+__all__ = [
+    "LAYERS",
+    "LayerGroup",
+    "LayerSpec",
+    "describe_layers",
+    "layer_spec",
+    "layers",
+    "layers_in",
+    "load",
+]
 
 
 class LayerGroup(enum.Flag):
@@ -224,7 +233,14 @@ def describe_layers() -> pd.DataFrame:
     )
 
 
-def _spec(name: str) -> LayerSpec:
+def layer_spec(name: str) -> LayerSpec:
+    """Return the :class:`LayerSpec` of layer ``name``.
+
+    Raises
+    ------
+    LayerNotFoundError
+        When ``name`` is not a layer; the message lists the layers.
+    """
     if not isinstance(name, str) or name not in LAYERS:
         raise LayerNotFoundError(
             f"Unknown layer {name!r}. Available layers: {', '.join(LAYERS)}. "
@@ -294,7 +310,7 @@ def load(name: str, *, simplified: bool = False, corrections: object = None) -> 
     >>> mines.crs.to_epsg()
     4326
     """
-    spec = _spec(name)
+    spec = layer_spec(name)
     parts = spec.display_path if simplified and spec.display_path else spec.path
     frame = _read(parts).copy()
     if corrections is not None:

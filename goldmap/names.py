@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from goldmap._resources import data_path
-from goldmap.errors import NameNotFoundError
+from goldmap.errors import NameNotFoundError, OptionError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -378,7 +378,7 @@ def province_name(adcode: int, *, lang: str = "zh") -> str:
     """
     p = _BY_ADCODE[resolve_province(adcode)]
     if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+        raise OptionError(f"Unknown language {lang!r}; use 'zh' (中文) or 'en' (English).")
     return p.name_zh if lang == "zh" else p.name_en
 
 

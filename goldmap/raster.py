@@ -34,6 +34,7 @@ from rasterio.windows import Window
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS
 from goldmap.errors import ExportError, RasterError
+from goldmap.io._files import check_output
 
 __all__ = [
     "STATS",
@@ -247,15 +248,6 @@ def _fits(value: float, dtype: str) -> bool:
     return False
 
 
-def _check_overwrite(out_path: str | os.PathLike[str], overwrite: bool) -> Path:
-    path = Path(out_path)
-    if path.exists() and not overwrite:
-        raise ExportError(f"{str(path)!r} already exists. Pass overwrite=True to replace it.")
-    if not path.parent.is_dir():
-        raise ExportError(f"The folder {str(path.parent)!r} does not exist; create it first.")
-    return path
-
-
 def _write_geotiff(path: Path, array: np.ndarray, profile: dict[str, Any]) -> None:
     try:
         with rasterio.open(path, "w", **profile) as dst:
@@ -317,7 +309,7 @@ def clip(
     >>> array, profile = clip("dem.tif", "dev-shandong-laizhou-zhaoyuan")  # doctest: +SKIP
     >>> array, profile = clip("dem.tif", "山东莱州-招远", "laizhou.tif")  # doctest: +SKIP
     """
-    path = _check_overwrite(out_path, overwrite) if out_path is not None else None
+    path = check_output(out_path, overwrite=overwrite) if out_path is not None else None
     frame = area_frame(area)
     with _open(raster) as dataset:
         projected = _in_raster_crs(frame, dataset)
@@ -556,6 +548,87 @@ def _grid(
     return transform, width, height, (west, south, west + width * resolution, north)
 
 
+def _rasterizable(layer: str | gpd.GeoDataFrame, value: str) -> gpd.GeoDataFrame:
+    """Return the layer's non-empty features, checking it has a CRS and the value column."""
+    frame = load(layer) if isinstance(layer, str) else layer.copy()
+    if frame.crs is None:
+        raise RasterError("The layer has no CRS; set one with .set_crs('EPSG:4326') first.")
+    frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
+    if frame.empty:
+        raise RasterError("The layer has no features to rasterize.")
+    if value != "count" and (
+        value not in frame.columns or not pd.api.types.is_numeric_dtype(frame[value])
+    ):
+        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+        raise RasterError(
+            f"value={value!r} must be 'count' or a numeric column of the layer; its numeric "
+            f"columns are {numeric}."
+        )
+    return frame
+
+
+def _extent(
+    projected: gpd.GeoDataFrame, bounds: Sequence[float] | None, crs: str
+) -> tuple[float, ...]:
+    """Return the grid extent in ``crs``: the features' bounds, or ``bounds`` (degrees)."""
+    if bounds is None:
+        return tuple(float(v) for v in projected.total_bounds)
+    else:
+        west, south, east, north = bounds
+        if not (west < east and south < north):
+            raise RasterError(
+                f"bounds={bounds!r} must be (west, south, east, north) with west < east and "
+                "south < north, in degrees."
+            )
+        return (
+            tuple(bounds)
+            if crs == GEOGRAPHIC_CRS
+            else tuple(transform_bounds(GEOGRAPHIC_CRS, crs, *bounds))
+        )
+
+
+def _burn(
+    projected: gpd.GeoDataFrame, value: str, transform: Any, shape: tuple[int, int]
+) -> tuple[np.ndarray, float | None]:
+    """Burn the features into a grid: their count per cell, or the sum of ``value``."""
+    geometries = list(projected.geometry)
+    counts = rasterio.features.rasterize(
+        ((g, 1) for g in geometries),
+        out_shape=shape,
+        transform=transform,
+        fill=0,
+        merge_alg=MergeAlg.add,
+        dtype="int32",
+    )
+    if value == "count":
+        array: np.ndarray = counts
+        nodata: float | None = None
+    else:
+        numbers = projected[value].astype("float64")
+        pairs = [(g, v) for g, v in zip(geometries, numbers, strict=True) if np.isfinite(v)]
+        if len(pairs) < len(geometries):
+            logger.warning(
+                "rasterize_layer: %d feature(s) have no %r value, left out",
+                len(geometries) - len(pairs),
+                value,
+            )
+        sums = (
+            rasterio.features.rasterize(
+                pairs,
+                out_shape=shape,
+                transform=transform,
+                fill=0,
+                merge_alg=MergeAlg.add,
+                dtype="float64",
+            )
+            if pairs
+            else np.zeros(shape)
+        )
+        array = np.where(counts > 0, sums, np.nan)
+        nodata = math.nan
+    return array, nodata
+
+
 def rasterize_layer(
     layer: str | gpd.GeoDataFrame,
     out_path: str | os.PathLike[str],
@@ -610,7 +683,7 @@ def rasterize_layer(
     --------
     >>> path = rasterize_layer("key_mines", "mines.tif", resolution_deg=0.5)  # doctest: +SKIP
     """
-    path = _check_overwrite(out_path, overwrite)
+    path = check_output(out_path, overwrite=overwrite)
     if resolution_deg is not None and resolution_m is not None:
         raise RasterError(
             "Give resolution_deg (a longitude/latitude grid) or resolution_m (an equal-area "
@@ -620,35 +693,9 @@ def rasterize_layer(
     resolution = resolution_m if resolution_m is not None else resolution_deg or 0.1
     if not resolution > 0:
         raise RasterError(f"The resolution must be positive, got {resolution!r}.")
-    frame = load(layer) if isinstance(layer, str) else layer.copy()
-    if frame.crs is None:
-        raise RasterError("The layer has no CRS; set one with .set_crs('EPSG:4326') first.")
-    frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
-    if frame.empty:
-        raise RasterError("The layer has no features to rasterize.")
-    if value != "count" and (
-        value not in frame.columns or not pd.api.types.is_numeric_dtype(frame[value])
-    ):
-        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-        raise RasterError(
-            f"value={value!r} must be 'count' or a numeric column of the layer; its numeric "
-            f"columns are {numeric}."
-        )
+    frame = _rasterizable(layer, value)
     projected = frame.to_crs(crs)
-    if bounds is None:
-        extent = tuple(float(v) for v in projected.total_bounds)
-    else:
-        west, south, east, north = bounds
-        if not (west < east and south < north):
-            raise RasterError(
-                f"bounds={bounds!r} must be (west, south, east, north) with west < east and "
-                "south < north, in degrees."
-            )
-        extent = (
-            tuple(bounds)
-            if crs == GEOGRAPHIC_CRS
-            else transform_bounds(GEOGRAPHIC_CRS, crs, *bounds)
-        )
+    extent = _extent(projected, bounds, crs)
     transform, width, height, grid_bounds = _grid(extent, resolution)
     if width * height > _MAX_CELLS:
         raise RasterError(
@@ -659,42 +706,7 @@ def rasterize_layer(
     outside = int((~projected.intersects(box)).sum())
     if outside:
         logger.warning("rasterize_layer: %d feature(s) lie outside the grid, left out", outside)
-    shape = (height, width)
-    geometries = list(projected.geometry)
-    counts = rasterio.features.rasterize(
-        ((g, 1) for g in geometries),
-        out_shape=shape,
-        transform=transform,
-        fill=0,
-        merge_alg=MergeAlg.add,
-        dtype="int32",
-    )
-    if value == "count":
-        array: np.ndarray = counts
-        nodata: float | None = None
-    else:
-        numbers = projected[value].astype("float64")
-        pairs = [(g, v) for g, v in zip(geometries, numbers, strict=True) if np.isfinite(v)]
-        if len(pairs) < len(geometries):
-            logger.warning(
-                "rasterize_layer: %d feature(s) have no %r value, left out",
-                len(geometries) - len(pairs),
-                value,
-            )
-        sums = (
-            rasterio.features.rasterize(
-                pairs,
-                out_shape=shape,
-                transform=transform,
-                fill=0,
-                merge_alg=MergeAlg.add,
-                dtype="float64",
-            )
-            if pairs
-            else np.zeros(shape)
-        )
-        array = np.where(counts > 0, sums, np.nan)
-        nodata = math.nan
+    array, nodata = _burn(projected, value, transform, (height, width))
     profile = {
         "driver": "GTiff",
         "dtype": array.dtype.name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -16,7 +17,7 @@ import shapely
 
 from goldmap.catalog import LayerGroup, layers, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
-from goldmap.errors import GoldmapError
+from goldmap.errors import OptionError
 from goldmap.schema import SCHEMA_LAYERS, violations
 
 __all__ = ["EXPECTED_COUNTS", "Problem", "validate_data"]
@@ -159,57 +160,92 @@ def _distance_km(point: shapely.Geometry, polygon: shapely.Geometry) -> float:
     return float(pair.iloc[0].distance(pair.iloc[1]) / 1000)
 
 
-def _check_areas() -> list[Problem]:
-    from goldmap._areas import area_definitions, area_geometry
+@dataclass(frozen=True)
+class _AreaContext:
+    """What every area check needs: boundaries, the written definitions, the test deposits."""
 
-    problems: list[Problem] = []
-    provinces = load("provinces").set_index("adcode").geometry
+    provinces: Any
+    counties: gpd.GeoDataFrame
+    tree: shapely.STRtree
+    definitions: dict[str, dict[str, Any]]
+    deposits: gpd.GeoDataFrame | None
+
+
+def _area_size_problems(name: str, row: Any, km2: float) -> list[Problem]:
+    problems = []
+    if row.confidence not in CONFIDENCES:
+        problems.append(Problem(name, row.id, f"confidence {row.confidence!r}"))
+    if not km2 or abs(row.area_km2 - km2) > AREA_TOLERANCE * km2:
+        problems.append(Problem(name, row.id, f"area_km2 {row.area_km2} != {km2:.1f}"))
+    if not 500 <= km2 <= 500_000:
+        problems.append(Problem(name, row.id, f"implausible area {km2:,.0f} km²"))
+    return problems
+
+
+def _area_nesting_problems(name: str, row: Any, ctx: _AreaContext) -> list[Problem]:
+    problems = []
+    allowed = shapely.union_all([ctx.provinces[a] for a in row.province_adcodes])
+    # Only land outside the named provinces counts: sea joined to offshore deposits
+    # belongs to no province.
+    outside = shapely.difference(row.geometry, allowed)
+    near = ctx.counties.geometry.values[ctx.tree.query(outside, predicate="intersects")]
+    stray_land = shapely.intersection(outside, shapely.union_all(near))
+    stray = shapely.area(stray_land) / shapely.area(row.geometry)
+    if stray > NESTING_TOLERANCE:
+        problems.append(Problem(name, row.id, f"{stray:.1%} outside its provinces"))
+    missing = set(row.province_adcodes) - {
+        a for a in row.province_adcodes if row.geometry.intersects(ctx.provinces[a])
+    }
+    if missing:
+        problems.append(Problem(name, row.id, f"does not reach provinces {missing}"))
+    return problems
+
+
+def _area_definition_problems(name: str, row: Any, ctx: _AreaContext) -> list[Problem]:
+    from goldmap._areas import area_geometry
+
+    definition = ctx.definitions.get(row.id)
+    if definition is None:
+        return [Problem(name, row.id, "no written definition")]
+    problems = []
+    rebuilt = area_geometry(definition, ctx.counties)
+    difference = shapely.area(shapely.symmetric_difference(rebuilt, row.geometry))
+    if difference > 1e-3 * max(shapely.area(rebuilt), 1e-12):
+        problems.append(Problem(name, row.id, "geometry differs from its definition"))
+    if ctx.deposits is not None:
+        tests = ctx.deposits[ctx.deposits["area_id"] == row.id]
+        if len(tests) < 2:
+            problems.append(Problem(name, row.id, f"{len(tests)} test deposits, need 2"))
+        problems += [
+            Problem(name, row.id, f"{dep.name_zh} lies outside")
+            for dep in tests.itertuples()
+            if not row.geometry.covers(dep.geometry)
+        ]
+    return problems
+
+
+def _check_areas() -> list[Problem]:
+    from goldmap._areas import area_definitions
+
     counties = load("counties")
-    tree = shapely.STRtree(counties.geometry.values)
-    definitions = {d["id"]: d for d in area_definitions()}
     deposits = load("area_deposits") if "area_deposits" in layers() else None
+    ctx = _AreaContext(
+        provinces=load("provinces").set_index("adcode").geometry,
+        counties=counties,
+        tree=shapely.STRtree(counties.geometry.values),
+        definitions={d["id"]: d for d in area_definitions()},
+        deposits=deposits,
+    )
+    problems: list[Problem] = []
     for name in layers_in(LayerGroup.PLAN_AREA):
         areas = load(name)
         problems += _check_frame(name, areas, AREA_FIELDS)
         problems += _check_sources(name, areas)
         fresh_km2 = areas.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
         for row, km2 in zip(areas.itertuples(), fresh_km2, strict=True):
-            if row.confidence not in CONFIDENCES:
-                problems.append(Problem(name, row.id, f"confidence {row.confidence!r}"))
-            if not km2 or abs(row.area_km2 - km2) > AREA_TOLERANCE * km2:
-                problems.append(Problem(name, row.id, f"area_km2 {row.area_km2} != {km2:.1f}"))
-            if not 500 <= km2 <= 500_000:
-                problems.append(Problem(name, row.id, f"implausible area {km2:,.0f} km²"))
-            allowed = shapely.union_all([provinces[a] for a in row.province_adcodes])
-            # Only land outside the named provinces counts: sea joined to offshore deposits
-            # belongs to no province.
-            outside = shapely.difference(row.geometry, allowed)
-            near = counties.geometry.values[tree.query(outside, predicate="intersects")]
-            stray_land = shapely.intersection(outside, shapely.union_all(near))
-            stray = shapely.area(stray_land) / shapely.area(row.geometry)
-            if stray > NESTING_TOLERANCE:
-                problems.append(Problem(name, row.id, f"{stray:.1%} outside its provinces"))
-            missing = set(row.province_adcodes) - {
-                a for a in row.province_adcodes if row.geometry.intersects(provinces[a])
-            }
-            if missing:
-                problems.append(Problem(name, row.id, f"does not reach provinces {missing}"))
-            definition = definitions.get(row.id)
-            if definition is None:
-                problems.append(Problem(name, row.id, "no written definition"))
-                continue
-            rebuilt = area_geometry(definition, counties)
-            if shapely.area(shapely.symmetric_difference(rebuilt, row.geometry)) > 1e-3 * max(
-                shapely.area(rebuilt), 1e-12
-            ):
-                problems.append(Problem(name, row.id, "geometry differs from its definition"))
-            if deposits is not None:
-                mine = deposits[deposits["area_id"] == row.id]
-                if len(mine) < 2:
-                    problems.append(Problem(name, row.id, f"{len(mine)} test deposits, need 2"))
-                for dep in mine.itertuples():
-                    if not row.geometry.covers(dep.geometry):
-                        problems.append(Problem(name, row.id, f"{dep.name_zh} lies outside"))
+            problems += _area_size_problems(name, row, km2)
+            problems += _area_nesting_problems(name, row, ctx)
+            problems += _area_definition_problems(name, row, ctx)
     if deposits is not None:
         problems += _check_sources(
             "area_deposits", deposits.assign(id=deposits["area_id"] + ":" + deposits["name_zh"])
@@ -280,7 +316,7 @@ def validate_data(
     selected = list(CHECKS) if checks is None else list(checks)
     unknown = [c for c in selected if c not in CHECKS]
     if unknown:
-        raise GoldmapError(f"Unknown checks {unknown}; choose from {list(CHECKS)}.")
+        raise OptionError(f"Unknown checks {unknown}; choose from {list(CHECKS)}.")
     problems: list[Problem] = []
     mines = None if corrections is None else load("key_mines", corrections=corrections)
     for name in selected:

@@ -483,8 +483,11 @@ def test_format_cannot_be_inferred(tmp_path: Path) -> None:
 
 
 def test_unknown_layer(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match=r"Unknown layer 'gold_mines'.*key_mines"):
+    # One error for an unknown layer everywhere: the same as goldmap.load's.
+    with pytest.raises(goldmap.LayerNotFoundError, match=r"Unknown layer 'gold_mines'.*key_mines"):
         export(["key_mines", "gold_mines"], tmp_path / "x.gpkg")
+    with pytest.raises(goldmap.LayerNotFoundError):
+        goldmap.load("gold_mines")
     with pytest.raises(ExportError, match="not a GeoDataFrame"):
         export({"t": pd.DataFrame({"a": [1]})}, tmp_path / "x.gpkg")  # type: ignore[dict-item]
 
@@ -573,6 +576,8 @@ def test_cli_export_default_layers(tmp_path: Path) -> None:
 def test_import_goldmap_exposes_export() -> None:
     assert goldmap.export is export
     assert set(goldmap.FORMATS) >= {"geojson", "gpkg", "shp", "kml", "kmz", "fgb", "parquet"}
-    code = "import sys, goldmap; print('pyogrio.raw' in sys.modules, 'goldmap.io._kml' in sys.modules)"
+    code = (
+        "import sys, goldmap; print('pyogrio.raw' in sys.modules, 'goldmap.io._kml' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 import goldmap
 from goldmap.cli import cli
 from goldmap.errors import ColumnNotFoundError, ExportError, GoldmapError, LayerNotFoundError
-from goldmap.maps import add_choropleth, add_layer, filter_layer, make_map, to_html
+from goldmap.maps import Choropleth, add_choropleth, add_layer, filter_layer, make_map, to_html
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -122,7 +122,7 @@ def test_choropleth_classifies_with_legend_and_no_data():
     provinces = goldmap.load("provinces", simplified=True)
     provinces["value"] = range(len(provinces))
     provinces.loc[provinces.index[:3], "value"] = None
-    page = to_html(make_map([], stats=provinces, column="value", k=4, lang="en"))
+    page = to_html(make_map([], choropleth=Choropleth(provinces, "value", k=4), lang="en"))
     assert "No data" in page
     colors = re.findall(r'"fillColor": "(#[0-9a-f]{6})"', page)
     assert len({c for c in colors if c != "#e0e0e0"}) == 4

@@ -49,7 +49,8 @@ def visible(
 @st.cache_data(show_spinner=False)
 def province_options() -> pd.DataFrame:
     """Return adcode, name_zh, name_en of the provinces."""
-    return goldmap.load("provinces", simplified=True)[["adcode", "name_zh", "name_en"]]
+    frame = goldmap.load("provinces", simplified=True)
+    return pd.DataFrame(frame[["adcode", "name_zh", "name_en"]])
 
 
 @st.cache_data(show_spinner=False)

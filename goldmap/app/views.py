@@ -7,6 +7,7 @@ Text from data or uploads is shown through dataframes or escaped Markdown, never
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,10 @@ import streamlit as st
 from goldmap.app import data
 from goldmap.app.text import md_escape, tr
 from goldmap.catalog import LAYERS
-from goldmap.errors import DuplicateProvinceError, GoldmapError
+from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
 from goldmap.io import FEATURE_FORMATS, MAX_UPLOAD_BYTES, TABLE_FORMATS
-from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, add_layer, make_map
+from goldmap.io.write import FORMATS, export_bytes
+from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, Choropleth, add_layer, make_map
 from goldmap.stats import ON_DUPLICATE
 
 __all__ = [
@@ -106,7 +108,7 @@ def _read_upload(key: str) -> tuple[bytes, str] | None:
         return None
     size_mb = upload.size / 2**20
     if size_mb > MAX_UPLOAD_MB:
-        raise GoldmapError(tr("too_big", _lang()).format(size=size_mb, limit=MAX_UPLOAD_MB))
+        raise InputFileError(tr("too_big", _lang()).format(size=size_mb, limit=MAX_UPLOAD_MB))
     return upload.getvalue(), str(upload.name)
 
 
@@ -116,10 +118,11 @@ def process_uploads() -> None:
     state.setdefault("on_duplicate", "error")
     state["stats_duplicates"] = False
     rule = str(state["on_duplicate"])
-    for key, target, work in (
+    readers: tuple[tuple[str, str, Callable[[bytes, str], gpd.GeoDataFrame]], ...] = (
         ("stats_upload", "user_stats", lambda d, n: data.joined_upload(d, n, rule)),
         ("features_upload", "user_features", lambda d, n: data.located_upload(d, n, _lang())),
-    ):
+    )
+    for key, target, work in readers:
         state[target] = None
         state[f"{target}_error"] = None
         try:
@@ -211,8 +214,7 @@ def map_view(asset_url: str) -> None:
             basemap=state["basemap"],
             provinces=provinces,
             commodities=commodities,
-            stats=stats,
-            column=column,
+            choropleth=None if stats is None else Choropleth(stats, str(column)),
             assets=asset_url,
         )
     except GoldmapError as err:
@@ -409,20 +411,11 @@ def your_data() -> None:
 
 
 def _export(frame: gpd.GeoDataFrame | str, name: str, fmt: str) -> tuple[bytes, str, str]:
-    try:
-        from goldmap.io.write import export_bytes
-    except ImportError:  # pragma: no cover - export is part of goldmap
-        layer = frame if isinstance(frame, gpd.GeoDataFrame) else data.layer(frame)
-        return layer.to_json().encode("utf-8"), f"{name}.geojson", "application/geo+json"
     layers = {name: frame} if isinstance(frame, gpd.GeoDataFrame) else frame
     return export_bytes(layers, format=fmt)
 
 
 def _formats() -> list[str]:
-    try:
-        from goldmap.io.write import FORMATS
-    except ImportError:  # pragma: no cover
-        return ["geojson"]
     return list(FORMATS)
 
 

@@ -16,7 +16,7 @@ import sqlite3
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from goldmap.errors import InputFileError
@@ -161,7 +161,7 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) ->
 
 # dBASE version bytes GDAL and Esri write (III, IV, 7, FoxPro, with or without memo).
 _DBF_VERSIONS = frozenset({0x02, 0x03, 0x30, 0x31, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5})
-_SHAPEFILE_CHECKS = {
+_SHAPEFILE_CHECKS: dict[str, Callable[[bytes], bool]] = {
     ".shp": lambda b: len(b) >= 100 and b[:4] == b"\x00\x00\x27\x0a",
     ".shx": lambda b: len(b) >= 100 and b[:4] == b"\x00\x00\x27\x0a",
     ".dbf": lambda b: len(b) >= 32 and b[0] in _DBF_VERSIONS,

@@ -140,14 +140,12 @@ def read_table(
     data = read_capped_bytes(source, name=name)
     if not data.strip():
         raise InputFileError(f"{name!r} is empty.")
-    if suffix == ".xlsx":
-        reader = lambda: _read_excel(data, name, sheet)  # noqa: E731
-    else:
+    try:
+        if suffix == ".xlsx":
+            return _read_excel(data, name, sheet)
         text = _decode(data, name)
         sep = "\t" if suffix == ".tsv" else None
-        reader = lambda: pd.read_csv(io.StringIO(text), sep=sep, engine="python")  # noqa: E731
-    try:
-        return reader()
+        return pd.read_csv(io.StringIO(text), sep=sep, engine="python")
     except InputFileError:
         raise
     except Exception as err:  # parsers raise many types; the user needs one message

@@ -360,7 +360,7 @@ def _resolve_layers(
 ) -> _Layers:
     import geopandas as gpd
 
-    from goldmap.catalog import LAYERS, load
+    from goldmap.catalog import LAYERS, layer_spec, load
 
     if layers is None:
         names: list[str] = list(DEFAULT_LAYERS)
@@ -391,11 +391,7 @@ def _resolve_layers(
             "(or pass None for the plan layers)."
         )
     for name in names:
-        if not isinstance(name, str) or name not in LAYERS:
-            raise ExportError(
-                f"Unknown layer {name!r}. Available layers: {', '.join(LAYERS)}. "
-                "List them with goldmap.layers() or `goldmap layers`."
-            )
+        layer_spec(name)  # LayerNotFoundError, naming the layers there are
     return {name: _prepare(name, load(name)) for name in names}
 
 

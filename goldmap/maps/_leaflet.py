@@ -11,7 +11,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from goldmap.errors import GoldmapError
+from goldmap.errors import InputFileError, OptionError
 from goldmap.styles import LayerStyle
 
 # Rounding of displayed coordinates: ~100 m for polygons (already simplified to ~1 km),
@@ -41,7 +41,8 @@ def display_geometry(frame: gpd.GeoDataFrame, *, simplify: float | None) -> gpd.
 
 def round(geoms: np.ndarray, decimals: int) -> np.ndarray:
     """Round coordinates so that they print short (set_precision leaves float noise)."""
-    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+    rounded: np.ndarray = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+    return rounded
 
 
 def feature_collection(
@@ -59,12 +60,12 @@ def feature_collection(
 
 def to_4326(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise GoldmapError(
+        raise OptionError(
             f"{what} must be a GeoDataFrame, got {type(frame).__name__!r}; "
             "load one with goldmap.load(...) or geopandas.read_file(...)."
         )
     if frame.crs is None:
-        raise GoldmapError(f"{what} has no CRS; set it first, e.g. frame.set_crs('EPSG:4326').")
+        raise InputFileError(f"{what} has no CRS; set it first, e.g. frame.set_crs('EPSG:4326').")
     return frame if frame.crs.to_epsg() == 4326 else frame.to_crs(4326)
 
 
@@ -149,7 +150,7 @@ class Legend(MacroElement):
     )
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GoldmapLegend"
         self.sections: dict[str, str] = {}
 

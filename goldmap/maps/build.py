@@ -21,6 +21,7 @@ import logging
 import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ import shapely
 import xyzservices
 
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
-from goldmap.errors import ColumnNotFoundError, ExportError, GoldmapError
+from goldmap.errors import ColumnNotFoundError, ExportError, OptionError
+from goldmap.io._files import check_output
 from goldmap.maps._assets import apply_assets, write_assets
 from goldmap.maps._leaflet import (
     LAND_COLOR,
@@ -65,6 +67,7 @@ __all__ = [
     "DEFAULT_LAYERS",
     "MAP_LAYERS",
     "SCHEMES",
+    "Choropleth",
     "add_basemap",
     "add_choropleth",
     "add_layer",
@@ -201,7 +204,7 @@ def add_basemap(m: folium.Map, basemap: str | xyzservices.TileProvider | None) -
     elif basemap in BASEMAPS:
         provider = BASEMAPS[basemap]
     else:
-        raise GoldmapError(
+        raise OptionError(
             f"Unknown basemap {basemap!r}; choose one of {list(BASEMAPS)} "
             "or pass an xyzservices.TileProvider."
         )
@@ -280,6 +283,70 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict[str, Any]:
+    """Return the drawing of one feature: a star icon, a circle or a polygon style."""
+    style = style_for(layer or "")
+    is_point = geom is not None and shapely.get_dimensions(geom) == 0
+    uncertain = row.get("location_precision") in UNCERTAIN
+    if layer == "key_mines" and is_point:
+        icon = {
+            "html": star_svg(style.marker_color, style.stroke, size=22, hollow=uncertain),
+            "className": "goldmap-mine" + (" goldmap-uncertain" if uncertain else ""),
+            "iconSize": [22, 22],
+            "iconAnchor": [11, 11],
+            "tooltipAnchor": [10, 0],
+            "popupAnchor": [0, -9],
+        }
+        return {"_icon": icon}
+    if is_point:
+        return {
+            "_style": {
+                "radius": 5,
+                "color": style.stroke,
+                "weight": 1.5,
+                "fillColor": "#ffffff" if uncertain else style.marker_color,
+                "fillOpacity": 0.9,
+                "dashArray": "2 2" if uncertain else None,
+            }
+        }
+    return {
+        "_style": {
+            "color": style.stroke,
+            "weight": style.weight,
+            "fillColor": style.fill,
+            "fillOpacity": style.fill_opacity,
+            "dashArray": style.dash,
+        }
+    }
+
+
+def _feature_properties(
+    frame: gpd.GeoDataFrame, layer: str | None, lang: str
+) -> list[dict[str, Any]]:
+    """Return each feature's tooltip, popup and drawing, in the frame's order."""
+    records = frame.drop(columns=frame.geometry.name).to_dict("records")
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    props = []
+    for row, geom in zip(records, frame.geometry.values, strict=True):
+        if layer == "key_mines":
+            tooltip, popup = mine_content(row, lang)
+        elif layer in LAYERS:
+            tooltip, popup = area_content(row, lang)
+        else:
+            tooltip, popup = generic_content(row, lang, columns)
+        feature: dict[str, Any] = {
+            "_layer": layer or "user",
+            "id": _json_safe(row.get("id", row.get("name_en"))),
+            "_tooltip": tooltip,
+            "_popup": popup,
+            **_feature_style(row, layer, geom),
+        }
+        if "_icon" in feature:
+            feature["_title"] = names(row, lang)[0]
+        props.append(feature)
+    return props
+
+
 def add_layer(
     m: folium.Map,
     frame: gpd.GeoDataFrame,
@@ -332,56 +399,8 @@ def add_layer(
         (spec.title_zh if lang == "zh" else spec.title_en) if spec else "Your features"
     )
     is_mines = layer == "key_mines"
-    records = frame.drop(columns=frame.geometry.name).to_dict("records")
-    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     geoms = frame.geometry.values
-    props = []
-    uncertain_count = 0
-    for row, geom in zip(records, geoms, strict=True):
-        if is_mines:
-            tooltip, popup = mine_content(row, lang)
-        elif layer in LAYERS:
-            tooltip, popup = area_content(row, lang)
-        else:
-            tooltip, popup = generic_content(row, lang, columns)
-        feature: dict[str, Any] = {
-            "_layer": layer or "user",
-            "id": _json_safe(row.get("id", row.get("name_en"))),
-            "_tooltip": tooltip,
-            "_popup": popup,
-        }
-        is_point = geom is not None and shapely.get_dimensions(geom) == 0
-        if is_mines and is_point:
-            uncertain = row.get("location_precision") in UNCERTAIN
-            uncertain_count += uncertain
-            feature["_icon"] = {
-                "html": star_svg(style.marker_color, style.stroke, size=22, hollow=uncertain),
-                "className": "goldmap-mine" + (" goldmap-uncertain" if uncertain else ""),
-                "iconSize": [22, 22],
-                "iconAnchor": [11, 11],
-                "tooltipAnchor": [10, 0],
-                "popupAnchor": [0, -9],
-            }
-            feature["_title"] = names(row, lang)[0]
-        elif is_point:
-            uncertain = row.get("location_precision") in UNCERTAIN
-            feature["_style"] = {
-                "radius": 5,
-                "color": style.stroke,
-                "weight": 1.5,
-                "fillColor": "#ffffff" if uncertain else style.marker_color,
-                "fillOpacity": 0.9,
-                "dashArray": "2 2" if uncertain else None,
-            }
-        else:
-            feature["_style"] = {
-                "color": style.stroke,
-                "weight": style.weight,
-                "fillColor": style.fill,
-                "fillOpacity": style.fill_opacity,
-                "dashArray": style.dash,
-            }
-        props.append(feature)
+    props = _feature_properties(frame, layer, lang)
     simplify = _AREA_TOLERANCE if layer in LAYERS else None
     data = feature_collection(frame, props, display_geometry(frame, simplify=simplify))
     ensure_setup(m)
@@ -400,6 +419,51 @@ def add_layer(
         )
     controls_last(m)
     return m
+
+
+def _classify(values: pd.Series, column: str, scheme: str, k: int) -> tuple[np.ndarray, pd.Series]:
+    """Return the upper class bounds and each valid value's class (mapclassify)."""
+    import mapclassify
+
+    if values.notna().sum() == 0:
+        raise OptionError(
+            f"Column {column!r} has no numeric values to colour by; pick a numeric column."
+        )
+    valid = values.dropna()
+    k_eff = max(1, min(k, valid.nunique()))
+    if k_eff == 1:
+        bins = np.array([valid.max()])
+        classes = pd.Series(0, index=valid.index)
+    else:
+        with warnings.catch_warnings():
+            # Ties leave fewer classes than asked; mapclassify then lowers k and says so.
+            warnings.simplefilter("ignore", UserWarning)
+            classifier = getattr(mapclassify, _SCHEME_CLASSES[scheme])(valid.to_numpy(), k=k_eff)
+        bins = np.asarray(classifier.bins)
+        classes = pd.Series(classifier.yb, index=valid.index)
+    return bins, classes
+
+
+def _class_items(
+    palette: list[str], bins: np.ndarray, lowest: float, *, has_missing: bool, lang: str
+) -> list[str]:
+    """Return the legend rows of a choropleth: one per class, and "no data" when needed."""
+    lower = lowest
+    items = []
+    for color, upper in zip(palette, bins, strict=True):
+        items.append(
+            f'<div><span style="display:inline-block;width:14px;height:10px;background:{color};'
+            f'border:1px solid #999;vertical-align:-1px"></span> '
+            f"{lower:,.4g} – {float(upper):,.4g}</div>"
+        )
+        lower = float(upper)
+    if has_missing:
+        items.append(
+            f'<div><span style="display:inline-block;width:14px;height:10px;'
+            f'background:{_NO_DATA_COLOR};border:1px solid #999;vertical-align:-1px"></span> '
+            f"{tr('no_data', lang)}</div>"
+        )
+    return items
 
 
 def add_choropleth(
@@ -443,8 +507,6 @@ def add_choropleth(
     GoldmapError
         When the column is not numeric, has no values, or ``scheme``/``k`` are not allowed.
     """
-    import mapclassify
-
     check_lang(lang)
     frame = to_4326(frame, "frame")
     if column not in frame.columns:
@@ -453,26 +515,11 @@ def add_choropleth(
             f"{[str(c) for c in frame.columns if c != frame.geometry.name]}."
         )
     if scheme not in SCHEMES:
-        raise GoldmapError(f"Unknown scheme {scheme!r}; choose one of {list(SCHEMES)}.")
+        raise OptionError(f"Unknown scheme {scheme!r}; choose one of {list(SCHEMES)}.")
     if not 2 <= k <= 7:
-        raise GoldmapError(f"k={k!r} classes is not allowed; choose between 2 and 7.")
+        raise OptionError(f"k={k!r} classes is not allowed; choose between 2 and 7.")
     values = pd.to_numeric(frame[column], errors="coerce")
-    if values.notna().sum() == 0:
-        raise GoldmapError(
-            f"Column {column!r} has no numeric values to colour by; pick a numeric column."
-        )
-    valid = values.dropna()
-    k_eff = max(1, min(k, valid.nunique()))
-    if k_eff == 1:
-        bins = np.array([valid.max()])
-        classes = pd.Series(0, index=valid.index)
-    else:
-        with warnings.catch_warnings():
-            # Ties leave fewer classes than asked; mapclassify then lowers k and says so.
-            warnings.simplefilter("ignore", UserWarning)
-            classifier = getattr(mapclassify, _SCHEME_CLASSES[scheme])(valid.to_numpy(), k=k_eff)
-        bins = np.asarray(classifier.bins)
-        classes = pd.Series(classifier.yb, index=valid.index)
+    bins, classes = _classify(values, column, scheme, k)
     palette = _PALETTES[len(bins)]
     label = title or column
     props = []
@@ -497,21 +544,9 @@ def add_choropleth(
     data = feature_collection(frame, props, display_geometry(frame, simplify=None))
     ensure_setup(m)
     GeoLayer(data, name=escape(label), show=True).add_to(m)
-    lower = float(valid.min())
-    items = []
-    for color, upper in zip(palette, bins, strict=True):
-        items.append(
-            f'<div><span style="display:inline-block;width:14px;height:10px;background:{color};'
-            f'border:1px solid #999;vertical-align:-1px"></span> '
-            f"{lower:,.4g} – {float(upper):,.4g}</div>"
-        )
-        lower = float(upper)
-    if values.isna().any():
-        items.append(
-            f'<div><span style="display:inline-block;width:14px;height:10px;'
-            f'background:{_NO_DATA_COLOR};border:1px solid #999;vertical-align:-1px"></span> '
-            f"{tr('no_data', lang)}</div>"
-        )
+    items = _class_items(
+        palette, bins, float(values.min()), has_missing=values.isna().any(), lang=lang
+    )
     legend = get_legend(m)
     legend.sections = {
         "choropleth": f'<div style="font-weight:600;margin-top:2px">{escape(label)}</div>'
@@ -523,6 +558,57 @@ def add_choropleth(
     return m
 
 
+@dataclass(frozen=True)
+class Choropleth:
+    """A provincial statistic to colour the provinces by (see :func:`add_choropleth`).
+
+    Attributes
+    ----------
+    frame : geopandas.GeoDataFrame
+        Provinces with the statistic, e.g. from :func:`goldmap.join_stats`.
+    column : str
+        The numeric column to colour by.
+    scheme : str, default "quantiles"
+        One of :data:`SCHEMES`.
+    k : int, default 5
+        Number of classes (2-7).
+    """
+
+    frame: gpd.GeoDataFrame
+    column: str
+    scheme: str = "quantiles"
+    k: int = 5
+
+
+_LEGACY_OPTIONS = ("stats", "column", "scheme", "k", "height")
+
+
+def _legacy_choropleth(options: dict[str, Any]) -> tuple[Choropleth | None, str | int]:
+    """Read make_map's old keyword options (deprecated for one release) into the new ones."""
+    unknown = sorted(set(options) - set(_LEGACY_OPTIONS))
+    if unknown:
+        raise TypeError(f"make_map() got unexpected keyword argument(s) {unknown}")
+    if options:
+        warnings.warn(
+            f"make_map({', '.join(f'{k}=' for k in options)}) is deprecated; pass "
+            "choropleth=Choropleth(frame, column, scheme=..., k=...) (height: build the "
+            "folium.Map yourself and pass m=).",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    height = options.get("height", "100%")
+    if options.get("stats") is None:
+        if options.get("column") is not None:
+            raise OptionError("column is given but stats is not; pass both, or choropleth=.")
+        return None, height
+    if options.get("column") is None:
+        raise OptionError("stats is given but column is not; pass column='<statistic column>'.")
+    choropleth = Choropleth(
+        options["stats"], options["column"], options.get("scheme", "quantiles"), options.get("k", 5)
+    )
+    return choropleth, height
+
+
 def make_map(
     layers: Sequence[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
     *,
@@ -530,13 +616,10 @@ def make_map(
     basemap: str | xyzservices.TileProvider | None = "none",
     provinces: Iterable[Any] | None = None,
     commodities: Iterable[str] | None = None,
-    stats: gpd.GeoDataFrame | None = None,
-    column: str | None = None,
-    scheme: str = "quantiles",
-    k: int = 5,
+    choropleth: Choropleth | None = None,
     assets: str = "inline",
     m: folium.Map | None = None,
-    height: str | int = "100%",
+    **legacy: Any,
 ) -> folium.Map:
     """Make an interactive map of the plan's areas and key mines.
 
@@ -554,21 +637,16 @@ def make_map(
     provinces, commodities : iterable, optional
         Keep only features in these provinces / with these commodities
         (see :func:`filter_layer`).
-    stats : geopandas.GeoDataFrame, optional
-        Provinces with a statistic (e.g. from :func:`goldmap.join_stats`) to colour by.
-    column : str, optional
-        The column of ``stats`` to colour by (required with ``stats``).
-    scheme : str, default "quantiles"
-        Classification of the choropleth, one of :data:`SCHEMES`.
-    k : int, default 5
-        Number of choropleth classes.
+    choropleth : Choropleth, optional
+        Colour the provinces by a statistic instead of drawing them plain.
     assets : str, default "inline"
         ``"inline"`` writes Leaflet into the page (self-contained, offline); a base URL such
         as ``"/app/static/goldmap/"`` links it from there (see :func:`write_assets`).
     m : folium.Map, optional
         Draw onto this map instead of a new one.
-    height : str or int, default "100%"
-        Height of a new map.
+    **legacy
+        ``stats=``, ``column=``, ``scheme=``, ``k=`` and ``height=`` of earlier releases,
+        accepted with a DeprecationWarning for one release.
 
     Returns
     -------
@@ -604,8 +682,8 @@ def make_map(
             raise LayerNotFoundError(
                 f"Layer {name!r} cannot be drawn by make_map; choose from {list(MAP_LAYERS)}."
             )
-    if stats is not None and column is None:
-        raise GoldmapError("stats is given but column is not; pass column='<statistic column>'.")
+    legacy_choropleth, height = _legacy_choropleth(legacy)
+    choropleth = choropleth or legacy_choropleth
     if m is None:
         m = folium.Map(
             location=[35.0, 104.0],
@@ -617,8 +695,11 @@ def make_map(
         )
         apply_assets(m, assets)
     add_basemap(m, basemap)
-    if stats is not None and column is not None:
-        add_choropleth(m, stats, column, scheme=scheme, k=k, lang=lang)
+    if choropleth is not None:
+        add_choropleth(
+            m, choropleth.frame, choropleth.column, scheme=choropleth.scheme, k=choropleth.k,
+            lang=lang,
+        )  # fmt: skip
     else:
         add_provinces(m, lang=lang)
     drawn = []
@@ -670,12 +751,7 @@ def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = 
     apply_assets(m, "inline")
     page = m.get_root().render()
     if path is not None:
-        target = Path(path)
-        if target.exists() and not overwrite:
-            raise ExportError(
-                f"{str(target)!r} already exists; pass overwrite=True (CLI: --overwrite) "
-                "or choose another path."
-            )
+        target = check_output(path, overwrite=overwrite)
         try:
             target.write_text(page, encoding="utf-8")
         except OSError as err:
