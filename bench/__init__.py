@@ -1,7 +1,8 @@
-"""Measure goldmap against a plain geopandas/folium baseline; ``python -m bench`` runs them all.
+"""Measure goldmap against baselines that answer the same questions; ``python -m bench`` runs all.
 
 Each benchmark module has a ``run(quick: bool) -> list[Figure]`` that times goldmap and its
-baseline in the same run, several repetitions, and returns median figures and their ratio.
-``python -m bench`` prints them and writes ``bench/RESULTS.md``. Benchmarks never fail on a
-time: a goal that is not met is reported as such.
+baseline in the same run and returns median figures, their ratio, the baseline's description
+and whether the goal is met. :mod:`bench.baselines` holds the hand-written baselines of
+``locate``. ``python -m bench`` prints the figures and writes ``bench/RESULTS.md``.
+Benchmarks never fail on a figure: a goal that is not met is reported as such.
 """

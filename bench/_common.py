@@ -16,6 +16,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+#: Large generated inputs (rasters, partitioned points), kept between runs; gitignored.
+WORK = Path(__file__).resolve().parent / "_work"
+#: China's bounding box of the random points: land, sea and neighbours alike.
+CHINA_BOX = (73.5, 18.0, 135.1, 53.6)
+
+
+def quick() -> bool:
+    """Whether to run reduced sizes (``--quick`` or ``GOLDMAP_BENCH_QUICK=1``)."""
+    return os.environ.get("GOLDMAP_BENCH_QUICK", "") not in ("", "0")
 
 
 @dataclass
@@ -26,6 +35,8 @@ class Figure:
     unit: str
     goldmap: float | None = None
     baseline: float | None = None
+    #: What the baseline is and answers, and why it is the fair comparison.
+    description: str = ""
     goal: str = ""
     #: "lower" when a smaller ratio goldmap/baseline is better (times, bytes), else "higher".
     better: str = "lower"
@@ -33,6 +44,8 @@ class Figure:
     target: float | None = None
     note: str = ""
     skipped: str = ""
+    #: A second condition of the goal besides the ratio (e.g. "same answers on all points").
+    condition: bool | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -44,7 +57,8 @@ class Figure:
     def met(self) -> bool | None:
         if self.target is None or self.ratio is None:
             return None
-        return self.ratio <= self.target if self.better == "lower" else self.ratio >= self.target
+        ok = self.ratio <= self.target if self.better == "lower" else self.ratio >= self.target
+        return ok and self.condition is not False
 
     def line(self) -> str:
         if self.skipped:
@@ -84,7 +98,31 @@ def median_time(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def run_python(code: str, *, timeout: float = 600) -> dict[str, Any]:
+#: Code for a fresh interpreter: the resident set now, and the peak since the last reset.
+#: Writing 5 to /proc/self/clear_refs resets VmHWM (Linux >= 4.0), so that the peak of one
+#: call is measured, not that of everything the process did before it; ``malloc_trim``
+#: first returns what a warm-up freed to the system, so the call cannot hide in it.
+MEMORY_HELPERS = """
+import ctypes, gc
+def _status(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+def rss_mb():
+    return _status("VmRSS")
+def reset_peak():
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    return rss_mb()
+def peak_mb():
+    return _status("VmHWM")
+"""
+
+
+def run_python(code: str, *, timeout: float = 900) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter; it prints one JSON object as its last line."""
     done = subprocess.run(
         [sys.executable, "-c", code],
