@@ -41,8 +41,8 @@ from goldmap.validate import validate_data
 # isort: split
 # Eager on purpose: the module and the function share the name `export`, which the lazy
 # lookup below cannot tell apart. goldmap.export imports its writers only when called.
-from goldmap.figure import figure, save_figure
 from goldmap.io.write import FORMATS, export, export_bytes
+from goldmap.maps.static import figure, save_figure
 
 try:
     __version__ = version("goldmap")

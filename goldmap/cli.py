@@ -291,7 +291,7 @@ def figure_command(
     out: str, area: str | None, province: str | None, lang: str, dpi: int, overwrite: bool
 ) -> None:
     """Draw a static map for reports (all China with the South China Sea inset, or one area)."""
-    from goldmap.figure import figure, save_figure
+    from goldmap.maps.static import figure, save_figure
 
     fig = figure(area=area, province=province, lang=lang, dpi=dpi)
     written = save_figure(fig, out, overwrite=overwrite)

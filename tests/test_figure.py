@@ -16,7 +16,9 @@ from goldmap.cli import cli
 pytest.importorskip("matplotlib")
 from PIL import Image
 
-import goldmap.figure as gfig
+from goldmap.maps import _fonts
+from goldmap.maps import static as gfig
+from goldmap.maps._static_inset import y_at
 
 AREA = "dev-shandong-laizhou-zhaoyuan"
 DATA = Path(__file__).resolve().parent.parent / "data" / "context"
@@ -59,7 +61,7 @@ def test_svg_draws_the_chinese_title_with_the_cjk_font_glyphs(tmp_path):
 
     fig = gfig.figure(province="山东", dpi=50)
     svg = gfig.save_figure(fig, tmp_path / "shandong.svg").read_text(encoding="utf-8")
-    family = gfig._cjk_family()
+    family = _fonts.cjk_family()
     font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=family)))
     assert "CJK" in font.family_name
     # The title is 山东省: each character's glyph is a path named after the font and glyph index.
@@ -81,7 +83,7 @@ def test_all_china_has_the_south_china_sea_inset(china_zh):
     inset = insets[0]
     assert any(t.get_text() == "南海诸岛" for t in inset.texts)
     # It shows the sea south of Hainan down to the Nansha islands (about 4°N).
-    assert inset.get_ylim()[0] < gfig._y_at(5.0) < gfig._y_at(17.5) < inset.get_ylim()[1]
+    assert inset.get_ylim()[0] < y_at(5.0) < y_at(17.5) < inset.get_ylim()[1]
 
 
 def test_english_all_china_has_the_inset_in_english():
@@ -136,23 +138,23 @@ def test_unknown_province_is_a_name_error():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "needle"),
+    ("kwargs", "error", "needle"),
     [
-        ({"lang": "fr"}, "'fr'"),
-        ({"dpi": 10}, "dpi=10"),
-        ({"layers": ["roads"]}, "'roads'"),
-        ({"area": AREA, "province": "山东"}, "not both"),
+        ({"lang": "fr"}, goldmap.OptionError, "'fr'"),
+        ({"dpi": 10}, goldmap.ExportError, "dpi=10"),
+        ({"layers": ["roads"]}, goldmap.ExportError, "'roads'"),
+        ({"area": AREA, "province": "山东"}, goldmap.ExportError, "not both"),
     ],
 )
-def test_bad_options_say_what_is_allowed(kwargs, needle):
-    with pytest.raises(goldmap.ExportError, match=re.escape(needle)):
+def test_bad_options_say_what_is_allowed(kwargs, error, needle):
+    with pytest.raises(error, match=re.escape(needle)):
         gfig.figure(**kwargs)
 
 
 def test_missing_cjk_font_names_the_package_to_install(monkeypatch):
-    monkeypatch.setattr(gfig, "_FONT_PACKAGES", ())
-    monkeypatch.setattr(gfig, "_CJK_FAMILIES", ("No Such CJK Font",))
-    gfig._cjk_family.cache_clear()
+    monkeypatch.setattr(_fonts, "FONT_PACKAGES", ())
+    monkeypatch.setattr(_fonts, "CJK_FAMILIES", ("No Such CJK Font",))
+    _fonts.cjk_family.cache_clear()
     try:
         with pytest.raises(goldmap.MissingDependencyError) as info:
             gfig.figure(area=AREA, dpi=50)
@@ -163,7 +165,7 @@ def test_missing_cjk_font_names_the_package_to_install(monkeypatch):
         fig = gfig.figure(area=AREA, dpi=50, lang="en")
         assert fig.texts
     finally:
-        gfig._cjk_family.cache_clear()
+        _fonts.cjk_family.cache_clear()
 
 
 def test_save_figure_refuses_unknown_formats_and_existing_files(area_small, tmp_path):

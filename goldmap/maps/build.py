@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import logging
-import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ import shapely
 import xyzservices
 
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
-from goldmap.errors import ColumnNotFoundError, ExportError, OptionError
+from goldmap.errors import ExportError, OptionError
 from goldmap.io._files import check_output
 from goldmap.maps._assets import apply_assets, write_assets
 from goldmap.maps._leaflet import (
@@ -59,6 +58,7 @@ from goldmap.maps._popups import (
     popup_html,
     tooltip_html,
 )
+from goldmap.maps.choropleth import SCHEMES, add_choropleth, json_safe
 from goldmap.styles import style_for
 from goldmap.text import check_lang, tr
 
@@ -93,25 +93,6 @@ BASEMAPS: dict[str, xyzservices.TileProvider | None] = {
     "satellite": xyzservices.providers.Esri.WorldImagery,
 }
 
-#: Classification schemes for the choropleth (mapclassify names).
-SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "fisher_jenks")
-_SCHEME_CLASSES = {
-    "quantiles": "Quantiles",
-    "equal_interval": "EqualInterval",
-    "natural_breaks": "NaturalBreaks",
-    "fisher_jenks": "FisherJenks",
-}
-# ColorBrewer YlOrBr, 3 to 7 classes: gold tones that read on a light background.
-_PALETTES = {
-    1: ["#fec44f"],
-    2: ["#fff7bc", "#d95f0e"],
-    3: ["#fff7bc", "#fec44f", "#d95f0e"],
-    4: ["#ffffd4", "#fed98e", "#fe9929", "#cc4c02"],
-    5: ["#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404"],
-    6: ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#d95f0e", "#993404"],
-    7: ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04"],
-}
-_NO_DATA_COLOR = "#e0e0e0"
 
 # Rounding of displayed coordinates: ~100 m for polygons (already simplified to ~1 km),
 # ~1 m for points.
@@ -262,7 +243,7 @@ def add_provinces(
         props.append(
             {
                 "_layer": "provinces",
-                "adcode": _json_safe(row.get("adcode")),
+                "adcode": json_safe(row.get("adcode")),
                 "_style": base_style,
                 "_tooltip": tooltip_html(title, other),
                 "_popup": popup_html(title, other, rows),
@@ -273,14 +254,6 @@ def add_provinces(
     GeoLayer(data, name=escape(tr("base", lang)), control=False).add_to(m)
     controls_last(m)
     return m
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict[str, Any]:
@@ -336,7 +309,7 @@ def _feature_properties(
             tooltip, popup = generic_content(row, lang, columns)
         feature: dict[str, Any] = {
             "_layer": layer or "user",
-            "id": _json_safe(row.get("id", row.get("name_en"))),
+            "id": json_safe(row.get("id", row.get("name_en"))),
             "_tooltip": tooltip,
             "_popup": popup,
             **_feature_style(row, layer, geom),
@@ -417,143 +390,6 @@ def add_layer(
             f"<div>{swatch(style, point=True, dashed=True)} "
             f"{escape(tr('mine_uncertain', lang))}</div>"
         )
-    controls_last(m)
-    return m
-
-
-def _classify(values: pd.Series, column: str, scheme: str, k: int) -> tuple[np.ndarray, pd.Series]:
-    """Return the upper class bounds and each valid value's class (mapclassify)."""
-    import mapclassify
-
-    if values.notna().sum() == 0:
-        raise OptionError(
-            f"Column {column!r} has no numeric values to colour by; pick a numeric column."
-        )
-    valid = values.dropna()
-    k_eff = max(1, min(k, valid.nunique()))
-    if k_eff == 1:
-        bins = np.array([valid.max()])
-        classes = pd.Series(0, index=valid.index)
-    else:
-        with warnings.catch_warnings():
-            # Ties leave fewer classes than asked; mapclassify then lowers k and says so.
-            warnings.simplefilter("ignore", UserWarning)
-            classifier = getattr(mapclassify, _SCHEME_CLASSES[scheme])(valid.to_numpy(), k=k_eff)
-        bins = np.asarray(classifier.bins)
-        classes = pd.Series(classifier.yb, index=valid.index)
-    return bins, classes
-
-
-def _class_items(
-    palette: list[str], bins: np.ndarray, lowest: float, *, has_missing: bool, lang: str
-) -> list[str]:
-    """Return the legend rows of a choropleth: one per class, and "no data" when needed."""
-    lower = lowest
-    items = []
-    for color, upper in zip(palette, bins, strict=True):
-        items.append(
-            f'<div><span style="display:inline-block;width:14px;height:10px;background:{color};'
-            f'border:1px solid #999;vertical-align:-1px"></span> '
-            f"{lower:,.4g} – {float(upper):,.4g}</div>"
-        )
-        lower = float(upper)
-    if has_missing:
-        items.append(
-            f'<div><span style="display:inline-block;width:14px;height:10px;'
-            f'background:{_NO_DATA_COLOR};border:1px solid #999;vertical-align:-1px"></span> '
-            f"{tr('no_data', lang)}</div>"
-        )
-    return items
-
-
-def add_choropleth(
-    m: folium.Map,
-    frame: gpd.GeoDataFrame,
-    column: str,
-    *,
-    scheme: str = "quantiles",
-    k: int = 5,
-    lang: str = "zh",
-    title: str | None = None,
-) -> folium.Map:
-    """Colour provinces by a statistic, classified with mapclassify, with a legend.
-
-    Parameters
-    ----------
-    m : folium.Map
-        The map.
-    frame : geopandas.GeoDataFrame
-        Province polygons with the statistic, e.g. the result of :func:`goldmap.join_stats`.
-    column : str
-        The numeric column to colour by; missing values are drawn grey ("no data").
-    scheme : str, default "quantiles"
-        One of :data:`SCHEMES`.
-    k : int, default 5
-        Number of classes (2-7); fewer when the column has fewer distinct values.
-    lang : {"zh", "en"}, default "zh"
-        Language of tooltips and legend.
-    title : str, optional
-        Legend title; default ``column``. Escaped.
-
-    Returns
-    -------
-    folium.Map
-        ``m``, for chaining.
-
-    Raises
-    ------
-    ColumnNotFoundError
-        When ``column`` is not in ``frame``.
-    GoldmapError
-        When the column is not numeric, has no values, or ``scheme``/``k`` are not allowed.
-    """
-    check_lang(lang)
-    frame = to_4326(frame, "frame")
-    if column not in frame.columns:
-        raise ColumnNotFoundError(
-            f"Column {column!r} is not in the frame; its columns are "
-            f"{[str(c) for c in frame.columns if c != frame.geometry.name]}."
-        )
-    if scheme not in SCHEMES:
-        raise OptionError(f"Unknown scheme {scheme!r}; choose one of {list(SCHEMES)}.")
-    if not 2 <= k <= 7:
-        raise OptionError(f"k={k!r} classes is not allowed; choose between 2 and 7.")
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bins, classes = _classify(values, column, scheme, k)
-    palette = _PALETTES[len(bins)]
-    label = title or column
-    props = []
-    for idx, row in zip(
-        frame.index, frame.drop(columns=frame.geometry.name).to_dict("records"), strict=True
-    ):
-        value = values.get(idx)
-        has = not pd.isna(value)
-        color = palette[int(classes[idx])] if has else _NO_DATA_COLOR
-        name, other = names(row, lang)
-        shown = f"{value:,.6g}" if has else tr("no_data", lang)
-        props.append(
-            {
-                "_layer": "provinces",
-                "adcode": _json_safe(row.get("adcode")),
-                "_style": {"color": "#8a8a8a", "weight": 0.8, "fillColor": color,
-                           "fillOpacity": 0.85},
-                "_tooltip": tooltip_html(name, other, f"{label}: {shown}"),
-                "_popup": popup_html(name, other, [(escape(label), escape(shown))]),
-            }
-        )  # fmt: skip
-    data = feature_collection(frame, props, display_geometry(frame, simplify=None))
-    ensure_setup(m)
-    GeoLayer(data, name=escape(label), show=True).add_to(m)
-    items = _class_items(
-        palette, bins, float(values.min()), has_missing=values.isna().any(), lang=lang
-    )
-    legend = get_legend(m)
-    legend.sections = {
-        "choropleth": f'<div style="font-weight:600;margin-top:2px">{escape(label)}</div>'
-        + "".join(items)
-        + '<hr style="margin:4px 0;border:none;border-top:1px solid #ddd">',
-        **{key: v for key, v in legend.sections.items() if key != "choropleth"},
-    }
     controls_last(m)
     return m
 

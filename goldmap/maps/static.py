@@ -1,0 +1,389 @@
+"""Draw static maps of the plan for reports: PNG, PDF or SVG with matplotlib, no browser.
+
+A figure carries what a printed map needs: the plan areas and key mines over province outlines,
+context that needs no internet (prefecture seats, major rivers and lakes, neighbouring land), a
+scale bar, a north arrow, a legend, the data version and sources line, and, on every figure of
+all China, the South China Sea islands (南海诸岛) inset. Chinese text is set in a CJK font that
+ships on PyPI (``pip install "goldmap[figure]"``) or comes with the system.
+
+Plumbing: ``_fonts`` (the CJK font), ``_static_data`` (layers in the figure's projection, words,
+colours), ``_static_layout`` (frame, scale bar, north arrow, legend, lists under the map),
+``_static_labels`` (labels that do not overlap), ``_static_inset`` (the South China Sea inset).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import shapely
+
+from goldmap.citation import data_version
+from goldmap.errors import ExportError, MissingDependencyError
+from goldmap.io._files import check_output
+from goldmap.maps._fonts import font_context, font_family, font_family_of
+from goldmap.maps._static_data import (
+    AREA_LAYERS,
+    COLOURS,
+    WORDS,
+    find_area,
+    find_province,
+    project_box,
+    projected,
+    sources_line,
+)
+from goldmap.maps._static_inset import INSET_LABEL, draw_inset
+from goldmap.maps._static_labels import area_labels, city_labels, mine_labels, place_labels
+from goldmap.maps._static_layout import (
+    ROW_IN,
+    area_rows,
+    columns,
+    frame,
+    is_furniture,
+    legend,
+    mine_rows,
+    north_arrow,
+    scale_bar,
+)
+from goldmap.text import check_lang
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+
+__all__ = ["FIGURE_FORMATS", "FIGURE_LAYERS", "INSET_LABEL", "figure", "save_figure"]
+
+logger = logging.getLogger(__name__)
+
+#: Output formats :func:`save_figure` writes, by file extension.
+FIGURE_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
+
+#: Layers a figure can draw; all of them by default.
+FIGURE_LAYERS = ("exploration_areas", "development_areas", "key_mines", "cities", "rivers")
+
+_WIDTH_IN = 10.0
+_DEFAULT_DPI = 200  # 10 in x 200 dpi = 2000 px
+_TOP_IN, _BOTTOM_IN = 0.55, 0.3  # the title above the map, the sources line at the foot
+
+# The main map of all China: the mainland and Hainan; the islands further south go to the inset.
+_CHINA_LONLAT = (73.0, 17.0, 135.5, 54.0)
+
+_Box = tuple[float, float, float, float]
+_List = tuple[str, list[str], int]  # heading, rows, columns
+
+
+@dataclass(frozen=True)
+class _View:
+    """What a figure shows: its heading, its frame (x0, y0, x1, y1) and the province in focus."""
+
+    heading: str
+    box: _Box
+    focus: gpd.GeoDataFrame | None
+    whole_china: bool
+
+
+def _matplotlib() -> Any:
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure  # noqa: F401
+    except ImportError as err:
+        raise MissingDependencyError(
+            "goldmap.figure needs matplotlib, which is not installed. "
+            'Install the figure extra: pip install "goldmap[figure]".'
+        ) from err
+    return matplotlib
+
+
+def _check(
+    area: str | None, province: str | None, lang: str, layers: Sequence[str] | None, dpi: int
+) -> list[str]:
+    check_lang(lang)
+    if area is not None and province is not None:
+        raise ExportError(
+            f"Give area={area!r} or province={province!r}, not both: a figure shows one of them "
+            "(or all China when neither is given)."
+        )
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 50 <= dpi <= 1200:
+        raise ExportError(f"dpi={dpi!r} is not a whole number from 50 to 1200; try dpi=200.")
+    chosen = list(FIGURE_LAYERS if layers is None else layers)
+    unknown = [name for name in chosen if name not in FIGURE_LAYERS]
+    if unknown:
+        raise ExportError(
+            f"Cannot draw layer(s) {unknown!r} in a figure; choose from {list(FIGURE_LAYERS)}."
+        )
+    return chosen
+
+
+def figure(
+    *,
+    area: str | None = None,
+    province: str | None = None,
+    lang: str = "zh",
+    layers: Sequence[str] | None = None,
+    dpi: int = _DEFAULT_DPI,
+    title: str | None = None,
+) -> Figure:
+    """Draw a static map of the plan, of all China, one plan area or one province.
+
+    Parameters
+    ----------
+    area : str, optional
+        The ``id`` of one exploration or development area (e.g.
+        ``"dev-shandong-laizhou-zhaoyuan"``): the figure shows it and its surroundings.
+    province : str, optional
+        A province in any spelling :func:`goldmap.resolve_province` accepts (``"山东"``,
+        ``"Shandong"``, ``370000``). Not together with ``area``.
+    lang : {"zh", "en"}, default "zh"
+        Language of names, legend and notes. ``"zh"`` needs a CJK font (see Raises).
+    layers : sequence of str, optional
+        What to draw from :data:`FIGURE_LAYERS`; default all of them. Provinces, lakes and
+        neighbouring land are always drawn.
+    dpi : int, default 200
+        Resolution of the figure; it is 10 inches wide, so 200 dpi gives a 2000 px PNG.
+    title : str, optional
+        Replaces the default title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot: save it with :func:`save_figure` or
+        ``fig.savefig``; a notebook shows it when it is the cell's value. A figure of all
+        China has the South China Sea islands inset, an axes labelled :data:`INSET_LABEL`.
+
+    Raises
+    ------
+    NameNotFoundError
+        When ``area`` is not an area id (the message lists them) or ``province`` is unknown.
+    OptionError
+        When ``lang`` is not "zh" or "en".
+    ExportError
+        When ``dpi`` or ``layers`` is not allowed, or both ``area`` and ``province`` are given.
+    MissingDependencyError
+        When matplotlib is missing, or ``lang="zh"`` and no CJK font is found: install
+        ``pip install "goldmap[figure]"`` (it brings the font package ``noto-cjk-sans-otc``)
+        or the system package ``fonts-noto-cjk``.
+
+    Examples
+    --------
+    >>> fig = figure(lang="en", dpi=100)
+    >>> save_figure(fig, "plan.png")  # doctest: +SKIP
+    """
+    chosen = _check(area, province, lang, layers, dpi)
+    _matplotlib()
+    family = font_family(lang)
+    view = _view(area, province, lang)
+    mines = _mines_in(view.box) if "key_mines" in chosen else None
+    lists = _lists(lang, chosen, shapely.box(*view.box), mines)
+    with font_context(family):
+        return _draw(view, chosen, mines, lists, lang=lang, dpi=dpi, title=title)
+
+
+def _view(area: str | None, province: str | None, lang: str) -> _View:
+    """Return what the figure of ``area``, ``province`` or (neither) all China shows."""
+    if area is not None:
+        focus_area = find_area(area)
+        heading = str(focus_area.iloc[0][f"name_{lang}"])
+        return _View(heading, _padded(focus_area.total_bounds), None, whole_china=False)
+    if province is not None:
+        focus = find_province(province)
+        heading = str(focus.iloc[0]["name_zh" if lang == "zh" else "name_en"])
+        return _View(heading, _padded(focus.total_bounds), focus, whole_china=False)
+    return _View(WORDS[lang]["title_all"], project_box(_CHINA_LONLAT), None, whole_china=True)
+
+
+def _padded(bounds: Sequence[float]) -> _Box:
+    """Pad ``bounds`` (x0, y0, x1, y1) and widen them to a landscape-ish frame."""
+    x0, y0, x1, y1 = bounds
+    pad = 0.12 * max(x1 - x0, y1 - y0) + 20_000
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w = max(x1 - x0, (y1 - y0) * 1.25) / 2
+    half_h = max(y1 - y0, (x1 - x0) / 1.6) / 2
+    return cx - half_w, cy - half_h, cx + half_w, cy + half_h
+
+
+def _mines_in(box: _Box) -> gpd.GeoDataFrame:
+    x0, y0, x1, y1 = box
+    mines = projected("key_mines")
+    in_view = mines.geometry.x.between(x0, x1) & mines.geometry.y.between(y0, y1)
+    return mines[in_view]
+
+
+def _lists(
+    lang: str, chosen: Sequence[str], view: shapely.Geometry, mines: gpd.GeoDataFrame | None
+) -> list[_List]:
+    """Return the lists under the map that have rows: the areas in view, the mines in view."""
+    words = WORDS[lang]
+    area_list = area_rows(lang, chosen, view)
+    mine_list = mine_rows(lang, mines) if mines is not None else []
+    lists = [(words["areas"], area_list, 3 if lang == "zh" else 2), (words["mines"], mine_list, 4)]
+    return [(head, rows, cols) for head, rows, cols in lists if rows]
+
+
+def _draw(
+    view: _View,
+    chosen: Sequence[str],
+    mines: gpd.GeoDataFrame | None,
+    lists: list[_List],
+    *,
+    lang: str,
+    dpi: int,
+    title: str | None,
+) -> Figure:
+    """Draw the figure: the map and its furniture, then the labels, then the lists under it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    x0, y0, x1, y1 = view.box
+    map_h = _WIDTH_IN * (y1 - y0) / (x1 - x0)
+    list_h = [0.3 + ROW_IN * math.ceil(len(rows) / cols) for _, rows, cols in lists]
+    below = sum(list_h) + _BOTTOM_IN  # the lists and the sources line
+    height = _TOP_IN + map_h + sum(list_h) + _BOTTOM_IN
+    fig = _figure_class()(figsize=(_WIDTH_IN, height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    ax = fig.add_axes((0.0, below / height, 1.0, map_h / height))
+    ax.set_label("map")
+    _draw_map(ax, view, chosen)
+    fig.text(0.5, 1 - 0.3 / height, title or view.heading, ha="center", va="center", fontsize=13)
+    north_arrow(ax, lang, 11)
+    scale_bar(ax, lang, 7.5)
+    legend(ax, lang, chosen, 7.5)
+    if view.whole_china:
+        draw_inset(ax, lang, 7)
+    fig.canvas.draw()  # lay out legend and inset, so that labels can avoid them
+    _label_map(ax, renderer, view, chosen, mines, lang)
+    top = below
+    for (head, rows, cols), h in zip(lists, list_h, strict=True):
+        columns(fig, head, rows, cols, top / height, height)
+        top -= h
+    fig.text(0.01, 0.1 / height, sources_line(lang), fontsize=6, color="#555555", va="bottom")
+    return fig
+
+
+def _draw_map(ax: Axes, view: _View, chosen: Sequence[str]) -> None:
+    """Draw the layers of the map and frame it."""
+    lw = 1.0 if view.whole_china else 1.6
+    _draw_base(ax, focus=view.focus, lw=lw, detailed=not view.whole_china)
+    if "rivers" in chosen:
+        _draw_rivers(ax, lw)
+    _draw_areas(ax, chosen, lw)
+    frame(ax, view.box)
+
+
+def _label_map(
+    ax: Axes,
+    renderer: RendererBase,
+    view: _View,
+    chosen: Sequence[str],
+    mines: gpd.GeoDataFrame | None,
+    lang: str,
+) -> None:
+    """Draw the mines and cities and label them with the areas, clear of the furniture."""
+    occupied = [a.get_window_extent(renderer) for a in ax.get_children() if is_furniture(a)]
+    occupied += [other.get_window_extent(renderer) for other in ax.figure.axes if other is not ax]
+    labels = mine_labels(ax, renderer, mines, occupied) if mines is not None else []
+    labels += area_labels(chosen, shapely.box(*view.box))
+    if "cities" in chosen:
+        labels += city_labels(ax, renderer, lang, view.whole_china, occupied)
+    place_labels(ax, renderer, labels, occupied)
+
+
+def _draw_base(ax: Axes, *, focus: gpd.GeoDataFrame | None, lw: float, detailed: bool) -> None:
+    ax.set_facecolor(COLOURS["sea"])
+    land = projected("land")
+    land.plot(ax=ax, color=COLOURS["land"], edgecolor="#c8c8c4", linewidth=0.3 * lw, zorder=1)
+    provinces = projected("provinces", detailed=detailed)
+    provinces.plot(
+        ax=ax,
+        color=COLOURS["china"],
+        edgecolor=COLOURS["province_edge"],
+        linewidth=0.45 * lw,
+        zorder=2,
+    )
+    if focus is not None:
+        focus.plot(ax=ax, color=COLOURS["focus"], edgecolor="#555555", linewidth=0.9, zorder=2.1)
+    projected("lakes").plot(
+        ax=ax, color=COLOURS["lake"], edgecolor=COLOURS["river"], linewidth=0.2, zorder=3
+    )
+
+
+def _draw_rivers(ax: Axes, lw: float) -> None:
+    projected("rivers").plot(ax=ax, color=COLOURS["river"], linewidth=0.55 * lw, zorder=3)
+
+
+def _draw_areas(ax: Axes, layers: Sequence[str], lw: float) -> None:
+    for layer in AREA_LAYERS:
+        if layer not in layers:
+            continue
+        colour = COLOURS[layer]
+        areas = projected(layer)
+        areas.plot(ax=ax, color=colour, alpha=0.28, linewidth=0, zorder=4)
+        areas.boundary.plot(ax=ax, color=colour, linewidth=0.9 * lw, zorder=4.1)
+
+
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """Return a Figure that a notebook shows as a PNG, with no pyplot or backend set up."""
+    from matplotlib.figure import Figure
+
+    class ReportFigure(Figure):
+        def _repr_png_(self) -> bytes:
+            import io
+
+            buffer = io.BytesIO()
+            with font_context(font_family_of(self)):
+                self.savefig(buffer, format="png", dpi=min(self.dpi, 100))
+            return buffer.getvalue()
+
+    return ReportFigure
+
+
+def save_figure(fig: Figure, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write a figure to PNG, PDF or SVG, the format from the file extension.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure from :func:`figure`.
+    path : str or pathlib.Path
+        Output file ending in ``.png``, ``.pdf`` or ``.svg``.
+    overwrite : bool, default False
+        Replace ``path`` if it exists.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ExportError
+        When the extension is not one of :data:`FIGURE_FORMATS` or the folder is missing.
+    OutputExistsError
+        When ``path`` exists and ``overwrite`` is False (an :class:`ExportError`).
+
+    Examples
+    --------
+    >>> save_figure(figure(lang="en"), "china.pdf")  # doctest: +SKIP
+    PosixPath('china.pdf')
+    """
+    target = Path(path)
+    fmt = FIGURE_FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise ExportError(
+            f"Cannot tell the figure format of {str(target)!r}; end the file name in one of "
+            f"{', '.join(FIGURE_FORMATS)}."
+        )
+    target = check_output(target, overwrite=overwrite)
+    with font_context(font_family_of(fig)):
+        metadata = {"Creator": f"goldmap data {data_version()}"} if fmt != "png" else None
+        fig.savefig(target, format=fmt, dpi=fig.dpi, metadata=metadata)
+    logger.info("wrote %s", target)
+    return target
