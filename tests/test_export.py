@@ -234,6 +234,38 @@ def _full_shapefile_values(path: Path, name: str) -> pd.DataFrame | None:
         return pd.read_csv(archive.open(member), encoding="utf-8-sig", dtype=str)
 
 
+# Written out here from the registries (IANA, OGC), not read from goldmap's table.
+MIME_TYPES = {
+    "geojson": "application/geo+json",  # RFC 7946
+    "gpkg": "application/geopackage+sqlite3",  # OGC GeoPackage 1.3
+    "kml": "application/vnd.google-earth.kml+xml",
+    "kmz": "application/vnd.google-earth.kmz",
+    "fgb": "application/octet-stream",  # FlatGeobuf has no registered type
+    "parquet": "application/vnd.apache.parquet",
+    "csv": "text/csv",
+}
+EXTENSIONS = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml", "kmz": ".kmz",
+              "fgb": ".fgb", "parquet": ".parquet", "csv": ".csv"}  # fmt: skip
+
+
+def _kml_hex(color: str, opacity: float = 1.0) -> str:
+    """KML colours are aabbggrr: alpha first, then the RGB bytes reversed."""
+    rr, gg, bb = color[1:3], color[3:5], color[5:7]
+    return f"{round(opacity * 255):02x}{bb}{gg}{rr}".lower()
+
+
+def _qgis_rgba(color: str, opacity: float = 1.0) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"{r},{g},{b},{round(opacity * 255)}"
+
+
+def test_colour_conversions_match_hand_worked_values() -> None:
+    assert _kml_hex("#d4a017") == "ff17a0d4"
+    assert _qgis_rgba("#d4a017", 0.5) == "212,160,23,128"
+    assert kml_color("#d4a017") == "ff17a0d4"
+    assert qgis_color("#d4a017", 0.5) == "212,160,23,128"
+
+
 def test_export_bytes_every_format(fmt: str) -> None:
     data, filename, mime = export_bytes("key_mines", format=fmt)
     assert data and isinstance(filename, str) and isinstance(mime, str)
@@ -242,8 +274,8 @@ def test_export_bytes_every_format(fmt: str) -> None:
     if fmt in ("shp", "qgs", "qgz"):
         assert filename.endswith(".zip") and mime == "application/zip"
     else:
-        assert filename == f"key_mines{FORMATS[fmt].extensions[0]}"
-        assert mime == FORMATS[fmt].mime
+        assert filename == f"key_mines{EXTENSIONS[fmt]}"
+        assert mime == MIME_TYPES[fmt]
 
 
 def test_export_bytes_several_layers_of_a_single_layer_format() -> None:
@@ -312,11 +344,11 @@ def test_kml_is_styled_and_escaped(tmp_path: Path) -> None:
     styles = {s.get("id"): s for s in root.iterfind(".//k:Style", KML_NS)}
     mine = LAYER_STYLES["key_mines"]
     assert styles["style-key_mines"].findtext("k:IconStyle/k:color", namespaces=KML_NS) == (
-        kml_color(mine.marker_color)
+        _kml_hex(mine.marker_color)
     )
     area = LAYER_STYLES["exploration_areas"]
     assert styles["style-exploration_areas"].findtext("k:PolyStyle/k:color", namespaces=KML_NS) == (
-        kml_color(area.fill, area.fill_opacity)
+        _kml_hex(area.fill, area.fill_opacity)
     )
     placemark = root.find(".//k:Placemark", KML_NS)
     assert placemark is not None
@@ -384,16 +416,22 @@ def test_qgis_project_references_data_and_styles(tmp_path: Path) -> None:
             for p in layer.iterfind("renderer-v2/symbols/symbol/layer[1]/prop")
         }
         if layer.get("geometry") == "Point":
-            assert props["color"] == qgis_color(style.marker_color)
+            assert props["color"] == _qgis_rgba(style.marker_color)
             assert props["name"] == style.marker_shape
         else:
-            assert props["color"] == qgis_color(style.fill, style.fill_opacity)
-            assert props["outline_color"] == qgis_color(style.stroke)
+            assert props["color"] == _qgis_rgba(style.fill, style.fill_opacity)
+            assert props["outline_color"] == _qgis_rgba(style.stroke)
     tree_sources = [e.get("source") for e in root.iterfind("layer-tree-group/layer-tree-layer")]
-    assert (
-        tree_sources[0] == "./plan_data.gpkg|layername=key_mines"
-        or "area_deposits" in tree_sources[0]
-    )
+    kinds = {
+        str(m.findtext("datasource")).rsplit("layername=", 1)[1]: m.get("geometry")
+        for m in root.iterfind(".//maplayer")
+    }
+    drawn = [str(source).rsplit("layername=", 1)[1] for source in tree_sources]
+    # Points on top of the layer tree, then every polygon layer.
+    first_polygon = next(i for i, name in enumerate(drawn) if kinds[name] == "Polygon")
+    assert {kinds[name] for name in drawn[:first_polygon]} == {"Point"}
+    assert {kinds[name] for name in drawn[first_polygon:]} == {"Polygon"}
+    assert {"key_mines", "area_deposits"} == set(drawn[:first_polygon])
     assert root.findtext("properties/Paths/Absolute") == "false"
 
 
