@@ -36,6 +36,7 @@ from goldmap.errors import (
     StatisticNotFoundError,
 )
 from goldmap.names import province_name, resolve_county, resolve_province
+from goldmap.plan import plan
 from goldmap.validate import validate_data
 
 # isort: split
@@ -61,6 +62,7 @@ _LAZY = {
     "nearest_mine": "goldmap.spatial",
     "make_map": "goldmap.maps",
     "raster": "goldmap.raster",
+    "plan_text": "goldmap.plan",
     "corrections": "goldmap.corrections",
     "schema": "goldmap.schema",
 }
@@ -95,6 +97,8 @@ __all__ = [
     "locate",
     "make_map",
     "nearest_mine",
+    "plan",
+    "plan_text",
     "province_name",
     "province_summary",
     "raster",

@@ -11,10 +11,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-import yaml
 
 import goldmap
-from goldmap._resources import data_path
 from goldmap.maps import filter_layer
 
 __all__ = [
@@ -115,10 +113,8 @@ def choropleth_frame(
 
 @st.cache_data(show_spinner=False)
 def plan() -> dict[str, Any]:
-    """Return data/plan/plan.yaml."""
-    with data_path("plan", "plan.yaml").open(encoding="utf-8") as f:
-        loaded: dict[str, Any] = yaml.safe_load(f)
-    return loaded
+    """Return the plan (documents, targets, Column 1): :func:`goldmap.plan`."""
+    return goldmap.plan()
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=3600)

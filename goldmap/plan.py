@@ -1,0 +1,50 @@
+"""Give the plan itself: its documents, 2027 targets and Column 1, in Chinese and English."""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any
+
+import yaml
+
+from goldmap._resources import data_path
+
+__all__ = ["plan", "plan_text"]
+
+
+@functools.cache
+def _plan() -> dict[str, Any]:
+    with data_path("plan", "plan.yaml").open(encoding="utf-8") as f:
+        loaded: dict[str, Any] = yaml.safe_load(f)
+    return loaded
+
+
+def plan() -> dict[str, Any]:
+    """Return the plan as goldmap ships it: documents, 2027 targets, Column 1 (专栏1).
+
+    Returns
+    -------
+    dict
+        ``documents`` (titles, issuers, sources), ``targets`` (each with ``id``, ``zh``,
+        ``en``), ``column1`` (``title_zh``, ``title_en`` and its ``parts``: exploration
+        areas, development areas, key mines, each in the plan's words and in English). A
+        fresh copy each call.
+
+    Examples
+    --------
+    >>> [t["id"] for t in plan()["targets"]][:2]
+    ['resources', 'output']
+    """
+    return copy.deepcopy(_plan())
+
+
+def plan_text() -> str:
+    """Return the plan's Chinese text (authoritative), as shipped in ``data/plan/``.
+
+    Examples
+    --------
+    >>> "专栏" in plan_text()
+    True
+    """
+    return data_path("plan", "gold-plan-2025-2027.zh.txt").read_text(encoding="utf-8")
