@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import folium
@@ -13,6 +14,8 @@ from jinja2 import Template
 
 from goldmap.errors import InputFileError, OptionError
 from goldmap.styles import LayerStyle
+
+_LEGENDS: weakref.WeakKeyDictionary[folium.Map, Legend] = weakref.WeakKeyDictionary()
 
 # Rounding of displayed coordinates: ~100 m for polygons (already simplified to ~1 km),
 # ~1 m for points.
@@ -172,20 +175,34 @@ CSS = f"""<style>
 </style>"""
 
 
+# The controls goldmap adds to a map, by name: looked up through branca's public to_dict().
+_CONTROLS = ("goldmap_layer_control", "goldmap_legend")
+
+
+def child_names(m: folium.Map) -> list[str]:
+    """Return the names of the map's children, in drawing order (public branca API)."""
+    return list(m.to_dict(depth=1)["children"])
+
+
+def add_below_controls(m: folium.Map, layer: Any) -> None:
+    """Add ``layer`` before goldmap's layer control and legend, which must come after it.
+
+    Leaflet's layer control refers to the layers by their JavaScript names, so it has to be
+    written after them; new layers are inserted in front of it instead of appended.
+    """
+    names = child_names(m)
+    index = min((names.index(n) for n in _CONTROLS if n in names), default=None)
+    m.add_child(layer, index=index)
+
+
 def get_legend(m: folium.Map) -> Legend:
-    for child in m._children.values():
-        if isinstance(child, Legend):
-            return child
-    legend = Legend()
-    m.add_child(legend, name="goldmap_legend")
+    """Return the map's goldmap legend, adding it (after every layer) the first time."""
+    legend = _LEGENDS.get(m)
+    if legend is None:
+        legend = Legend()
+        m.add_child(legend, name="goldmap_legend")
+        _LEGENDS[m] = legend
     return legend
-
-
-def controls_last(m: folium.Map) -> None:
-    """Keep the layer control and the legend after every layer (they refer to them)."""
-    for key in ("goldmap_layer_control", "goldmap_legend"):
-        if key in m._children:
-            m._children.move_to_end(key)
 
 
 def swatch(style: LayerStyle, *, point: bool, dashed: bool = False) -> str:
@@ -221,7 +238,7 @@ def figure(m: folium.Map) -> Figure:
 
 def ensure_setup(m: folium.Map) -> None:
     figure(m).header.add_child(Element(CSS), name="goldmap_css")
-    if "goldmap_layer_control" not in m._children:
+    if "goldmap_layer_control" not in child_names(m):
         m.add_child(
             folium.LayerControl(collapsed=False, position="topright"),
             name="goldmap_layer_control",

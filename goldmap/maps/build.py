@@ -38,7 +38,8 @@ from goldmap.maps._assets import apply_assets, write_assets
 from goldmap.maps._leaflet import (
     LAND_COLOR,
     GeoLayer,
-    controls_last,
+    add_below_controls,
+    child_names,
     display_geometry,
     ensure_setup,
     feature_collection,
@@ -191,15 +192,15 @@ def add_basemap(m: folium.Map, basemap: str | xyzservices.TileProvider | None) -
         )
     if provider is None:
         return m
-    folium.TileLayer(
+    tiles = folium.TileLayer(
         tiles=provider.build_url(scale_factor="{r}"),
         attr=provider.html_attribution,
         name=html.escape(provider.name),
         max_zoom=provider.get("max_zoom", 18),
         overlay=False,
         control=True,
-    ).add_to(m)
-    controls_last(m)
+    )
+    add_below_controls(m, tiles)
     return m
 
 
@@ -229,7 +230,7 @@ def add_provinces(
     frame = load("provinces", simplified=True) if provinces is None else provinces
     frame = to_4326(frame, "provinces")
     style = style_for("provinces")
-    tiles = any(isinstance(c, folium.TileLayer) for c in m._children.values())
+    tiles = any(name.startswith("tile_layer") for name in child_names(m))
     base_style = {
         "color": style.stroke,
         "weight": style.weight,
@@ -251,8 +252,7 @@ def add_provinces(
         )
     data = feature_collection(frame, props, display_geometry(frame, simplify=None))
     ensure_setup(m)
-    GeoLayer(data, name=escape(tr("base", lang)), control=False).add_to(m)
-    controls_last(m)
+    add_below_controls(m, GeoLayer(data, name=escape(tr("base", lang)), control=False))
     return m
 
 
@@ -379,7 +379,7 @@ def add_layer(
     ensure_setup(m)
     points_only = bool(len(frame)) and bool((shapely.get_dimensions(geoms) == 0).all())
     label = f"{swatch(style, point=is_mines)} {escape(title)} ({len(data['features'])})"
-    GeoLayer(data, name=label, show=show).add_to(m)
+    add_below_controls(m, GeoLayer(data, name=label, show=show))
     legend = get_legend(m)
     legend.sections[f"layer_{layer or title}"] = (
         f"<div>{swatch(style, point=is_mines or points_only)} {escape(title)}</div>"
@@ -390,7 +390,6 @@ def add_layer(
             f"<div>{swatch(style, point=True, dashed=True)} "
             f"{escape(tr('mine_uncertain', lang))}</div>"
         )
-    controls_last(m)
     return m
 
 

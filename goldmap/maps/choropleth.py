@@ -14,7 +14,7 @@ import pandas as pd
 from goldmap.errors import ColumnNotFoundError, OptionError
 from goldmap.maps._leaflet import (
     GeoLayer,
-    controls_last,
+    add_below_controls,
     display_geometry,
     ensure_setup,
     feature_collection,
@@ -178,7 +178,7 @@ def add_choropleth(
         )  # fmt: skip
     data = feature_collection(frame, props, display_geometry(frame, simplify=None))
     ensure_setup(m)
-    GeoLayer(data, name=escape(label), show=True).add_to(m)
+    add_below_controls(m, GeoLayer(data, name=escape(label), show=True))
     items = _class_items(
         palette, bins, float(values.min()), has_missing=values.isna().any(), lang=lang
     )
@@ -189,5 +189,4 @@ def add_choropleth(
         + '<hr style="margin:4px 0;border:none;border-top:1px solid #ddd">',
         **{key: v for key, v in legend.sections.items() if key != "choropleth"},
     }
-    controls_last(m)
     return m
