@@ -1,0 +1,64 @@
+"""Write a layer as CSV: points as lon/lat columns, other geometries as WKT, Excel-friendly."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from goldmap._values import flatten_nested
+from goldmap.io._files import COORDINATE_DECIMALS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["write_csv"]
+
+logger = logging.getLogger(__name__)
+
+
+def _make_room(table: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """Drop input columns the geometry columns repeat; rename those that differ (``*_input``).
+
+    A table read from a CSV with lon/lat columns already has them: when they hold the
+    geometry's coordinates they are dropped (nothing is lost), otherwise kept as
+    ``lon_input``/``lat_input`` so that neither version is lost.
+    """
+    for column, values in columns.items():
+        if column not in table.columns:
+            continue
+        existing = table[column]
+        same = existing.equals(values) or (
+            existing.dtype.kind in "fiu"
+            and bool(((existing.astype(float) - values).abs() < 10**-COORDINATE_DECIMALS).all())
+        )
+        if same:
+            table = table.drop(columns=column)
+        else:
+            logger.warning("CSV export: column %r kept as %r", column, f"{column}_input")
+            table = table.rename(columns={column: f"{column}_input"})
+    return table
+
+
+def write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
+    """Points as ``lon``/``lat`` columns, other geometries as ``WKT``; UTF-8 with a BOM."""
+    import pandas as pd
+    import shapely
+
+    flat = flatten_nested(frame)
+    geometry = flat.geometry
+    table = flat.drop(columns=geometry.name)
+    if len(geometry) and (geometry.geom_type == "Point").all():
+        columns = {
+            "lon": geometry.x.round(COORDINATE_DECIMALS),
+            "lat": geometry.y.round(COORDINATE_DECIMALS),
+        }
+    else:
+        wkt = shapely.to_wkt(geometry.values, rounding_precision=COORDINATE_DECIMALS)
+        columns = {"WKT": pd.Series(wkt, index=table.index)}
+    table = _make_room(table, columns)
+    for position, (column, values) in enumerate(columns.items()):
+        table.insert(position, column, values)
+    # The BOM lets Excel recognise UTF-8, so Chinese names open correctly there too.
+    table.to_csv(path, index=False, encoding="utf-8-sig")
