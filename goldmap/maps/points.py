@@ -43,7 +43,8 @@ class PointCloud(folium.map.Layer):
             var group = L.featureGroup();
             for (var i = 0; i < xy.length; i += 2) {
                 var marker = L.circleMarker([xy[i + 1], xy[i]], {
-                    renderer: renderer, pane: "goldmap-points", radius: {{ this.radius }}, weight: 1,
+                    renderer: renderer, pane: "goldmap-points",
+                    radius: {{ this.radius }}, weight: 1,
                     color: {{ this.stroke|tojson }}, fillColor: {{ this.fill|tojson }},
                     fillOpacity: 0.75
                 });
