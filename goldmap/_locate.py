@@ -4,6 +4,11 @@ The engine behind :func:`goldmap.locate`, shared by its Dask path. Containment u
 feature's representative point for the province and county (a point is its own) and the
 whole geometry for the plan areas. Nearest mines are found exactly on the sphere (3-D unit
 vectors in a k-d tree) and their distance is measured on the WGS84 ellipsoid.
+
+Two lookup grids answer most points without a polygon test or a tree query: a county grid
+(cells inside one county) and a mine grid (cells whose nearest mine is the same for every
+point of the cell). Both only answer where the answer is certain; every other point is
+tested exactly, so the grids change the time, never the answer.
 """
 
 from __future__ import annotations
@@ -99,28 +104,125 @@ def _swapped_message(count: int, total: int) -> str:
 
 @functools.cache
 def _reference() -> dict[str, Any]:
-    """Build, once, the trees and arrays that every locate call queries."""
+    """Build, once, the trees and arrays that every locate call queries.
+
+    County and plan-area polygons are prepared, so that a point is tested against them
+    with ``shapely.intersects_xy``. Mines whose geometry is empty or missing (a mine known
+    only by its province) are left out of the nearest-mine search; mines sharing one point
+    are kept once, as their first row.
+    """
     counties = load("counties")
-    mines = load("key_mines")
     areas = pd.concat([load(n) for n in layers_in(LayerGroup.PLAN_AREA)], ignore_index=True)
+    county_polygons = np.asarray(counties.geometry.values, dtype=object)
+    area_polygons = np.asarray(areas.geometry.values, dtype=object)
+    shapely.prepare(county_polygons)
+    shapely.prepare(area_polygons)
     return {
-        "county_tree": shapely.STRtree(counties.geometry.values),
+        "county_tree": shapely.STRtree(county_polygons),
+        "county_polygons": county_polygons,
         "counties": counties.drop(columns="geometry").reset_index(drop=True),
-        "area_tree": shapely.STRtree(areas.geometry.values),
+        "area_tree": shapely.STRtree(area_polygons),
+        "area_polygons": area_polygons,
         "areas": areas[["id", "kind", "name_zh", "name_en"]].reset_index(drop=True),
-        "mine_tree": cKDTree(_unit_vectors(mines.geometry.x.values, mines.geometry.y.values)),
+        **_mine_reference(load("key_mines")),
+    }
+
+
+def _mine_reference(mines: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Return the searchable mines: one entry per distinct known point, as its first row.
+
+    A mine with an empty or missing geometry, or non-finite coordinates, has no position to
+    measure to: it is skipped here, so it is never anyone's nearest mine.
+    """
+    geometries = np.asarray(mines.geometry.values, dtype=object)
+    rows = np.flatnonzero(~(shapely.is_empty(geometries) | shapely.is_missing(geometries)))
+    xy = np.column_stack([shapely.get_x(geometries[rows]), shapely.get_y(geometries[rows])])
+    finite = np.isfinite(xy).all(axis=1)
+    rows, xy = rows[finite], xy[finite]
+    _, first = np.unique(xy, axis=0, return_index=True)
+    distinct = np.sort(first)  # positions in ``rows`` of each point's first mine row
+    if len(rows) < len(mines):
+        logger.debug(
+            "%d key mine(s) without a position: never a nearest mine", len(mines) - len(rows)
+        )
+    return {
         "mines": mines[["id", "name_zh", "name_en"]].reset_index(drop=True),
-        "mine_xy": np.column_stack([mines.geometry.x.values, mines.geometry.y.values]),
+        "mine_rows": rows[distinct],
+        "mine_xy": xy[distinct],
+        "mine_tree": cKDTree(_unit_vectors(xy[distinct, 0], xy[distinct, 1])),
     }
 
 
 def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lam, phi = np.radians(lon), np.radians(lat)
-    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+    cos_phi = np.cos(phi)
+    return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
+
+
+#: Points handled at a time where a step's temporaries grow with the input.
+_CHUNK = 1 << 17
+
+
+def _chunks(positions: np.ndarray) -> list[np.ndarray]:
+    """``positions`` in consecutive pieces of at most :data:`_CHUNK` (bounds temporaries)."""
+    return [positions[i : i + _CHUNK] for i in range(0, max(len(positions), 1), _CHUNK)]
+
+
+def _cells(x: np.ndarray, y: np.ndarray, size: float, shape: tuple[int, int]) -> np.ndarray:
+    """Flat index of the ``size``-degree cell of each point (points inside China's box)."""
+    lon0, _, _, lat1 = CHINA_BOUNDS
+    rows = np.clip(((lat1 - y) / size).astype(np.intp), 0, shape[0] - 1)
+    cols = np.clip(((x - lon0) / size).astype(np.intp), 0, shape[1] - 1)
+    return rows * shape[1] + cols
+
+
+_MINE_CELL_DEG = 0.1
+
+
+@functools.cache
+def _mine_grid() -> np.ndarray:
+    """Per 0.1° cell, the distinct mine point nearest to all of the cell (-1: not one).
+
+    A cell is answered when its nearest mine point is nearer to the cell's centre than the
+    second nearest by more than twice the cell's radius (its centre-to-corner chord, the
+    farthest point of a small longitude/latitude box): then, by the triangle inequality,
+    that mine is the nearest to every point of the cell. Other cells ask the k-d tree.
+    """
+    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
+    shape = (round((lat1 - lat0) / _MINE_CELL_DEG), round((lon1 - lon0) / _MINE_CELL_DEG))
+    tree = _reference()["mine_tree"]
+    grid = np.full(shape, -1, dtype=np.int16)
+    if tree.n < 2:
+        grid[:] = 0 if tree.n == 1 else -1
+        return grid.ravel()
+    lat = lat1 - (np.arange(shape[0]) + 0.5) * _MINE_CELL_DEG
+    lon = lon0 + (np.arange(shape[1]) + 0.5) * _MINE_CELL_DEG
+    centre = _unit_vectors(np.tile(lon, shape[0]), np.repeat(lat, shape[1]))
+    half = _MINE_CELL_DEG / 2
+    corners = [
+        _unit_vectors(np.full(shape[0], lon[0] + dx), lat + dy)
+        for dx in (-half, half)
+        for dy in (-half, half)
+    ]
+    radius = np.max(
+        [
+            np.linalg.norm(c - _unit_vectors(np.full(shape[0], lon[0]), lat), axis=1)
+            for c in corners
+        ],
+        axis=0,
+    )
+    chord, nearest = tree.query(centre, k=2)
+    margin = 2 * np.repeat(radius, shape[1]) * 1.001 + 1e-9
+    sure = (chord[:, 1] - chord[:, 0]) > margin
+    grid.ravel()[sure] = nearest[sure, 0]
+    return grid.ravel()
 
 
 def nearest_mine(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Find the nearest key mine to each point and its geodesic distance.
+
+    Mines whose geometry is empty or missing (position unknown) are skipped: they are never
+    the nearest. Mines sharing one point tie: the first row among them is the answer.
 
     Parameters
     ----------
@@ -130,9 +232,11 @@ def nearest_mine(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     Returns
     -------
     index : numpy.ndarray
-        Row of the nearest mine in ``goldmap.load("key_mines")``.
+        Row of the nearest mine in ``goldmap.load("key_mines")`` (-1 when no mine has a
+        position).
     distance_km : numpy.ndarray
-        Geodesic distance on the WGS84 ellipsoid, in kilometres.
+        Geodesic distance on the WGS84 ellipsoid, in kilometres (NaN when no mine has a
+        position).
 
     Examples
     --------
@@ -141,34 +245,54 @@ def nearest_mine(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     True
     """
     ref = _reference()
-    lon_arr = np.asarray(lon, dtype="float64")
-    lat_arr = np.asarray(lat, dtype="float64")
-    tree = ref["mine_tree"]
-    # Mines located at the same gazetteer point tie: take the first row among them, so
-    # the answer does not depend on the tree's internal order.
-    k = min(4, tree.n)
-    chord, candidates = tree.query(_unit_vectors(lon_arr, lat_arr), k=k)
-    chord, candidates = chord.reshape(-1, k), candidates.reshape(-1, k)
-    tied = chord == chord[:, :1]
-    index = np.where(tied, candidates, tree.n).min(axis=1)
-    mine_xy = ref["mine_xy"][index]
-    _, _, metres = _GEOD.inv(lon_arr, lat_arr, mine_xy[:, 0], mine_xy[:, 1])
-    return np.asarray(index), np.asarray(metres) / 1000.0
+    lon_arr = np.ascontiguousarray(lon, dtype="float64")
+    lat_arr = np.ascontiguousarray(lat, dtype="float64")
+    n = len(lon_arr)
+    if ref["mine_tree"].n == 0:
+        return np.full(n, -1), np.full(n, np.nan)
+    distinct = _nearest_distinct(lon_arr, lat_arr)
+    mine_xy = ref["mine_xy"]
+    # Geod.inv writes its answers into its (fresh, float64) inputs: no further copies.
+    _, _, metres = _GEOD.inv(
+        lon_arr.copy(),
+        lat_arr.copy(),
+        mine_xy[distinct, 0],
+        mine_xy[distinct, 1],
+        inplace=True,
+        return_back_azimuth=False,
+    )
+    km = np.asarray(metres)
+    km /= 1000.0
+    return ref["mine_rows"][distinct], km
+
+
+def _nearest_distinct(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Entry of the nearest distinct mine point (chord on the unit sphere, exact)."""
+    grid = _mine_grid()
+    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
+    shape = (round((lat1 - lat0) / _MINE_CELL_DEG), round((lon1 - lon0) / _MINE_CELL_DEG))
+    distinct = np.full(len(lon), -1, dtype=np.intp)
+    inside = _in_box(lon, lat)
+    distinct[inside] = grid[_cells(lon[inside], lat[inside], _MINE_CELL_DEG, shape)]
+    ask = np.flatnonzero(distinct < 0)
+    if len(ask):
+        _, distinct[ask] = _reference()["mine_tree"].query(_unit_vectors(lon[ask], lat[ask]), k=1)
+    return distinct
 
 
 #: Inputs of at least this many features use the county lookup grid (building it costs
 #: about a second once per process; below this size the tree alone is faster).
 GRID_MIN_FEATURES = 50_000
-_GRID_CELL_DEG = 0.05
+_GRID_CELL_DEG = 0.02
 
 
 @functools.cache
 def county_grid() -> tuple[np.ndarray, Any]:
-    """Rasterize the counties once into a lookup grid of 0.05° cells.
+    """Rasterize the counties once into a lookup grid of 0.02° cells (int16, row-major).
 
     A cell holds its county's row when one county covers it entirely, -1 when no county
-    touches it, and -2 when a boundary crosses it (those cells are answered exactly by the
-    polygon tree).
+    touches it, and -2 when a boundary crosses it or a neighbouring cell (those cells are
+    answered exactly by the polygons).
     """
     from rasterio import features, transform
     from scipy import ndimage
@@ -182,7 +306,7 @@ def county_grid() -> tuple[np.ndarray, Any]:
         out_shape=shape,
         transform=affine,
         fill=-1,
-        dtype="int32",
+        dtype="int16" if len(geoms) < 2**15 else "int32",
     )
     edges = features.rasterize(
         ((g, 1) for g in shapely.boundary(geoms)),
@@ -197,39 +321,74 @@ def county_grid() -> tuple[np.ndarray, Any]:
     return grid, affine
 
 
-def county_rows(anchors: np.ndarray, inside: np.ndarray) -> np.ndarray:
-    """Row of the county containing each anchor point (-1 for none)."""
-    n = len(anchors)
-    index = np.full(n, -1)
-    exact = inside.copy()
-    if inside.sum() >= GRID_MIN_FEATURES:
+def _polygon_hits(
+    tree: shapely.STRtree, polygons: np.ndarray, points: np.ndarray, x: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (point, polygon) of the ``points`` (at ``x, y``) inside or on a prepared polygon.
+
+    The tree gives the pairs whose bounding boxes meet; ``intersects_xy`` on the prepared
+    polygon decides (the same answer as the ``intersects`` predicate for a point).
+    """
+    at, rows = tree.query(points)
+    keep = shapely.intersects_xy(polygons[rows], x[at], y[at])
+    return at[keep], rows[keep]
+
+
+def county_rows(
+    anchors: np.ndarray, x: np.ndarray, y: np.ndarray, inside: np.ndarray
+) -> np.ndarray:
+    """Row of the county containing each anchor point (at ``x, y``; -1 for none).
+
+    A point on a shared border meets two counties: the first row wins. Inputs of at least
+    :data:`GRID_MIN_FEATURES` points inside China's box are first looked up in
+    :func:`county_grid`; the points of its boundary cells, and all points of smaller
+    inputs, are tested against the polygons.
+    """
+    index = np.full(len(x), -1, dtype=np.int32)
+    exact = np.flatnonzero(inside)
+    if len(exact) >= GRID_MIN_FEATURES:
         grid, _ = county_grid()
-        lon0, _, _, lat1 = CHINA_BOUNDS
-        rows = ((lat1 - shapely.get_y(anchors[inside])) / _GRID_CELL_DEG).astype(int)
-        cols = ((shapely.get_x(anchors[inside]) - lon0) / _GRID_CELL_DEG).astype(int)
-        rows = np.clip(rows, 0, grid.shape[0] - 1)
-        cols = np.clip(cols, 0, grid.shape[1] - 1)
-        cell = grid[rows, cols]
-        positions = np.flatnonzero(inside)
-        index[positions] = np.where(cell >= 0, cell, -1)
-        exact[positions[cell != -2]] = False
-    positions = np.flatnonzero(exact)
-    hits = _reference()["county_tree"].query(anchors[exact], predicate="intersects")
-    # A point on a shared border meets two counties; keep the first, deterministically.
-    first = pd.Series(hits[1]).groupby(hits[0]).min()
-    index[positions[first.index.to_numpy()]] = first.to_numpy()
+        cells, boundary = grid.ravel(), []
+        for part in _chunks(exact):
+            cell = cells[_cells(x[part], y[part], _GRID_CELL_DEG, grid.shape)]
+            index[part] = np.maximum(cell, -1)
+            boundary.append(part[cell == -2])
+        exact = np.concatenate(boundary)
+    ref = _reference()
+    tree, polygons = ref["county_tree"], ref["county_polygons"]
+    points, rows = _polygon_hits(tree, polygons, anchors[exact], x[exact], y[exact])
+    first = np.full(len(exact), np.iinfo(np.intp).max)
+    np.minimum.at(first, points, rows)
+    index[exact] = np.where(first < len(ref["county_polygons"]), first, -1)
     return index
 
 
-def _masked_int(values: np.ndarray, valid: np.ndarray) -> pd.arrays.IntegerArray:
-    return pd.arrays.IntegerArray(values.astype("int64"), ~valid)
+def _masked_int(values: pd.Series, rows: np.ndarray) -> pd.arrays.IntegerArray:
+    """``values`` picked by row (-1: missing) as a nullable Int64 array."""
+    picked = np.concatenate([[0], values.to_numpy(dtype="int64")])[rows + 1]
+    return pd.arrays.IntegerArray(picked, rows < 0)
 
 
 def _labels(names: pd.Series, rows: np.ndarray) -> pd.Categorical:
     """Names picked by row (-1: missing) as a categorical: one string per distinct name."""
-    categories, codes = np.unique(names.astype(str).to_numpy(), return_inverse=True)
-    picked = np.where(rows >= 0, codes[np.maximum(rows, 0)], -1)
-    return pd.Categorical.from_codes(picked, categories=pd.Index(categories))
+    categories, codes = _codes(tuple(names.astype(str).tolist()))
+    return pd.Categorical.from_codes(codes[rows + 1], categories=pd.Index(categories))
+
+
+@functools.lru_cache(maxsize=32)
+def _codes(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct names, and each row's code after a leading -1 (the missing row)."""
+    categories, codes = np.unique(np.asarray(names, dtype=object), return_inverse=True)
+    small = np.int8 if len(categories) < 2**7 else np.int16 if len(categories) < 2**15 else np.int32
+    return categories, np.concatenate([[-1], codes]).astype(small)
+
+
+def _strings(labels: list[str], codes: np.ndarray) -> Any:
+    """Return the ``str`` column of ``labels[codes]``, taken in Arrow (no Python string per row)."""
+    import pyarrow as pa
+
+    taken = pa.array(labels, type=pa.large_string()).take(pa.array(codes))
+    return pd.array(taken, dtype=pd.StringDtype(na_value=np.nan))
 
 
 def anchor_points(geometries: np.ndarray, empty: np.ndarray) -> np.ndarray:
@@ -243,30 +402,81 @@ def anchor_points(geometries: np.ndarray, empty: np.ndarray) -> np.ndarray:
     return anchors
 
 
-def _join_names(pairs: np.ndarray, n: int, areas: pd.DataFrame, kind: str, lang: str) -> list[str]:
+def _area_pairs(
+    geometries: np.ndarray, anchors: np.ndarray, x: np.ndarray, y: np.ndarray, empty: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (feature, plan-area row) of the features meeting an area.
+
+    Points are tested with ``intersects_xy`` against the prepared areas; other geometries
+    (lines, polygons) with the tree's ``intersects`` predicate on their whole shape.
+    """
+    ref = _reference()
+    tree, polygons = ref["area_tree"], ref["area_polygons"]
+    point = (shapely.get_type_id(geometries) == 0) & ~empty
+    if point.all():  # the common case: no copies
+        features, rows = _polygon_hits(tree, polygons, anchors, x, y)
+    else:
+        at = np.flatnonzero(point)
+        features, rows = _polygon_hits(tree, polygons, anchors[at], x[at], y[at])
+        features = at[features]
+    others = np.flatnonzero(~point & ~empty)
+    if len(others):
+        more = tree.query(geometries[others], predicate="intersects")
+        features = np.concatenate([features, others[more[0]]])
+        rows = np.concatenate([rows, more[1]])
+    return features, rows
+
+
+def _area_masks(pairs: tuple[np.ndarray, np.ndarray], n: int, count: int) -> list[int] | np.ndarray:
+    """Per feature, the plan-area rows it meets (of ``count`` areas) as bits of an integer."""
+    features, rows = pairs
+    if count > 63:  # more rows than bits: Python integers
+        masks = [0] * n
+        for feature, row in zip(features.tolist(), rows.tolist(), strict=True):
+            masks[feature] |= 1 << row
+        return masks
+    widths = (np.uint8, np.uint16, np.uint32, np.uint64)
+    dtype = next(t for t in widths if np.iinfo(t).bits > count)
+    bits = np.zeros(n, dtype=dtype)
+    np.bitwise_or.at(bits, features, np.left_shift(1, rows).astype(dtype))
+    return bits
+
+
+def _join_names(masks: list[int] | np.ndarray, areas: pd.DataFrame, kind: str, lang: str) -> Any:
     """Return, per feature, the sorted distinct names of the areas of ``kind`` it meets."""
-    of_kind = (areas["kind"] == kind).to_numpy()
-    names = areas[lang].astype(str).to_numpy()
-    distinct = sorted(set(names[of_kind]))
-    keep = of_kind[pairs[1]]
-    features, rows = pairs[0][keep], pairs[1][keep]
-    if len(distinct) > 63:  # more names than bits: the plain loop
-        lists: list[set[str]] = [set() for _ in range(n)]
-        for feature, row in zip(features, rows, strict=True):
-            lists[feature].add(str(names[row]))
-        return ["; ".join(sorted(v)) for v in lists]
-    # One bit per distinct name: a feature's set of names is an integer, and the few
-    # distinct sets are joined once each.
-    rank = {name: i for i, name in enumerate(distinct)}
-    bits = np.array([1 << rank[name] if name in rank else 0 for name in names], dtype=np.uint64)
-    masks = np.zeros(n, dtype=np.uint64)
-    np.bitwise_or.at(masks, features, bits[rows])
-    unique, inverse = np.unique(masks, return_inverse=True)
+    names = areas[lang].astype(str).tolist()
+    of_kind = [i for i, k in enumerate(areas["kind"]) if k == kind]
+    if isinstance(masks, list):
+        unique_masks, inverse = np.unique(
+            np.asarray([m & sum(1 << i for i in of_kind) for m in masks], dtype=object),
+            return_inverse=True,
+        )
+    else:
+        unique_masks, inverse = _unique(masks & masks.dtype.type(sum(1 << i for i in of_kind)))
     labels = [
-        "; ".join(name for i, name in enumerate(distinct) if int(mask) >> i & 1) for mask in unique
+        "; ".join(sorted({names[i] for i in of_kind if int(mask) >> i & 1}))
+        for mask in unique_masks
     ]
-    joined: list[str] = np.asarray(labels, dtype=object)[inverse].tolist()
-    return joined
+    return _strings(labels, inverse)
+
+
+def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` by counting when the values are small."""
+    if len(values) == 0 or int(values.max()) >= 1 << 20:
+        unique, inverse = np.unique(values, return_inverse=True)
+        return unique, inverse
+    present = np.flatnonzero(np.bincount(values))
+    lookup = np.zeros(int(present[-1]) + 1, dtype=np.int32)
+    lookup[present] = np.arange(len(present))
+    return present, lookup[values]
+
+
+_NOTES = [
+    "",
+    "not in any county-level unit (at sea or outside China's boundary)",
+    "outside China: no province or county",
+    "empty geometry",
+]
 
 
 def locate_frame(
@@ -279,37 +489,54 @@ def locate_frame(
         frame = frame.rename(columns={c: f"{c}_input" for c in clash})
     geometries = frame.geometry.values
     empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
-    anchors = anchor_points(geometries, empty)
-    inside = (_check_extent(anchors) if check_extent else extent_masks(anchors)[0]) & ~empty
+    if empty.any() or (shapely.get_type_id(geometries) != 0).any():
+        anchors = anchor_points(geometries, empty)
+    else:  # points only: each is its own anchor (read, never written)
+        anchors = geometries
+    x, y = shapely.get_x(anchors), shapely.get_y(anchors)
+    inside, swapped = _in_box(x, y), _in_box(y, x)
+    swapped &= ~inside
+    if check_extent:
+        raise_for_extent(int(inside.sum()), int(swapped.sum()), len(frame))
+    inside &= ~empty
     ref = _reference()
-    n = len(frame)
 
-    county_index = county_rows(anchors, inside)
+    county_index = county_rows(anchors, x, y, inside)
     found = county_index >= 0
     counties = ref["counties"]
-    take = np.where(found, county_index, 0)
-    result = frame.copy()
-    result["province_adcode"] = _masked_int(counties["province_adcode"].to_numpy()[take], found)
+    # Copy-on-write: new columns never reach the caller's frame.
+    result = frame.copy(deep=False)
+    result["province_adcode"] = _masked_int(counties["province_adcode"], county_index)
     result["province_zh"] = _labels(counties["province_zh"], county_index)
     result["province_en"] = _labels(counties["province_en"], county_index)
-    result["county_adcode"] = _masked_int(counties["adcode"].to_numpy()[take], found)
+    result["county_adcode"] = _masked_int(counties["adcode"], county_index)
     result["county_zh"] = _labels(counties["name_zh"], county_index)
 
     column = "name_zh" if lang == "zh" else "name_en"
-    pairs = ref["area_tree"].query(np.where(empty, None, geometries), predicate="intersects")
-    result["exploration_areas"] = _join_names(pairs, n, ref["areas"], "exploration", column)
-    result["development_areas"] = _join_names(pairs, n, ref["areas"], "development", column)
+    pairs = _area_pairs(geometries, anchors, x, y, empty)
+    masks = _area_masks(pairs, len(frame), len(ref["areas"]))
+    result["exploration_areas"] = _join_names(masks, ref["areas"], "exploration", column)
+    result["development_areas"] = _join_names(masks, ref["areas"], "development", column)
+    del masks
 
-    x, y = shapely.get_x(anchors), shapely.get_y(anchors)
-    index, km = nearest_mine(x, y)
-    mines = ref["mines"]
-    usable = ~empty
-    for column_name, source in (("id", "id"), ("zh", "name_zh"), ("en", "name_en")):
-        result[f"nearest_mine_{column_name}"] = _labels(mines[source], np.where(usable, index, -1))
-    result["nearest_mine_km"] = np.where(usable, np.round(km, 3), np.nan)
-    notes = np.full(n, "", dtype=object)
-    notes[~found] = "not in any county-level unit (at sea or outside China's boundary)"
-    notes[~inside] = "outside China: no province or county"
-    notes[empty] = "empty geometry"
-    result["location_note"] = notes
+    _add_nearest_mines(result, x, y, ~empty)
+    notes = np.zeros(len(frame), dtype=np.int8)
+    notes[~found] = 1
+    notes[~inside] = 2
+    notes[empty] = 3
+    result["location_note"] = _strings(_NOTES, notes)
     return result
+
+
+def _add_nearest_mines(
+    result: pd.DataFrame, x: np.ndarray, y: np.ndarray, usable: np.ndarray
+) -> None:
+    """Add the nearest mine's id, names and geodesic km (missing where not ``usable``)."""
+    index = np.full(len(x), -1, dtype=np.int32)
+    km = np.full(len(x), np.nan)
+    for part in _chunks(np.flatnonzero(usable)):
+        index[part], km[part] = nearest_mine(x[part], y[part])
+    mines = _reference()["mines"]
+    for column_name, source in (("id", "id"), ("zh", "name_zh"), ("en", "name_en")):
+        result[f"nearest_mine_{column_name}"] = _labels(mines[source], index)
+    result["nearest_mine_km"] = np.round(km, 3, out=km)

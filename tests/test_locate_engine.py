@@ -1,0 +1,169 @@
+"""The in-memory locate engine: its fast paths give the exact answers, mines tie and skip."""
+
+from collections.abc import Iterator
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+import goldmap
+from goldmap import _locate
+
+SEED = 20251201
+
+
+def _clear_caches() -> None:
+    _locate._reference.cache_clear()
+    _locate._mine_grid.cache_clear()
+
+
+@pytest.fixture
+def mines_layer(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[gpd.GeoDataFrame]]:
+    """Let a test swap the key_mines layer the engine reads; the real one comes back after."""
+    holder: list[gpd.GeoDataFrame] = []
+    real_load = _locate.load
+
+    def load(name: str) -> gpd.GeoDataFrame:
+        return holder[0].copy() if name == "key_mines" and holder else real_load(name)
+
+    monkeypatch.setattr(_locate, "load", load)
+    _clear_caches()
+    yield holder
+    _clear_caches()
+
+
+def _near_county_borders(n: int, jitter: float) -> tuple[np.ndarray, np.ndarray]:
+    counties = goldmap.load("counties")
+    rng = np.random.default_rng(SEED)
+    rings = shapely.boundary(counties.geometry.values)
+    pick = rings[rng.integers(0, len(rings), n)]
+    on = shapely.line_interpolate_point(pick, rng.uniform(0, 1, n), normalized=True)
+    x = shapely.get_x(on) + rng.uniform(-jitter, jitter, n)
+    y = shapely.get_y(on) + rng.uniform(-jitter, jitter, n)
+    return x, y
+
+
+@pytest.mark.parametrize("jitter", [0.0, 0.001, 0.05])
+def test_county_grid_gives_the_exact_county_near_borders(jitter, monkeypatch):
+    x, y = _near_county_borders(20_000, jitter)
+    inside = _locate._in_box(x, y)
+    anchors = shapely.points(x, y)
+    monkeypatch.setattr(_locate, "GRID_MIN_FEATURES", 10**12)
+    exact = _locate.county_rows(anchors, x, y, inside)
+    monkeypatch.setattr(_locate, "GRID_MIN_FEATURES", 1)
+    gridded = _locate.county_rows(anchors, x, y, inside)
+    np.testing.assert_array_equal(gridded, exact)
+    assert (exact >= 0).mean() > 0.9
+
+
+def test_county_grid_answers_most_points_itself():
+    """Off the borders the grid decides alone: the fast path is taken, not just tolerated."""
+    grid, _ = _locate.county_grid()
+    x, y = _near_county_borders(20_000, 0.05)
+    cells = grid.ravel()[_locate._cells(x, y, _locate._GRID_CELL_DEG, grid.shape)]
+    assert (cells >= 0).mean() > 0.15
+
+
+def test_mine_grid_gives_the_k_d_tree_answer():
+    rng = np.random.default_rng(SEED)
+    lon0, lat0, lon1, lat1 = _locate.CHINA_BOUNDS
+    x, y = rng.uniform(lon0, lon1, 200_000), rng.uniform(lat0, lat1, 200_000)
+    tree = _locate._reference()["mine_tree"]
+    _, expected = tree.query(_locate._unit_vectors(x, y), k=1)
+    np.testing.assert_array_equal(_locate._nearest_distinct(x, y), expected)
+    assert (_locate._mine_grid() >= 0).mean() > 0.8
+
+
+def test_mines_sharing_a_point_answer_with_the_first_row(mines_layer):
+    mines = goldmap.load("key_mines")
+    mines = mines[mines.geometry.notna() & ~mines.geometry.is_empty].reset_index(drop=True)
+    twin = mines.iloc[[3]].assign(id="twin-a")
+    mines = gpd.GeoDataFrame(
+        gpd.pd.concat([mines.iloc[:3], twin, mines.iloc[3:]], ignore_index=True),
+        crs=mines.crs,
+    )
+    mines_layer.append(mines)  # rows 3 ("twin-a") and 4 share one point
+    px, py = mines.geometry.x[4], mines.geometry.y[4]
+    index, km = goldmap.nearest_mine([px, px + 0.01], [py, py - 0.01])
+    assert index.tolist() == [3, 3]
+    assert km[0] == 0.0
+    located = goldmap.locate(gpd.GeoDataFrame(geometry=gpd.points_from_xy([px], [py]), crs=4326))
+    assert located.loc[0, "nearest_mine_id"] == "twin-a"
+
+
+def test_the_real_layers_twin_mines_tie_to_the_first_row():
+    mines = goldmap.load("key_mines")
+    xy = list(zip(mines.geometry.x, mines.geometry.y, strict=True))
+    twins = [i for i, p in enumerate(xy) if p == p and xy.index(p) != i]  # NaN != NaN
+    if not twins:
+        pytest.skip("no two key mines share a point in this data")
+    row = twins[0]
+    first = xy.index(xy[row])
+    index, _ = goldmap.nearest_mine([xy[row][0]], [xy[row][1]])
+    assert index[0] == first
+
+
+@pytest.mark.parametrize("blank", [shapely.Point(), None], ids=["empty", "missing"])
+def test_a_mine_without_a_position_is_never_the_nearest(mines_layer, blank):
+    mines = goldmap.load("key_mines")
+    mines = mines[mines.geometry.notna() & ~mines.geometry.is_empty].reset_index(drop=True)
+    px, py = mines.geometry.x[5], mines.geometry.y[5]
+    geometry = mines.geometry.values.copy()
+    geometry[5] = blank
+    mines_layer.append(gpd.GeoDataFrame(mines.drop(columns="geometry"), geometry=geometry))
+    rng = np.random.default_rng(SEED)
+    x, y = px + rng.uniform(-0.5, 0.5, 60_000), py + rng.uniform(-0.5, 0.5, 60_000)
+    x[0], y[0] = px, py
+    index, km = goldmap.nearest_mine(x, y)
+    assert 5 not in set(index.tolist())
+    assert np.isfinite(km).all() and (km > 0).all()
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=4326)
+    located = goldmap.locate(points)
+    assert mines.loc[5, "id"] not in set(located["nearest_mine_id"].astype(str))
+    assert located["nearest_mine_km"].notna().all()
+
+
+def test_without_any_mine_position_the_nearest_is_missing(mines_layer):
+    mines = goldmap.load("key_mines")
+    mines_layer.append(mines.set_geometry(gpd.GeoSeries([None] * len(mines), crs=mines.crs)))
+    index, km = goldmap.nearest_mine([120.0], [37.4])
+    assert index.tolist() == [-1]
+    assert np.isnan(km).all()
+
+
+def test_the_shipped_layer_may_hold_a_mine_without_position():
+    """Whatever the data hold, a locate never names a mine that has no position."""
+    mines = goldmap.load("key_mines")
+    blank = set(mines.loc[mines.geometry.isna() | mines.geometry.is_empty, "id"])
+    points = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(np.linspace(75, 134, 5_000), np.linspace(20, 52, 5_000)),
+        crs=4326,
+    )
+    located = goldmap.locate(points)
+    assert not blank & set(located["nearest_mine_id"].astype(str))
+    assert located["nearest_mine_km"].notna().all()
+
+
+def test_columns_and_notes_keep_their_types():
+    points = gpd.GeoDataFrame(
+        geometry=[
+            shapely.Point(120.0, 37.4),
+            shapely.Point(125.0, 33.0),
+            shapely.Point(),
+            shapely.Point(40.0, 40.0),
+        ],
+        crs=4326,
+    )
+    located = goldmap.locate(points)
+    assert str(located["location_note"].dtype) == "str"
+    assert str(located["exploration_areas"].dtype) == "str"
+    assert str(located["province_zh"].dtype) == "category"
+    assert str(located["province_adcode"].dtype) == "Int64"
+    assert located["location_note"].tolist() == [
+        "",
+        "not in any county-level unit (at sea or outside China's boundary)",
+        "empty geometry",
+        "outside China: no province or county",
+    ]
+    assert np.isnan(located.loc[2, "nearest_mine_km"])
