@@ -80,8 +80,10 @@ def _reference() -> dict[str, Any]:
     county_tree, county_polygons = _tree(counties.geometry.values)
     area_tree, area_polygons = _tree(areas.geometry.values)
     xy = np.column_stack([mines.geometry.x.to_numpy(), mines.geometry.y.to_numpy()])
-    _, first = np.unique(xy, axis=0, return_index=True)
-    distinct = np.sort(first)  # the first mine row of each distinct point
+    # A mine known only to its province has no point: it can be nobody's nearest mine.
+    known = np.flatnonzero(np.isfinite(xy).all(axis=1))
+    _, first = np.unique(xy[known], axis=0, return_index=True)
+    distinct = known[np.sort(first)]  # the first mine row of each distinct point
     return {
         "counties": counties.drop(columns="geometry").reset_index(drop=True),
         "county_tree": county_tree,

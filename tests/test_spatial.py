@@ -26,6 +26,8 @@ def brute_force_nearest(lon, lat):
     geod = Geod(ellps="WGS84")
     n = len(mines)
     _, _, metres = geod.inv([lon] * n, [lat] * n, mines.geometry.x, mines.geometry.y)
+    # A mine with no known position (no point) is nobody's nearest mine.
+    metres = np.where(np.isfinite(metres), metres, np.inf)
     best = int(np.argmin(metres))
     return mines.iloc[best]["id"], metres[best] / 1000
 
