@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from goldmap._mine_location import UNCERTAINTY_KM, location_fields
 from goldmap.catalog import load
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
 from goldmap.errors import CorrectionError, ExportError
@@ -59,20 +60,6 @@ _REQUIRED = COLUMNS[:-1]
 
 #: Columns the template adds so that a person can tell the rows apart; ignored when read.
 REFERENCE_COLUMNS: tuple[str, ...] = ("name_zh", "name_en", "province_zh")
-
-#: Radius, in km, within which a mine is expected given its ``location_precision``; used to
-#: keep ``location_uncertainty_km`` consistent when a correction changes the precision (only
-#: when the layer has that field). deposit: a published orebody coordinate, to about a
-#: kilometre; mine_site: a plant, shaft or permit area spans a few km; town: a township's
-#: extent; county: about the radius of a typical county-level unit (2,000-3,000 km²);
-#: province: only the province is known.
-UNCERTAINTY_KM: dict[str, float] = {
-    "deposit": 1.0,
-    "mine_site": 3.0,
-    "town": 10.0,
-    "county": 30.0,
-    "province": 300.0,
-}
 
 #: A row whose point differs from the layer's by less than this (degrees, about 0.1 mm) keeps
 #: the point: it is the value the template wrote, read back.
@@ -294,9 +281,18 @@ def _place_problem(mine: Any, point: shapely.Point) -> str | None:
 
 def _is_same_point(mine: Any, lon: float, lat: float) -> bool:
     geometry = mine.geometry
+    if geometry is None or geometry.is_empty:  # a mine known only to its province
+        return False
     return bool(
         abs(geometry.x - lon) <= _SAME_POINT_DEG and abs(geometry.y - lat) <= _SAME_POINT_DEG
     )
+
+
+def _is_untouched_unplaced(row: Any, mine: Any) -> bool:
+    """Tell a template row of a mine with no point, left as the template wrote it."""
+    empty = (row.lon, row.lat, row.note, row.source_url, row.source_quote) == (None,) * 5
+    no_point = mine.geometry is None or mine.geometry.is_empty
+    return empty and no_point and row.location_precision == mine.location_precision
 
 
 def _has_source(mine: Any, url: str | None, quote: str | None) -> bool:
@@ -311,6 +307,8 @@ def _row_problems(
     row: Any, mine: Any, precisions: Sequence[str]
 ) -> tuple[list[str], dict[str, Any] | None]:
     """Check one row against its mine; return (problems, the change or None if unchanged)."""
+    if _is_untouched_unplaced(row, mine):
+        return [], None
     problems = []
     lon, lon_problem = _number(row.lon, "lon", -180, 180)
     lat, lat_problem = _number(row.lat, "lat", -90, 90)
@@ -467,10 +465,12 @@ def apply_corrections(mines: gpd.GeoDataFrame, corrections: CorrectionsSource) -
         A copy of ``mines`` with a ``corrected`` column. A corrected mine has the new point,
         the correction's ``location_precision``, the correction's source first in
         ``sources`` (``{url, quote, checked: None, check: None, check_note: None}``), its
-        ``notes`` prefixed by the correction's note, ``location_uncertainty_km`` from
-        :data:`UNCERTAINTY_KM` when the layer has that field, and, when the point lies in
-        another county than the one recorded, that county's ``county_zh`` and
-        ``county_adcode`` (the notes say so). Other mines are as they were.
+        ``notes`` prefixed by the correction's note, ``location_known`` true,
+        ``location_uncertainty_km`` from :data:`UNCERTAINTY_KM` and ``stands_for_zh``/
+        ``_en`` for its precision, and, when the point lies in another county than the one
+        recorded, that county's ``county_zh`` and ``county_adcode`` (the notes say so).
+        ``shares_point_with`` is recomputed for every mine; other fields of the other mines
+        are as they were.
 
     Raises
     ------
@@ -526,11 +526,16 @@ def apply_corrections(mines: gpd.GeoDataFrame, corrections: CorrectionsSource) -
         notes = [n for n in (change["note"], county_note, frame["notes"].iloc[i]) if n]
         frame.iat[i, frame.columns.get_loc("notes")] = " ".join(notes)
         frame.iat[i, frame.columns.get_loc("corrected")] = True
-        if "location_uncertainty_km" in frame.columns:
-            uncertainty = frame.columns.get_loc("location_uncertainty_km")
-            frame.iat[i, uncertainty] = UNCERTAINTY_KM[change["precision"]]
     name = frame.geometry.name
+    moved = [
+        i
+        for i, change in changes.items()
+        if change["precision"] != mines["location_precision"].iloc[i]
+        or mines.geometry.iloc[i] is None
+        or not change["point"].equals(mines.geometry.iloc[i])
+    ]
     frame[name] = gpd.GeoSeries(geometry, index=frame.index, crs=mines.crs)
+    frame = location_fields(frame, rows=moved)
     return frame[[*(c for c in frame.columns if c != name), name]]
 
 
@@ -621,7 +626,8 @@ def nearest_corrected_mine(
     """Recompute the nearest-mine columns of a located frame against the given mines.
 
     The nearest mine of each feature's representative point is found by geodesic distance
-    on the WGS84 ellipsoid to every mine (ties go to the first mine in ``mines``), as
+    on the WGS84 ellipsoid to every mine with a known position (ties go to the first mine in
+    ``mines``; a mine known only to its province is never the nearest), as
     :func:`goldmap.locate` does for the packaged mines.
 
     Parameters
@@ -651,6 +657,8 @@ def nearest_corrected_mine(
     from goldmap._locate import anchor_points
 
     result = located.copy()
+    placed = mines.geometry.values
+    mines = mines[~(shapely.is_empty(placed) | shapely.is_missing(placed))]
     geometries = result.geometry.values
     empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
     anchors = anchor_points(geometries, empty)

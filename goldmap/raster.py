@@ -495,15 +495,13 @@ def sample_at_mines(raster: RasterSource, *, band: int = 1) -> gpd.GeoDataFrame:
         _check_band(dataset, band)
         points = result.geometry.to_crs(dataset.crs)
         xs, ys = points.x.to_numpy(), points.y.to_numpy()
-        rows, cols = rasterio.transform.rowcol(dataset.transform, xs, ys)
-        rows, cols = np.asarray(rows), np.asarray(cols)
+        finite = np.isfinite(xs) & np.isfinite(ys)  # NaN: a mine known only to its province
+        rows, cols = np.full(len(xs), -1), np.full(len(xs), -1)
+        if finite.any():
+            found = rasterio.transform.rowcol(dataset.transform, xs[finite], ys[finite])
+            rows[finite], cols[finite] = np.asarray(found[0]), np.asarray(found[1])
         inside = (
-            np.isfinite(xs)
-            & np.isfinite(ys)
-            & (rows >= 0)
-            & (rows < dataset.height)
-            & (cols >= 0)
-            & (cols < dataset.width)
+            finite & (rows >= 0) & (rows < dataset.height) & (cols >= 0) & (cols < dataset.width)
         )
         if inside.any():
             coords = list(zip(xs[inside], ys[inside], strict=True))

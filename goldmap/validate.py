@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from goldmap._mine_location import LOCATION_FIELDS, UNCERTAINTY_KM, shared_point_groups
 from goldmap.catalog import LayerGroup, layers, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import OptionError
@@ -37,7 +38,7 @@ EXPECTED_COUNTS = {
 MINE_FIELDS = (
     "id", "name_zh", "name_en", "name_plan_en", "province_zh", "province_en",
     "province_adcode", "county_zh", "county_adcode", "commodity", "operator",
-    "location_precision", "sources", "notes",
+    "location_precision", "sources", "notes", *LOCATION_FIELDS,
 )  # fmt: skip
 AREA_FIELDS = (
     "id", "kind", "name_zh", "name_en", "name_plan_en", "provinces_zh", "province_adcodes",
@@ -68,7 +69,10 @@ class Problem:
         return f"{self.layer}[{self.feature}]: {self.message}"
 
 
-def _check_frame(name: str, frame: gpd.GeoDataFrame, fields: Iterable[str]) -> list[Problem]:
+def _check_frame(
+    name: str, frame: gpd.GeoDataFrame, fields: Iterable[str], *, unlocated: Any = ()
+) -> list[Problem]:
+    """Check CRS, fields, count, unique ids and geometries (``unlocated`` ids may have none)."""
     problems = []
     if frame.crs is None or frame.crs.to_epsg() != 4326:
         problems.append(Problem(name, "*", f"CRS is {frame.crs}, expected EPSG:4326"))
@@ -84,7 +88,8 @@ def _check_frame(name: str, frame: gpd.GeoDataFrame, fields: Iterable[str]) -> l
         problems.append(Problem(name, "*", f"duplicate {key}: {dupes}"))
     for label, geometry in zip(frame.get(key, frame.index), frame.geometry, strict=True):
         if geometry is None or geometry.is_empty:
-            problems.append(Problem(name, str(label), "empty geometry"))
+            if label not in unlocated:
+                problems.append(Problem(name, str(label), "empty geometry"))
         elif not geometry.is_valid:
             reason = shapely.is_valid_reason(geometry)
             problems.append(Problem(name, str(label), f"invalid geometry: {reason}"))
@@ -125,16 +130,56 @@ def _check_boundaries() -> list[Problem]:
     return problems
 
 
+def _check_mine_location(mines: gpd.GeoDataFrame) -> list[Problem]:
+    """Check the derived location fields against the points and precisions they come from."""
+    problems = []
+    shared = shared_point_groups(mines.geometry)
+    ids = [str(i) for i in mines["id"]]
+    provinces = load("provinces")
+    names = dict(zip(provinces["adcode"].astype(int), provinces["name_zh"], strict=True))
+    for row, others in zip(mines.itertuples(), shared, strict=True):
+        has_point = row.geometry is not None and not row.geometry.is_empty
+        if bool(row.location_known) != has_point:
+            problems.append(
+                Problem("key_mines", row.id, f"location_known {row.location_known} but "
+                        f"{'a' if has_point else 'no'} point")
+            )  # fmt: skip
+        if row.location_precision == "province" and has_point and not row.corrected:
+            problems.append(Problem("key_mines", row.id, "province precision with a point"))
+        if names.get(int(row.province_adcode)) != row.province_zh:
+            problems.append(
+                Problem("key_mines", row.id, f"province {row.province_adcode} is not "
+                        f"{row.province_zh}")
+            )  # fmt: skip
+        if sorted(row.shares_point_with) != sorted(ids[j] for j in others):
+            problems.append(Problem("key_mines", row.id, "shares_point_with is not up to date"))
+        if row.location_uncertainty_km != UNCERTAINTY_KM.get(row.location_precision):
+            problems.append(
+                Problem("key_mines", row.id, f"location_uncertainty_km "
+                        f"{row.location_uncertainty_km} for {row.location_precision}")
+            )  # fmt: skip
+    return problems
+
+
 def _check_mines(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
     mines = load("key_mines") if mines is None else mines
-    problems = _check_frame("key_mines", mines, MINE_FIELDS)
+    if "corrected" not in mines.columns:
+        mines = mines.assign(corrected=False)
+    derived = set(LOCATION_FIELDS) <= set(mines.columns)
+    unlocated = set(mines.loc[~mines["location_known"].astype(bool), "id"]) if derived else set()
+    problems = _check_frame("key_mines", mines, MINE_FIELDS, unlocated=unlocated)
     problems += _check_sources("key_mines", mines)
+    problems += _check_mine_location(mines) if derived else []
     provinces = load("provinces").set_index("adcode").geometry
     counties = load("counties").set_index("adcode").geometry
     for row in mines.itertuples():
         if row.location_precision not in PRECISIONS:
             problems.append(Problem("key_mines", row.id, f"precision {row.location_precision!r}"))
         point = row.geometry
+        if point is None or point.is_empty:
+            # Position unknown below the province: nothing to place, the province is checked
+            # by _check_mine_location.
+            continue
         if row.offshore:
             county = counties.get(row.county_adcode)
             if county is None:

@@ -17,6 +17,7 @@ import geopandas as gpd
 import shapely
 
 from goldmap._areas import area_definitions, area_geometry, read_yaml, unit_adcodes
+from goldmap._mine_location import location_fields
 from goldmap._resources import data_path
 from goldmap.catalog import load
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
@@ -82,15 +83,13 @@ def build_mines() -> gpd.GeoDataFrame:
         province = resolve_province(record["province_zh"])
         county = record.get("county_zh")
         county_adcode = resolve_county(county, province=province) if county else None
-        lon, lat = record.get("lon"), record.get("lat")
         notes = (record.get("notes") or "").strip()
-        if lon is None or lat is None:
-            # Only the province is known: mark the province's interior point, and say so.
-            point = provinces.loc[provinces["adcode"] == province].representative_point()
-            lon, lat = round(point.x.iloc[0], 5), round(point.y.iloc[0], 5)
+        point = _mine_point(record)
+        if point is None:
             notes = (
-                f"{notes} Location unknown below province level: the point is an interior "
-                "point of the province polygon, shown as uncertain."
+                f"{notes} Location unknown below province level: the layer gives no point "
+                "(empty geometry, location_known false); maps list the mine instead of "
+                "drawing it."
             ).strip()
         rows.append(
             {
@@ -115,10 +114,28 @@ def build_mines() -> gpd.GeoDataFrame:
                     ]
                 ),
                 "notes": notes,
-                "geometry": shapely.Point(lon, lat),
+                "geometry": point,
             }
         )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+    towns = {r["id"]: (r.get("town_zh"), r.get("town_en")) for r in mine_definitions()}
+    return location_fields(frame, towns=towns)
+
+
+def _mine_point(record: dict[str, Any]) -> shapely.Point | None:
+    """Return a mine's point, or None when only its province is known (no point is drawn)."""
+    lon, lat = record.get("lon"), record.get("lat")
+    if record["location_precision"] == "province":
+        if lon is not None or lat is not None:
+            raise ValueError(f"{record['id']}: a province-precision mine has no lon/lat")
+        return None
+    if lon is None or lat is None:
+        raise ValueError(f"{record['id']}: lon and lat are required below province precision")
+    if record["location_precision"] == "town" and not (
+        record.get("town_zh") and record.get("town_en")
+    ):
+        raise ValueError(f"{record['id']}: a town-precision mine names its town_zh and town_en")
+    return shapely.Point(lon, lat)
 
 
 def build_areas() -> tuple[dict[str, gpd.GeoDataFrame], gpd.GeoDataFrame]:
@@ -201,12 +218,14 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path, *, precision: int = 6) ->
     features = []
     for row in frame.to_dict("records"):
         geometry = row.pop("geometry")
-        rounded = shapely.set_precision(geometry, 10**-precision) if precision else geometry
+        if geometry is not None and precision:
+            geometry = shapely.set_precision(geometry, 10**-precision)
         features.append(
             {
                 "type": "Feature",
                 "properties": {k: _plain(v) for k, v in row.items()},
-                "geometry": shapely.geometry.mapping(rounded),
+                # RFC 7946 §3.2: an unlocated feature has a null geometry.
+                "geometry": None if geometry is None else shapely.geometry.mapping(geometry),
             }
         )
     collection = {"type": "FeatureCollection", "features": features}

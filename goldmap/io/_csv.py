@@ -49,7 +49,8 @@ def write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     flat = flatten_nested(frame)
     geometry = flat.geometry
     table = flat.drop(columns=geometry.name)
-    if len(geometry) and (geometry.geom_type == "Point").all():
+    kinds = geometry.geom_type.dropna()  # a feature with no geometry gets empty lon/lat
+    if len(kinds) and (kinds == "Point").all():
         columns = {
             "lon": geometry.x.round(COORDINATE_DECIMALS),
             "lat": geometry.y.round(COORDINATE_DECIMALS),

@@ -47,7 +47,7 @@ def write_shapefile(frame: gpd.GeoDataFrame, folder: Path, stem: str) -> None:
         layer=stem,
         driver="ESRI Shapefile",
         layer_options={"ENCODING": "UTF-8"},
-        promote_to_multi=bool(frame.geom_type.str.startswith("Multi").any()),
+        promote_to_multi=bool(frame.geom_type.str.startswith("Multi", na=False).any()),
     )
     field_map = pd.DataFrame(
         {"field": list(fields.values()), "column": list(fields)},

@@ -13,7 +13,9 @@ a GeoPackage of the same name beside it, referenced by a relative path; given a 
 both go into the zip.
 
 FlatGeobuf files carry a spatial index, so their features are stored in spatial (Hilbert
-curve) order rather than in the frame's order; every other format keeps the order.
+curve) order rather than in the frame's order; a layer with a feature that has no geometry
+(a key mine known only to its province) has no index and keeps the order, as every other
+format does.
 
 Lists and nested values (``sources``, ``commodity``) stay lists in GeoJSON and GeoParquet and
 become JSON text in the other formats.
@@ -108,7 +110,13 @@ def _write_geojson(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
 
 
 def _write_fgb(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
-    pyogrio_write(flatten_nested(frame), path, layer=name, driver="FlatGeobuf")
+    # The spatial index cannot hold a feature with no geometry (a mine known only to its
+    # province): such a layer is written without it, in the frame's order.
+    unplaced = bool((frame.geometry.isna() | frame.geometry.is_empty).any())
+    options = {"SPATIAL_INDEX": "NO" if unplaced else "YES"}
+    pyogrio_write(
+        flatten_nested(frame), path, layer=name, driver="FlatGeobuf", layer_options=options
+    )
 
 
 def _write_parquet(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
@@ -137,7 +145,7 @@ def _write_gpkg(layers: _Layers, path: Path) -> None:
             # GeoPackage 1.2 opens in older QGIS/ArcGIS releases too.
             dataset_options={"VERSION": "1.2"},
             layer_options={"IDENTIFIER": title, "DESCRIPTION": description},
-            promote_to_multi=bool(frame.geom_type.str.startswith("Multi").any()),
+            promote_to_multi=bool(frame.geom_type.str.startswith("Multi", na=False).any()),
         )
 
 

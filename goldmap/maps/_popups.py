@@ -136,18 +136,33 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
     plan_en = row.get("name_plan_en")
     if not is_blank(plan_en) and plan_en != row.get("name_en"):
         rows.append((tr("plan_name", lang), escape(plan_en)))
-    extra = ""
-    if uncertain:
-        extra += (
-            '<div style="margin:4px 0;padding:3px 6px;background:#fff4e5;'
-            f'border-left:3px solid #d4a017">{tr("uncertain", lang)}</div>'
+    shares = [str(n) for n in as_list(row.get("_shares_names"))]
+    if shares:
+        rows.append(
+            (tr("shares_point", lang), escape(("、" if lang == "zh" else ", ").join(shares)))
         )
+    extra = _stands_for_box(row, lang, uncertain)
     if not is_blank(row.get("notes")):
         extra += details(tr("notes", lang), row.get("notes"))
     extra += sources_html(row.get("sources"), lang)
     popup = popup_html(title, other, rows, extra)
-    note = tr("uncertain", lang) if uncertain else ""
+    stands = row.get(f"stands_for_{lang}")
+    note = str(stands) if not is_blank(stands) else tr("uncertain", lang) if uncertain else ""
     return tooltip_html(title, other, note), popup
+
+
+def _stands_for_box(row: Mapping[str, Any], lang: str, uncertain: bool) -> str:
+    """Say what a stand-in point stands for (the county, the town), in a highlighted box."""
+    stands = row.get(f"stands_for_{lang}")
+    parts = [tr("uncertain", lang)] if uncertain else []
+    parts += [] if is_blank(stands) else [f"<b>{escape(stands)}</b>"]
+    text = "<br>".join(parts)
+    if not text:
+        return ""
+    return (
+        '<div class="gm-stands-for" style="margin:4px 0;padding:3px 6px;background:#fff4e5;'
+        f'border-left:3px solid #d4a017">{text}</div>'
+    )
 
 
 def area_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:

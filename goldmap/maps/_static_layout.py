@@ -220,17 +220,22 @@ def is_furniture(artist: Any) -> bool:
 
 
 def mine_rows(lang: str, mines: gpd.GeoDataFrame) -> list[str]:
-    """Return the list under the map of ``mines``, one "number  name (province)" per row."""
+    """Return the list under the map of ``mines``, one "number  name (province)" per row.
+
+    A mine with no point (known only to its province) is listed as such; it is not drawn.
+    """
     numbers = mine_numbers()
     provinces = projected("provinces")
     short = dict(zip(provinces["adcode"].astype(int), provinces["name_zh_short"], strict=True))
     rows = []
-    for mine in mines.itertuples():
+    for mine, unknown in zip(mines.itertuples(), mines.geometry.isna(), strict=True):
         if lang == "zh":
             province = short.get(int(mine.province_adcode), str(mine.province_zh))
-            rows.append((numbers[str(mine.id)], f"{mine.name_zh}（{province}）"))
+            where = f"{province}，位置未知，图上未画" if unknown else province
+            rows.append((numbers[str(mine.id)], f"{mine.name_zh}（{where}）"))
         else:
-            rows.append((numbers[str(mine.id)], f"{mine.name_en} ({mine.province_en})"))
+            where = f"{mine.province_en}, location unknown, not drawn" if unknown else ""
+            rows.append((numbers[str(mine.id)], f"{mine.name_en} ({where or mine.province_en})"))
     return [f"{n:>2}  {name}" for n, name in sorted(rows)]
 
 

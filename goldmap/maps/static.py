@@ -210,10 +210,15 @@ def _padded(bounds: Sequence[float]) -> _Box:
 
 
 def _mines_in(box: _Box) -> gpd.GeoDataFrame:
+    """Return the mines in view, and those known only to a province in view (listed only)."""
     x0, y0, x1, y1 = box
     mines = projected("key_mines")
-    in_view = mines.geometry.x.between(x0, x1) & mines.geometry.y.between(y0, y1)
-    return mines[in_view]
+    placed = mines.geometry.notna() & ~mines.geometry.is_empty
+    in_view = placed & mines.geometry.x.between(x0, x1) & mines.geometry.y.between(y0, y1)
+    provinces = projected("provinces")
+    shown = provinces.loc[provinces.intersects(shapely.box(*box)), "adcode"].astype(int)
+    unplaced = ~placed & mines["province_adcode"].astype(int).isin(set(shown))
+    return mines[in_view | unplaced]
 
 
 def _lists(
@@ -288,7 +293,8 @@ def _label_map(
     """Draw the mines and cities and label them with the areas, clear of the furniture."""
     occupied = [a.get_window_extent(renderer) for a in ax.get_children() if is_furniture(a)]
     occupied += [other.get_window_extent(renderer) for other in ax.figure.axes if other is not ax]
-    labels = mine_labels(ax, renderer, mines, occupied) if mines is not None else []
+    placed = None if mines is None else mines[mines.geometry.notna() & ~mines.geometry.is_empty]
+    labels = mine_labels(ax, renderer, placed, occupied) if placed is not None else []
     labels += area_labels(chosen, shapely.box(*view.box))
     if "cities" in chosen:
         labels += city_labels(ax, renderer, lang, view.whole_china, occupied)

@@ -1,0 +1,217 @@
+"""What a key mine's point stands for: known or not, how uncertain, shared with whom.
+
+The key-mine layer carries five fields derived from each mine's ``location_precision``,
+county and point, computed here in one place for the build (``scripts/_layers.py``) and for
+a user's corrections (:mod:`goldmap.corrections`):
+
+``location_known``
+    False when only the province is known; such a mine has no point (an empty geometry).
+``location_uncertainty_km``
+    The radius within which the mine is expected, from :data:`UNCERTAINTY_KM`.
+``shares_point_with``
+    The ids of the other mines drawn at exactly the same point (a shared stand-in point).
+``stands_for_zh``, ``stands_for_en``
+    What the point stands for ("莱州市代表点——矿山位于该县内某处"); empty for a point that
+    marks the orebody or the mine site.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+__all__ = [
+    "LOCATION_FIELDS",
+    "UNCERTAINTY_KM",
+    "location_fields",
+    "shared_point_groups",
+    "stands_for",
+]
+
+#: Radius, in km, within which a mine is expected given its ``location_precision`` (the
+#: ``location_uncertainty_km`` of the layer; the classes are explained in data/README.md).
+#: deposit: a published orebody coordinate, good to about a kilometre; mine_site: a plant,
+#: shaft or permit area spans a few km; town: the point of a township (a Chinese 镇/乡/街道
+#: covers some 50-300 km²) and the mine may lie at its edge; county: about the radius of a
+#: typical county-level unit (2,000-3,000 km²), measured from its seat or representative
+#: point; province: only the province is known, so the radius of a mid-sized province.
+UNCERTAINTY_KM: dict[str, float] = {
+    "deposit": 1.0,
+    "mine_site": 3.0,
+    "town": 10.0,
+    "county": 30.0,
+    "province": 300.0,
+}
+
+#: The derived fields, in the order the layer carries them (after ``offshore``).
+LOCATION_FIELDS: tuple[str, ...] = (
+    "location_known",
+    "location_uncertainty_km",
+    "shares_point_with",
+    "stands_for_zh",
+    "stands_for_en",
+)
+
+
+def _has_point(geometry: Any) -> bool:
+    return geometry is not None and not shapely.is_empty(geometry)
+
+
+def shared_point_groups(geometries: Iterable[Any]) -> list[list[int]]:
+    """Return, for each geometry, the positions of the *other* points exactly equal to it.
+
+    Missing and empty geometries share with nothing.
+
+    Examples
+    --------
+    >>> shared_point_groups([shapely.Point(1, 2), None, shapely.Point(1, 2), shapely.Point(3, 4)])
+    [[2], [], [0], []]
+    """
+    shapes = list(geometries)
+    at: dict[tuple[float, float], list[int]] = defaultdict(list)
+    for i, shape in enumerate(shapes):
+        if _has_point(shape) and shapely.get_dimensions(shape) == 0:
+            at[(float(shape.x), float(shape.y))].append(i)
+    out: list[list[int]] = [[] for _ in shapes]
+    for members in at.values():
+        for i in members:
+            out[i] = [j for j in members if j != i]
+    return out
+
+
+def stands_for(
+    precision: str,
+    *,
+    county: tuple[str | None, str | None] = (None, None),
+    town: tuple[str | None, str | None] = (None, None),
+    province: tuple[str | None, str | None] = (None, None),
+    offshore: bool = False,
+) -> tuple[str, str]:
+    """Say, in Chinese and English, what a mine's point stands for.
+
+    Parameters
+    ----------
+    precision : str
+        The mine's ``location_precision``.
+    county, town, province : tuple of (str or None, str or None)
+        The Chinese and English names of the county, the town (for ``town`` precision) and
+        the province.
+    offshore : bool, default False
+        The deposit lies under the sea off the point.
+
+    Returns
+    -------
+    tuple of (str, str)
+        Empty strings for ``deposit`` and ``mine_site``, whose point marks the mine itself.
+
+    Examples
+    --------
+    >>> stands_for("county", county=("莱州市", "Laizhou City"))[1]
+    'Laizhou City representative point — the mine is somewhere in this county'
+    """
+    if precision == "county":
+        zh, en = county[0] or "县", county[1] or "County"
+        if offshore:
+            return (
+                f"{zh}代表点——矿床位于该县近岸海域之下",
+                f"{en} representative point — the deposit lies under the sea off this county",
+            )
+        return (
+            f"{zh}代表点——矿山位于该县内某处",
+            f"{en} representative point — the mine is somewhere in this county",
+        )
+    if precision == "town":
+        zh, en = town[0] or "城镇", town[1] or "Town"
+        if offshore:
+            return (
+                f"{zh}岸边代表点——矿床位于其近岸海域之下",
+                f"{en} shore point — the deposit lies under the sea off this place",
+            )
+        return (
+            f"{zh}代表点——矿山位于该镇内或附近",
+            f"{en} representative point — the mine is in or near this town",
+        )
+    if precision == "province":
+        zh, en = province[0] or "该省", province[1] or "its province"
+        return (
+            f"位置未知——仅知矿山位于{zh}，不画点",
+            f"Location unknown — only the province ({en}) is known; not drawn as a point",
+        )
+    return "", ""
+
+
+def _county_names(adcodes: Iterable[Any]) -> dict[int, tuple[str, str]]:
+    from goldmap.catalog import load
+
+    wanted = {int(a) for a in adcodes if a is not None and a == a}
+    if not wanted:
+        return {}
+    counties = load("counties")
+    rows = counties[counties["adcode"].astype(int).isin(wanted)]
+    return {
+        int(a): (str(zh), str(en))
+        for a, zh, en in zip(rows["adcode"], rows["name_zh"], rows["name_en"], strict=True)
+    }
+
+
+def location_fields(
+    frame: gpd.GeoDataFrame,
+    *,
+    towns: Mapping[str, tuple[str | None, str | None]] | None = None,
+    rows: Sequence[int] | None = None,
+) -> gpd.GeoDataFrame:
+    """Return a copy of the key mines with the fields of :data:`LOCATION_FIELDS` derived.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Key mines with ``id``, ``location_precision``, ``province_zh``/``_en``,
+        ``county_zh``/``county_adcode`` and ``offshore``.
+    towns : mapping of id to (town_zh, town_en), optional
+        The town each ``town``-precision mine's point is the point of.
+    rows : sequence of int, optional
+        Recompute uncertainty and what the point stands for only at these positions (the
+        others keep theirs); ``location_known`` and ``shares_point_with`` are always
+        recomputed for every mine, since moving one mine changes who shares a point.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The copy, with the five fields after ``offshore`` when they were not there before.
+    """
+    out = frame.copy()
+    ids = [str(i) for i in out["id"]]
+    geometries = list(out.geometry)
+    counties = _county_names(out["county_adcode"]) if "county_adcode" in out else {}
+    towns = towns or {}
+    fresh = not set(LOCATION_FIELDS) <= set(out.columns)
+    todo = range(len(out)) if rows is None or fresh else rows
+    if fresh:
+        position = out.columns.get_loc("offshore") + 1 if "offshore" in out else len(out.columns)
+        for offset, name in enumerate(LOCATION_FIELDS):
+            if name not in out.columns:
+                out.insert(int(position) + offset, name, None)
+    out["location_known"] = [_has_point(g) for g in geometries]
+    out["shares_point_with"] = [[ids[j] for j in js] for js in shared_point_groups(geometries)]
+    uncertainty = out.columns.get_loc("location_uncertainty_km")
+    zh_col, en_col = out.columns.get_loc("stands_for_zh"), out.columns.get_loc("stands_for_en")
+    for i in todo:
+        row = out.iloc[i]
+        precision = str(row["location_precision"])
+        code = row.get("county_adcode")
+        county = counties.get(int(code)) if code is not None and code == code else None
+        zh, en = stands_for(
+            precision,
+            county=(row.get("county_zh"), county[1] if county else None),
+            town=towns.get(ids[i], (None, None)),
+            province=(row.get("province_zh"), row.get("province_en")),
+            offshore=bool(row.get("offshore", False)),
+        )
+        out.iat[i, uncertainty] = UNCERTAINTY_KM.get(precision)
+        out.iat[i, zh_col] = zh
+        out.iat[i, en_col] = en
+    return out

@@ -1,0 +1,295 @@
+"""Draw what a key mine's point stands for: fanned-out stacks, uncertainty, unknown positions.
+
+* Mines whose stars would overlap on screen (several mines at one county's or town's
+  stand-in point, or neighbours at a small zoom) are fanned out around their common centre,
+  at every zoom, each star separately clickable, with a thin leader to its true point (a
+  dot): no star hides another, and the popup opens at the star.
+* A county- or town-precision mine carries ``_uncertainty`` (metres): the map draws a
+  circle of that radius around the point while the mine's popup is open.
+* A mine whose position is unknown below the province has no point: it is listed in a small
+  map control ("位置未知：以地南（甘肃）") instead of being drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import folium
+import geopandas as gpd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from goldmap._mine_location import UNCERTAINTY_KM, shared_point_groups
+from goldmap._values import is_blank
+from goldmap.maps._leaflet import POINT_DECIMALS, figure, get_legend, star_svg
+from goldmap.maps._popups import escape
+from goldmap.styles import LayerStyle
+from goldmap.text import tr
+
+__all__ = ["ICON_PX", "MineMarks", "add_mine_marks", "mine_icon", "point_context"]
+
+#: Size of a mine's star icon, in CSS pixels.
+ICON_PX = 22
+#: Precisions whose uncertainty the map draws when the mine is selected.
+CIRCLED = ("town", "county")
+
+
+def _rounded(geometries: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    for shape in geometries:
+        if shape is None or shape.is_empty or shapely.get_dimensions(shape) != 0:
+            out.append(None)
+        else:
+            out.append(
+                shapely.Point(round(shape.x, POINT_DECIMALS), round(shape.y, POINT_DECIMALS))
+            )
+    return out
+
+
+def _uncertainty_m(row: Mapping[str, Any]) -> float | None:
+    precision = row.get("location_precision")
+    if precision not in CIRCLED:
+        return None
+    km = row.get("location_uncertainty_km")
+    km = UNCERTAINTY_KM.get(str(precision)) if is_blank(km) else km
+    return None if km is None else float(km) * 1000.0
+
+
+def point_context(
+    records: list[dict[str, Any]], geometries: Sequence[Any], lang: str
+) -> list[dict[str, Any]]:
+    """Add to each mine record its uncertainty radius and who shares its point.
+
+    Adds ``_uncertainty`` (metres, town and county precision only) and ``_shares_names``
+    (the names, in ``lang``, of the other mines drawn at the same point).
+    """
+    groups = shared_point_groups(_rounded(geometries))
+    key = "name_zh" if lang == "zh" else "name_en"
+    out = []
+    for row, others in zip(records, groups, strict=True):
+        names = [str(records[j].get(key) or records[j].get("id") or "") for j in others]
+        shares = [n for n in names if n]
+        out.append({**row, "_uncertainty": _uncertainty_m(row), "_shares_names": shares})
+    return out
+
+
+def mine_icon(style: LayerStyle, *, uncertain: bool) -> dict[str, Any]:
+    """Return the Leaflet divIcon options of a mine's star (fanned out by the map's script)."""
+    c = ICON_PX / 2
+    return {
+        "html": star_svg(style.marker_color, style.stroke, size=ICON_PX, hollow=uncertain),
+        "className": "goldmap-mine" + (" goldmap-uncertain" if uncertain else ""),
+        "iconSize": [ICON_PX, ICON_PX],
+        "iconAnchor": [c, c],
+        "tooltipAnchor": [10, 0],
+        "popupAnchor": [0, -9],
+    }
+
+
+class UnknownMines(MacroElement):
+    """A small map control listing the mines that have no point, each with its details."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "goldmap-unknown");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "GoldmapUnknownMines"
+        self.html = html
+
+
+def _unknown_line(row: Mapping[str, Any], lang: str, short_zh: str) -> str:
+    zh = f"{tr('location_unknown', 'zh')}：{row.get('name_zh')}（{short_zh}）"
+    en = f"{tr('location_unknown', 'en')}: {row.get('name_en')} ({row.get('province_en')})"
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    return (
+        f'<div class="goldmap-unknown-mine" data-id="{escape(row.get("id"))}">'
+        f'<b>{escape(first)}</b><br><span style="color:#666">{escape(second)}</span></div>'
+    )
+
+
+def _short_names() -> dict[int, str]:
+    from goldmap.catalog import load
+
+    provinces = load("provinces")
+    return dict(zip(provinces["adcode"].astype(int), provinces["name_zh_short"], strict=True))
+
+
+_SPREAD_JS = """
+(function (group) {
+    var SIZE = %(size)d, GAP = 4, LEADER = "#7a5a00";
+    function leader(x, y) {
+        var c = SIZE / 2;
+        return '<svg class="goldmap-leader" width="' + SIZE + '" height="' + SIZE + '" ' +
+            'style="position:absolute;left:0;top:0;overflow:visible;pointer-events:none;' +
+            'z-index:-1"><line x1="' + c + '" y1="' + c + '" x2="' + x + '" y2="' + y +
+            '" stroke="' + LEADER + '" stroke-width="1.2"/><circle cx="' + x + '" cy="' + y +
+            '" r="2.6" fill="' + LEADER + '" stroke="#fff" stroke-width="0.8"/></svg>';
+    }
+    function iconAt(base, dx, dy) {
+        var c = SIZE / 2, o = L.extend({}, base);
+        o.iconAnchor = [c - dx, c - dy];
+        o.popupAnchor = [dx, dy - 9];
+        o.tooltipAnchor = [dx + 10, dy];
+        if (dx || dy) {
+            o.html = leader(c - dx, c - dy) + base.html;
+            o.className = base.className + " goldmap-stacked";
+        }
+        return L.divIcon(o);
+    }
+    function ringRadius(n) {
+        return n < 2 ? 0 : Math.max(SIZE * 0.65, (SIZE / 2 + GAP / 2) / Math.sin(Math.PI / n));
+    }
+    // Merge stars whose footprints (a fanned group's whole ring) overlap, until none do.
+    function clusters(points) {
+        var groups = points.map(function (p, i) { return {members: [i], c: p}; }), merged = true;
+        while (merged) {
+            merged = false;
+            for (var i = 0; i < groups.length && !merged; i++) {
+                for (var j = i + 1; j < groups.length && !merged; j++) {
+                    var a = groups[i], b = groups[j];
+                    var reach = ringRadius(a.members.length) +
+                        ringRadius(b.members.length) + SIZE + GAP;
+                    if (a.c.distanceTo(b.c) < reach) {
+                        var all = a.members.concat(b.members), x = 0, y = 0;
+                        all.forEach(function (k) { x += points[k].x; y += points[k].y; });
+                        groups[i] = {members: all, c: L.point(x / all.length, y / all.length)};
+                        groups.splice(j, 1);
+                        merged = true;
+                    }
+                }
+            }
+        }
+        return groups;
+    }
+    function spread() {
+        var map = group._map;
+        if (!map) { return; }
+        var marks = [];
+        group.eachLayer(function (l) {
+            if (l.feature && l.feature.properties._icon && l.getLatLng) { marks.push(l); }
+        });
+        var points = marks.map(function (l) { return map.latLngToLayerPoint(l.getLatLng()); });
+        clusters(points).forEach(function (g) {
+            var n = g.members.length, r = ringRadius(n);
+            var order = g.members.slice().sort(function (i, j) {
+                var ai = Math.atan2(points[i].y - g.c.y, points[i].x - g.c.x);
+                var aj = Math.atan2(points[j].y - g.c.y, points[j].x - g.c.x);
+                return (ai - aj) || (i - j);
+            });
+            order.forEach(function (k, slot) {
+                var angle = -Math.PI / 2 + 2 * Math.PI * slot / n;
+                var dx = n < 2 ? 0 : Math.round(g.c.x + r * Math.cos(angle) - points[k].x);
+                var dy = n < 2 ? 0 : Math.round(g.c.y + r * Math.sin(angle) - points[k].y);
+                var mark = marks[k];
+                if (mark._goldmapOffset !== dx + "," + dy) {
+                    mark._goldmapOffset = dx + "," + dy;
+                    mark.setIcon(iconAt(mark.feature.properties._icon, dx, dy));
+                }
+            });
+        });
+    }
+    // While a county- or town-precision mine is selected, show the area it could be in.
+    group.eachLayer(function (l) {
+        var radius = l.feature && l.feature.properties._uncertainty;
+        if (!radius || !l.getLatLng) { return; }
+        var ring = null;
+        l.on("popupopen", function () {
+            ring = L.circle(l.getLatLng(), {
+                radius: radius, interactive: false, color: "#a87800", weight: 1.5,
+                dashArray: "5 4", fillColor: "#d4a017", fillOpacity: 0.12,
+                className: "goldmap-uncertainty"
+            });
+            group.addLayer(ring);
+        });
+        l.on("popupclose", function () {
+            if (ring) { group.removeLayer(ring); ring = null; }
+        });
+    });
+    group.on("add", function () { spread(); group._map.on("zoomend", spread); });
+    group.on("remove", function (e) { e.target._map && e.target._map.off("zoomend", spread); });
+    if (group._map) { spread(); group._map.on("zoomend", spread); }
+})(%(layer)s);
+"""
+
+_CSS = """<style>
+.goldmap-mine svg.goldmap-leader { filter: none; }
+.goldmap-unknown-mine + .goldmap-unknown-mine { margin-top: 3px; }
+</style>"""
+
+
+class MineMarks(MacroElement):
+    """The script that fans out overlapping stars and circles a selected mine's uncertainty."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.script() }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: folium.map.Layer) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "GoldmapMineMarks"
+        self.layer = layer
+
+    def script(self) -> str:
+        return _SPREAD_JS % {"size": ICON_PX, "layer": self.layer.get_name()}
+
+
+def add_mine_marks(
+    m: folium.Map, layer: folium.map.Layer, frame: gpd.GeoDataFrame, lang: str
+) -> folium.Map:
+    """Fan out ``layer``'s overlapping stars and list the mines of ``frame`` with no point.
+
+    ``layer`` must already be on ``m`` (the script refers to it). The legend says how
+    stacked mines are drawn when ``frame`` has mines sharing a point.
+    """
+    from branca.element import Element
+
+    figure(m).header.add_child(Element(_CSS), name="goldmap_mine_marks_css")
+    m.add_child(MineMarks(layer), name=f"goldmap_mine_marks_{layer.get_name()}")
+    if any(shared_point_groups(_rounded(list(frame.geometry.values)))):
+        get_legend(m).sections["key_mines_stacked"] = (
+            f'<div style="color:#555">{escape(_STACK_NOTE[0 if lang == "zh" else 1])}</div>'
+        )
+    geoms = frame.geometry.values
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if not missing.any():
+        return m
+    short = _short_names()
+    rows = frame.loc[missing].drop(columns=frame.geometry.name).to_dict("records")
+    lines = "".join(
+        _unknown_line(r, lang, short.get(int(r["province_adcode"]), str(r.get("province_zh"))))
+        for r in rows
+    )
+    box = (
+        '<div style="background:rgba(255,255,255,.92);padding:5px 8px;border-radius:5px;'
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.45 system-ui,sans-serif;"
+        f'max-width:260px;border-left:3px solid #d4a017">{lines}</div>'
+    )
+    m.add_child(UnknownMines(box), name="goldmap_unknown_mines")
+    return m
+
+
+_STACK_NOTE = (
+    "重叠或同一代表点上的矿山呈放射状排开，细线指向其点位",
+    "Overlapping mines, or mines sharing one stand-in point, are fanned out; a thin line "
+    "leads to each point",
+)
