@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from goldmap.errors import GoldmapError
+from goldmap.maps._basemaps import BASEMAPS
 from goldmap.stats import ON_DUPLICATE
 
 __all__ = ["cli", "main"]
@@ -197,10 +198,11 @@ def locate_command(
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option(
     "--basemap",
-    type=click.Choice(["none", "light", "osm", "satellite"]),
+    type=click.Choice(list(BASEMAPS)),
     default="none",
     show_default=True,
-    help="Tiles under the layers; 'none' works offline.",
+    help="Tiles under the layers; 'none' works offline. tianditu-* need TIANDITU_KEY (the "
+    "page then carries it in its tile URLs); on gaode* the layers are shown shifted to GCJ-02.",
 )
 @click.option("--province", "provinces", multiple=True, help="Keep features in this province.")
 @click.option("--commodity", "commodities", multiple=True, help="Keep features with it (gold...).")

@@ -13,6 +13,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from goldmap.errors import InputFileError, OptionError
+from goldmap.maps._basemaps import is_gcj02, shift_geojson
 from goldmap.styles import LayerStyle
 
 _LEGENDS: weakref.WeakKeyDictionary[folium.Map, Legend] = weakref.WeakKeyDictionary()
@@ -81,7 +82,7 @@ class GeoLayer(folium.map.Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+        var {{ this.get_name() }} = L.geoJSON({{ this.shown_data()|tojson }}, {
             style: function (f) { return f.properties._style || {}; },
             pointToLayer: function (f, latlng) {
                 if (f.properties._icon) {
@@ -123,6 +124,10 @@ class GeoLayer(folium.map.Layer):
         super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "GoldmapLayer"
         self.data = data
+
+    def shown_data(self) -> dict[str, Any]:
+        """Return the data as drawn: shifted to GCJ-02 when the map is on Gaode tiles."""
+        return shift_geojson(self.data) if is_gcj02(self._parent) else self.data
 
     def get_bounds(self) -> list[list[float | None]]:
         """Return ``[[south, west], [north, east]]`` of the layer's features."""
