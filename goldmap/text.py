@@ -41,19 +41,22 @@ _MAP: dict[str, tuple[str, str]] = {
         "位置不确定：仅知所在县/省，图上为代表点。",
         "Location uncertain: only the county or province is known; the point is a stand-in.",
     ),
+    "shares_point": ("同一点位", "Same point as"),
+    "location_unknown": ("位置未知", "Location unknown"),
     "mine_precise": ("重点矿山（位置较准确）", "Key mine (located)"),
     "mine_uncertain": ("重点矿山（仅知县/省）", "Key mine (county/province only)"),
     "no_data": ("无数据", "No data"),
     "base": ("省级行政区", "Provinces"),
     "offshore": ("海域", "offshore"),
     "km2": ("平方公里", "km²"),
+    "context": ("河湖与城市", "Rivers, lakes, cities"),
 }
 PRECISION = {
     "deposit": ("矿床坐标", "deposit coordinates"),
     "mine_site": ("矿区位置", "mine site"),
     "town": ("乡镇（近似）", "town (approximate)"),
     "county": ("县级代表点（近似）", "county stand-in point (approximate)"),
-    "province": ("省内代表点（未知）", "province stand-in point (unknown)"),
+    "province": ("仅知省份（图上无点）", "province only (not drawn)"),
 }
 CONFIDENCE = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 COMMODITY_ZH = {
@@ -82,11 +85,28 @@ _APP: dict[str, tuple[str, str]] = {
     "filter_commodities": ("矿种筛选", "Commodities"),
     "statistic": ("省级统计着色", "Colour provinces by"),
     "none": ("（无）", "(none)"),
+    "choose": ("选择图层", "Choose layers"),
     "all": ("全部（可多选）", "All (choose to filter)"),
     "basemap": ("底图", "Basemap"),
     "basemap_help": (
         "除“无”外的底图需联网。",
         "Basemaps other than 'none' need an internet connection.",
+    ),
+    "basemap_none": ("无（离线）", "None (offline)"),
+    "basemap_light": ("浅色（Esri）", "Light (Esri)"),
+    "basemap_osm": ("OpenStreetMap", "OpenStreetMap"),
+    "basemap_satellite": ("卫星影像（Esri）", "Satellite (Esri)"),
+    "basemap_tianditu-vec": ("天地图 矢量", "Tianditu vector"),
+    "basemap_tianditu-img": ("天地图 影像", "Tianditu imagery"),
+    "basemap_tianditu-ter": ("天地图 地形", "Tianditu terrain"),
+    "basemap_gaode": ("高德 地图（GCJ-02）", "Gaode map (GCJ-02)"),
+    "basemap_gaode-img": ("高德 影像（GCJ-02）", "Gaode imagery (GCJ-02)"),
+    "tianditu_key": ("天地图密钥", "Tianditu key"),
+    "tianditu_key_help": (
+        "仅保存在本次会话中，不写入磁盘或链接。"
+        "可在 https://console.tianditu.gov.cn/api/key 免费申请。",
+        "Kept in this session only, never written to disk or the link. Get a free key at "
+        "https://console.tianditu.gov.cn/api/key .",
     ),
     "details": ("详情", "Details"),
     "click_hint": ("点击地图上的矿山、区域或省份。", "Click a mine, an area or a province."),

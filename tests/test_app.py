@@ -51,6 +51,23 @@ def test_default_view_and_url():
     assert len(table_rows) == 3
 
 
+def test_language_round_trip_keeps_every_choice():
+    at = _app(lang="zh")
+    at.multiselect(key="provinces_zh").set_value([370000]).run()
+    at.multiselect(key="layers_zh").set_value(["key_mines", "exploration_areas"]).run()
+    for lang in ("en", "zh", "en"):
+        at.radio(key="lang").set_value(lang).run()
+        assert not at.exception
+        assert at.multiselect(key=f"layers_{lang}").value == ["key_mines", "exploration_areas"]
+        assert at.multiselect(key=f"provinces_{lang}").value == [370000]
+        assert at.query_params["layers"] == "key_mines,exploration_areas"
+        assert at.query_params["prov"] == "370000"
+    # The commodity filter speaks the page's language.
+    at.radio(key="lang").set_value("zh").run()
+    commodities = at.multiselect(key="commodities_zh")
+    assert commodities.format_func("gold") == "金"
+
+
 def test_language_switch_changes_the_page_and_the_url():
     at = _app()
     at.radio(key="lang").set_value("en").run()
@@ -61,14 +78,14 @@ def test_language_switch_changes_the_page_and_the_url():
 
 def test_filters_narrow_the_table_and_are_kept_in_the_url():
     at = _app(lang="en")
-    at.multiselect(key="provinces").set_value([370000]).run()
+    at.multiselect(key="provinces_en").set_value([370000]).run()
     assert not at.exception
     mines = goldmap.load("key_mines")
     expected = int((mines["province_adcode"] == 370000).sum())
     frames = {len(df.value) for df in at.dataframe}
     assert expected in frames
     assert at.query_params["prov"] == "370000"
-    at.multiselect(key="commodities").set_value(["copper"]).run()
+    at.multiselect(key="commodities_en").set_value(["copper"]).run()
     assert at.query_params["com"] == "copper"
 
 
@@ -77,7 +94,7 @@ def test_a_link_reopens_the_view():
     assert not at.exception
     assert at.session_state["layers"] == ["key_mines"]
     assert at.session_state["provinces"] == [620000]
-    assert at.selectbox(key="stat").value == "summary:key_mines"
+    assert at.selectbox(key="stat_en").value == "summary:key_mines"
     gansu = int((goldmap.load("key_mines")["province_adcode"] == 620000).sum())
     assert [m.value for m in at.markdown if "·" in m.value] == [f"**Key mines** · {gansu} rows"]
 
@@ -107,8 +124,8 @@ def test_stats_upload_joins_colours_and_lists_unmatched_rows_as_text():
     assert any("1 not matched" in w.value for w in at.warning)
     unmatched = [df.value for df in at.dataframe if "suggestions" in df.value.columns]
     assert unmatched and EVIL in unmatched[0]["value"].tolist()
-    assert "output" in at.selectbox(key="stat").options
-    at.selectbox(key="stat").set_value("upload:output").run()
+    assert "output" in at.selectbox(key="stat_en").options
+    at.selectbox(key="stat_en").set_value("upload:output").run()
     assert not at.exception and not at.error
     _assert_no_markup(at)
 

@@ -96,12 +96,13 @@ def test_app_draws_the_map_offline_and_shows_a_clicked_mine(app_url):
         markers = frame.locator(".leaflet-marker-icon")
         markers.first.wait_for(timeout=30_000)
         elapsed = time.monotonic() - started
-        assert markers.count() == len(mines)
+        placed = mines[mines.geometry.notna()]  # a mine known only to its province is listed
+        assert markers.count() == len(placed)
         # Provinces, 8 exploration and 7 development areas are SVG paths.
         paths = frame.locator("path.leaflet-interactive")
         assert paths.count() >= 34 + 8 + 7
         assert frame.locator(".goldmap-uncertain").count() == int(
-            mines["location_precision"].isin(["county", "province"]).sum()
+            placed["location_precision"].isin(["county", "province"]).sum()
         )
         assert frame.get_by_text("Key mines (35)").count() == 1
 
@@ -167,3 +168,144 @@ def test_hostile_uploads_get_one_line_errors_in_the_app(app_url, hostile_files, 
         browser.close()
     assert len(seen) == len(hostile_files)
     assert asked == [] and canary.hits == [], (asked, canary.hits)
+
+
+_LEAFLET_ZOOM = "() => window.map ? window.map.getZoom() : null"
+
+
+def _map_frame(page):
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+def test_language_round_trip_keeps_the_layers_and_a_focus_link_zooms_in(app_url):
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    mines_drawn = int(goldmap.load("key_mines").geometry.notna().sum())
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{app_url}/?lang=zh")
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        markers = frame.locator(".leaflet-marker-icon")
+        markers.first.wait_for(timeout=30_000)
+        for label in ("English", "中文", "English"):
+            page.get_by_text(label, exact=True).click()
+            page.wait_for_timeout(2_500)
+            markers.first.wait_for(timeout=30_000)
+            assert "layers=exploration_areas%2Cdevelopment_areas%2Ckey_mines" in page.url, label
+            assert markers.count() >= mines_drawn, label
+        # A shared link to a mine opens zoomed in on it, and stays there.
+        page.goto(f"{app_url}/?lang=en&focus=key_mines:qh-dachaidan")
+        markers.first.wait_for(timeout=30_000)
+        page.wait_for_timeout(3_000)
+        assert _map_frame(page).evaluate(_LEAFLET_ZOOM) >= 7
+        page.wait_for_timeout(3_000)
+        assert _map_frame(page).evaluate(_LEAFLET_ZOOM) >= 7
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "focus.png"))
+        browser.close()
+
+
+#: The mines that share one stand-in point (English names, the markers' titles).
+_STACKED = (
+    ("Sanshandao", "Haiyu", "Xiling"),
+    ("Xincheng", "Shaling"),
+    ("Xiadian", "Dayingezhuang", "Lingnan-Fushan"),
+)
+
+
+def _popup_titled(page, popup, name: str, timeout_s: float = 5.0) -> str:
+    """Wait until the open popup is the one of ``name``; return its text."""
+    deadline = time.monotonic() + timeout_s
+    text = ""
+    while time.monotonic() < deadline:
+        if popup.count() == 1:
+            text = popup.inner_text()
+            if text.splitlines()[0].strip() == name:
+                return text
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the popup of {name} did not open: {text[:80]!r}")
+
+
+def _box_key(box):
+    return tuple(round(box[k]) for k in ("x", "y", "width", "height"))
+
+
+@pytest.fixture(scope="module")
+def map_url(tmp_path_factory):
+    """The page `goldmap map -o map.html --lang en` writes, opened from disk (offline)."""
+    from goldmap.maps.build import make_map, to_html
+
+    path = tmp_path_factory.mktemp("map") / "map.html"
+    to_html(make_map(lang="en"), path)
+    return path.as_uri()
+
+
+def test_mines_sharing_a_point_are_told_apart_and_each_opens_its_popup(map_url):
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(map_url)
+        frame = page.main_frame
+        frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        assert frame.get_by_text("Location unknown: Yidinan (Gansu)").count() == 1
+        boxes = {}
+        for group in _STACKED:
+            for name in group:
+                icon = frame.locator(f'.leaflet-marker-icon[title="{name}"]')
+                assert icon.count() == 1, name
+                boxes[name] = icon.bounding_box()
+            keys = [_box_key(boxes[name]) for name in group]
+            assert len(set(keys)) == len(group), (group, keys)
+        popup = frame.locator(".leaflet-popup-content")
+        for group in _STACKED:
+            for name in group:
+                # From the initial view, a real click at the icon's centre: it fails if
+                # another icon (or anything else) covers it.
+                page.goto(map_url)
+                frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+                frame.locator(f'.leaflet-marker-icon[title="{name}"]').click(timeout=5_000)
+                text = _popup_titled(page, popup, name)
+                assert "representative point" in text or "shore point" in text, name
+                others = [o for o in group if o != name]
+                assert all(o in text for o in others), (name, others)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "stacked.png"))
+        browser.close()
+
+
+def test_100k_uploaded_points_appear_on_the_map(app_url, tmp_path):
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = 100_000
+    samples = tmp_path / "samples_100k.csv"
+    pd.DataFrame(
+        {
+            "sample": [f"S{i}" for i in range(n)],
+            "lon": rng.uniform(100, 120, n).round(5),
+            "lat": rng.uniform(25, 40, n).round(5),
+            "au_ppb": rng.lognormal(2, 1, n).round(2),
+        }
+    ).to_csv(samples, index=False)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{app_url}/?lang=en")
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1')
+        frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+        page.get_by_role("tab", name="Your data").click()
+        uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
+        uploader.locator('input[type="file"]').set_input_files(str(samples))
+        page.get_by_text("Located features").first.wait_for(timeout=120_000)
+        frame.locator("canvas").first.wait_for(timeout=120_000)
+        frame.get_by_text("Your features").first.wait_for(timeout=30_000)
+        errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+        assert errors.count() == 0
+        browser.close()

@@ -7,6 +7,7 @@ Text from data or uploads is shown through dataframes or escaped Markdown, never
 from __future__ import annotations
 
 import hashlib
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,18 @@ from goldmap.catalog import LAYERS
 from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
 from goldmap.io import FEATURE_FORMATS, MAX_UPLOAD_BYTES, TABLE_FORMATS
 from goldmap.io.write import FORMATS, export_bytes
-from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, Choropleth, add_layer, make_map
+from goldmap.maps import (
+    BASEMAPS,
+    DEFAULT_LAYERS,
+    MAP_LAYERS,
+    Choropleth,
+    add_layer,
+    get_basemap,
+    make_map,
+)
+from goldmap.maps.points import add_points
 from goldmap.stats import ON_DUPLICATE
+from goldmap.text import commodity_label
 
 __all__ = [
     "MAX_UPLOAD_MB",
@@ -136,6 +147,27 @@ def process_uploads() -> None:
             state[f"{target}_error"] = str(err)
 
 
+def widget_key(name: str, lang: str) -> str:
+    """Return the key of the ``name`` widget drawn in ``lang`` (one widget per language)."""
+    return f"{name}_{lang}"
+
+
+def _keep(name: str, key: str) -> None:
+    st.session_state[name] = st.session_state[key]
+
+
+def _bound(widget: Callable[..., Any], name: str, *args: Any, **kwargs: Any) -> Any:
+    """Draw ``widget`` bound to ``st.session_state[name]``, which survives language switches.
+
+    A widget's identity includes its label, so the same widget in the other language is a
+    new widget to Streamlit and the browser, and would come back empty. Each language gets
+    its own widget key, seeded from the value kept under ``name`` and writing back to it.
+    """
+    key = widget_key(name, _lang())
+    st.session_state[key] = st.session_state[name]
+    return widget(*args, key=key, on_change=_keep, args=(name, key), **kwargs)
+
+
 def sidebar() -> None:
     """Draw the view controls; their values live in the session state."""
     lang = _lang()
@@ -148,35 +180,49 @@ def sidebar() -> None:
             horizontal=True,
         )
         lang = _lang()
-        st.multiselect(
+        _bound(
+            st.multiselect,
+            "layers",
             tr("layers", lang),
             list(MAP_LAYERS),
-            key="layers",
             format_func=lambda v: LAYERS[v].title_zh if lang == "zh" else LAYERS[v].title_en,
+            placeholder=tr("choose", lang),
         )
         names = data.province_options().set_index("adcode")
-        st.multiselect(
+        _bound(
+            st.multiselect,
+            "provinces",
             tr("filter_provinces", lang),
             list(names.index),
-            key="provinces",
             format_func=lambda v: str(names.loc[v, "name_zh" if lang == "zh" else "name_en"]),
             placeholder=tr("all", lang),
         )
-        st.multiselect(
+        _bound(
+            st.multiselect,
+            "commodities",
             tr("filter_commodities", lang),
             data.commodity_options(),
-            key="commodities",
+            format_func=lambda v: commodity_label(str(v), lang),
             placeholder=tr("all", lang),
         )
         options = {"": tr("none", lang), **data.stat_options(st.session_state["user_stats"])}
         if st.session_state["stat"] not in options:
             st.session_state["stat"] = ""
-        st.selectbox(
-            tr("statistic", lang), list(options), key="stat", format_func=options.__getitem__
-        )
-        st.selectbox(
-            tr("basemap", lang), list(BASEMAPS), key="basemap", help=tr("basemap_help", lang)
-        )
+        _bound(
+            st.selectbox, "stat", tr("statistic", lang), list(options),
+            format_func=options.__getitem__,
+        )  # fmt: skip
+        _bound(
+            st.selectbox, "basemap", tr("basemap", lang), list(BASEMAPS),
+            format_func=lambda v: tr(f"basemap_{v}", lang), help=tr("basemap_help", lang),
+        )  # fmt: skip
+        if str(st.session_state["basemap"]).startswith("tianditu"):
+            # The key stays in this session: sync_query_params never writes it into the URL.
+            st.session_state.setdefault("tianditu_key", "")
+            _bound(
+                st.text_input, "tianditu_key", tr("tianditu_key", lang), type="password",
+                help=tr("tianditu_key_help", lang),
+            )  # fmt: skip
 
 
 def _filters() -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
@@ -193,9 +239,33 @@ def _find(layer: str, key: Any) -> pd.Series | None:
         frame = data.layer(layer)
         column = "id" if "id" in frame.columns else "name_en"
         rows = frame[frame[column].astype(str) == str(key)]
+    elif layer == "user":
+        return _uploaded_row(key)
     else:
         return None
     return None if rows.empty else rows.iloc[0]
+
+
+def _uploaded_row(key: Any) -> pd.Series | None:
+    """Return the uploaded feature clicked on the map (its row number), if it is still there."""
+    located = st.session_state.get("user_features")
+    if located is None or not str(key).isdigit() or int(str(key)) >= len(located):
+        return None
+    row: pd.Series = located.iloc[int(str(key))]
+    return row
+
+
+#: Uploads with more points than this are drawn as one canvas layer (no popup per point).
+MANY_POINTS = 2_000
+
+
+def _draw_uploaded(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> None:
+    name = tr("your_features", lang)
+    points_only = bool((located.geom_type == "Point").all())
+    if len(located) > MANY_POINTS and points_only:
+        add_points(m, located[[located.geometry.name]], name=html.escape(name))
+    else:
+        add_layer(m, located, name=name, lang=lang)
 
 
 def map_view(asset_url: str) -> None:
@@ -207,11 +277,13 @@ def map_view(asset_url: str) -> None:
     provinces, commodities = _filters()
     choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
     stats, column = choropleth if choropleth else (None, None)
+    view = _view()
     try:
         m = make_map(
             state["layers"],
+            m=None if view is None else _focused_map(view),
             lang=lang,
-            basemap=state["basemap"],
+            basemap=get_basemap(state["basemap"], key=state.get("tianditu_key") or None),
             provinces=provinces,
             commodities=commodities,
             choropleth=None if stats is None else Choropleth(stats, str(column)),
@@ -221,8 +293,7 @@ def map_view(asset_url: str) -> None:
         st.error(str(err))
         return
     if state["user_features"] is not None and len(state["user_features"]):
-        add_layer(m, state["user_features"], name=tr("your_features", lang), lang=lang)
-    _focus(m)
+        _draw_uploaded(m, state["user_features"], lang)
     result = st_folium(
         m,
         key="map",
@@ -232,7 +303,8 @@ def map_view(asset_url: str) -> None:
     )
     clicked = (result or {}).get("last_active_drawing") or {}
     props = clicked.get("properties") or {}
-    click = (props.get("_layer"), props.get("id", props.get("adcode")))
+    layer = props.get("_layer")
+    click = (layer, props.get("row") if layer == "user" else props.get("id", props.get("adcode")))
     if props and click != state.get("_last_click"):
         state["_last_click"] = click
         state["selected"] = click
@@ -240,16 +312,46 @@ def map_view(asset_url: str) -> None:
         sync_query_params()
 
 
-def _focus(m: folium.Map) -> None:
-    selected = st.session_state.get("focus")
-    if not selected or selected[0] not in LAYERS or selected[0] == "provinces":
-        return
-    row = _find(*selected)
-    if row is None:
-        return
-    west, south, east, north = shapely.bounds(row["geometry"]).tolist()
-    pad = 0.3
-    m.fit_bounds([[south - pad, west - pad], [north + pad, east + pad]])
+#: Closest zoom a focus goes to (a point is shown at this zoom).
+FOCUS_ZOOM = 9
+# Margin around a focused feature, in degrees (a point gets a ~10 km window).
+_FOCUS_PAD = 0.05
+
+
+def focus_bounds(geometry: Any) -> list[list[float]]:
+    """Return the Leaflet bounds ``[[south, west], [north, east]]`` that show ``geometry``."""
+    west, south, east, north = shapely.bounds(geometry).tolist()
+    pad = _FOCUS_PAD
+    return [
+        [round(south - pad, 5), round(west - pad, 5)],
+        [round(north + pad, 5), round(east + pad, 5)],
+    ]
+
+
+def _focused_map(view: list[list[float]]) -> folium.Map:
+    """Return an empty map that opens on ``view`` (make_map keeps a given map's view)."""
+    m = folium.Map(location=[35.0, 104.0], zoom_start=4, tiles=None, control_scale=True,
+                   zoom_snap=0.25)  # fmt: skip
+    m.fit_bounds(view, max_zoom=FOCUS_ZOOM)
+    return m
+
+
+def _view() -> list[list[float]] | None:
+    """Return the bounds a focus asked for; they are kept, so the map stays where it was sent.
+
+    The view is part of the map's page: kept between reruns, the page does not change and
+    streamlit-folium does not redraw it (no snap back to the national view); the user's own
+    panning is left alone until the next focus or a change of the map's content.
+    """
+    state = st.session_state
+    selected = state.get("focus")
+    if selected and selected[0] in LAYERS and selected[0] != "provinces":
+        row = _find(*selected)
+        if row is not None and not shapely.is_empty(row["geometry"]):
+            state["view"] = focus_bounds(row["geometry"])
+        state["focus"] = None
+    view: list[list[float]] | None = state.get("view")
+    return view
 
 
 def _value(value: Any) -> str:

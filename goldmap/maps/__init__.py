@@ -3,7 +3,8 @@
 :func:`make_map` draws the provinces as a light base, then the plan areas and the key mines;
 the ``add_*`` builders compose onto any folium map. Plumbing: ``_popups`` (tooltip and popup
 HTML, escaped), ``_leaflet`` (compact GeoJSON layers, legend, CSS), ``_assets`` (Leaflet from
-the local xstatic-leaflet package, never a CDN).
+the local xstatic-leaflet package, never a CDN), ``_basemaps`` (the basemap table, the
+Tianditu key, the GCJ-02 display shift); ``context`` draws rivers, lakes and cities.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from goldmap.maps.build import (
     DEFAULT_LAYERS,
     MAP_LAYERS,
     SCHEMES,
+    Basemap,
     Choropleth,
     add_basemap,
     add_choropleth,
+    add_context,
     add_layer,
     add_provinces,
     filter_layer,
+    get_basemap,
     make_map,
     to_html,
 )
@@ -29,12 +33,15 @@ __all__ = [
     "DEFAULT_LAYERS",
     "MAP_LAYERS",
     "SCHEMES",
+    "Basemap",
     "Choropleth",
     "add_basemap",
     "add_choropleth",
+    "add_context",
     "add_layer",
     "add_provinces",
     "filter_layer",
+    "get_basemap",
     "make_map",
     "to_html",
     "write_assets",

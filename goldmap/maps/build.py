@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import html
 import logging
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +30,10 @@ import shapely
 import xyzservices
 
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
-from goldmap.errors import ExportError, OptionError
+from goldmap.errors import ExportError
 from goldmap.io._files import check_output
 from goldmap.maps._assets import apply_assets, write_assets
+from goldmap.maps._basemaps import BASEMAPS, Basemap, get_basemap, mark_gcj02
 from goldmap.maps._leaflet import (
     LAND_COLOR,
     GeoLayer,
@@ -44,10 +43,10 @@ from goldmap.maps._leaflet import (
     ensure_setup,
     feature_collection,
     get_legend,
-    star_svg,
     swatch,
     to_4326,
 )
+from goldmap.maps._mine_marks import add_mine_marks, mine_icon, point_context
 from goldmap.maps._popups import (
     UNCERTAIN,
     area_content,
@@ -59,7 +58,14 @@ from goldmap.maps._popups import (
     popup_html,
     tooltip_html,
 )
-from goldmap.maps.choropleth import SCHEMES, add_choropleth, json_safe
+from goldmap.maps.choropleth import (
+    SCHEMES,
+    Choropleth,
+    add_choropleth,
+    json_safe,
+    legacy_choropleth,
+)
+from goldmap.maps.context import add_context
 from goldmap.styles import style_for
 from goldmap.text import check_lang, tr
 
@@ -68,12 +74,15 @@ __all__ = [
     "DEFAULT_LAYERS",
     "MAP_LAYERS",
     "SCHEMES",
+    "Basemap",
     "Choropleth",
     "add_basemap",
     "add_choropleth",
+    "add_context",
     "add_layer",
     "add_provinces",
     "filter_layer",
+    "get_basemap",
     "make_map",
     "to_html",
     "write_assets",
@@ -85,14 +94,6 @@ logger = logging.getLogger(__name__)
 MAP_LAYERS = layers_in(LayerGroup.MAP)
 #: Layers drawn when none are named.
 DEFAULT_LAYERS = layers_in(LayerGroup.MAP_DEFAULT)
-
-#: Basemap choices; "none" draws the vector layers on a light background, with no tiles.
-BASEMAPS: dict[str, xyzservices.TileProvider | None] = {
-    "none": None,
-    "light": xyzservices.providers.Esri.WorldGrayCanvas,
-    "osm": xyzservices.providers.OpenStreetMap.Mapnik,
-    "satellite": xyzservices.providers.Esri.WorldImagery,
-}
 
 
 # Rounding of displayed coordinates: ~100 m for polygons (already simplified to ~1 km),
@@ -158,17 +159,24 @@ def filter_layer(
     return frame.loc[keep].copy()
 
 
-def add_basemap(m: folium.Map, basemap: str | xyzservices.TileProvider | None) -> folium.Map:
-    """Add a tile basemap under the layers (needs internet to show tiles).
+def add_basemap(
+    m: folium.Map,
+    basemap: str | Basemap | xyzservices.TileProvider | None,
+    *,
+    key: str | None = None,
+) -> folium.Map:
+    """Add a tile basemap (and its labels) under the layers; tiles need internet.
 
     Parameters
     ----------
     m : folium.Map
         The map.
-    basemap : str, xyzservices.TileProvider or None
-        A key of :data:`BASEMAPS` (``"none"``, ``"light"``, ``"osm"``, ``"satellite"``), any
-        xyzservices provider (in WGS84/Web Mercator: GCJ-02 providers such as AMap would
-        misplace the layers), or None for no tiles.
+    basemap : str, Basemap, xyzservices.TileProvider or None
+        A key of :data:`BASEMAPS`, a :class:`Basemap`, any xyzservices provider, or None for
+        no tiles. On Gaode (GCJ-02) tiles every layer of the map is shifted to GCJ-02 for
+        display, with a note on the map; the data and exports stay WGS84.
+    key : str, optional
+        The Tianditu key; default the environment variable ``TIANDITU_KEY``.
 
     Returns
     -------
@@ -177,30 +185,27 @@ def add_basemap(m: folium.Map, basemap: str | xyzservices.TileProvider | None) -
 
     Raises
     ------
-    GoldmapError
-        When ``basemap`` is not a known name.
+    OptionError
+        When ``basemap`` is not a known name, or a Tianditu basemap has no key.
     """
-    provider: xyzservices.TileProvider | None
-    if isinstance(basemap, xyzservices.TileProvider) or basemap is None:
-        provider = basemap
-    elif basemap in BASEMAPS:
-        provider = BASEMAPS[basemap]
-    else:
-        raise OptionError(
-            f"Unknown basemap {basemap!r}; choose one of {list(BASEMAPS)} "
-            "or pass an xyzservices.TileProvider."
-        )
-    if provider is None:
+    resolved = get_basemap(basemap, key=key)
+    if resolved is None:
         return m
-    tiles = folium.TileLayer(
-        tiles=provider.build_url(scale_factor="{r}"),
-        attr=provider.html_attribution,
-        name=html.escape(provider.name),
-        max_zoom=provider.get("max_zoom", 18),
-        overlay=False,
-        control=True,
-    )
-    add_below_controls(m, tiles)
+    for provider, overlay in ((resolved.tiles, False), (resolved.labels, True)):
+        if provider is None:
+            continue
+        tiles = folium.TileLayer(
+            tiles=provider.build_url(scale_factor="{r}", fill_subdomain=False),
+            attr=provider.html_attribution,
+            name=html.escape(provider.name),
+            max_zoom=provider.get("max_zoom", 18),
+            subdomains=provider.get("subdomains", "abc"),
+            overlay=overlay,
+            control=True,
+        )
+        add_below_controls(m, tiles)
+    if resolved.datum == "gcj02":
+        mark_gcj02(m)
     return m
 
 
@@ -262,15 +267,7 @@ def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict
     is_point = geom is not None and shapely.get_dimensions(geom) == 0
     uncertain = row.get("location_precision") in UNCERTAIN
     if layer == "key_mines" and is_point:
-        icon = {
-            "html": star_svg(style.marker_color, style.stroke, size=22, hollow=uncertain),
-            "className": "goldmap-mine" + (" goldmap-uncertain" if uncertain else ""),
-            "iconSize": [22, 22],
-            "iconAnchor": [11, 11],
-            "tooltipAnchor": [10, 0],
-            "popupAnchor": [0, -9],
-        }
-        return {"_icon": icon}
+        return {"_icon": mine_icon(style, uncertain=uncertain)}
     if is_point:
         return {
             "_style": {
@@ -298,6 +295,8 @@ def _feature_properties(
 ) -> list[dict[str, Any]]:
     """Return each feature's tooltip, popup and drawing, in the frame's order."""
     records = frame.drop(columns=frame.geometry.name).to_dict("records")
+    if layer == "key_mines":
+        records = point_context(records, frame.geometry.values, lang)
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     props = []
     for row, geom in zip(records, frame.geometry.values, strict=True):
@@ -316,6 +315,7 @@ def _feature_properties(
         }
         if "_icon" in feature:
             feature["_title"] = names(row, lang)[0]
+        feature.update({"_uncertainty": row["_uncertainty"]} if row.get("_uncertainty") else {})
         props.append(feature)
     return props
 
@@ -378,8 +378,9 @@ def add_layer(
     data = feature_collection(frame, props, display_geometry(frame, simplify=simplify))
     ensure_setup(m)
     points_only = bool(len(frame)) and bool((shapely.get_dimensions(geoms) == 0).all())
-    label = f"{swatch(style, point=is_mines)} {escape(title)} ({len(data['features'])})"
-    add_below_controls(m, GeoLayer(data, name=label, show=show))
+    count = len(frame) if is_mines else len(data["features"])  # mines: with those not drawn
+    label = f"{swatch(style, point=is_mines)} {escape(title)} ({count})"
+    add_below_controls(m, drawn := GeoLayer(data, name=label, show=show))
     legend = get_legend(m)
     legend.sections[f"layer_{layer or title}"] = (
         f"<div>{swatch(style, point=is_mines or points_only)} {escape(title)}</div>"
@@ -390,65 +391,15 @@ def add_layer(
             f"<div>{swatch(style, point=True, dashed=True)} "
             f"{escape(tr('mine_uncertain', lang))}</div>"
         )
+        add_mine_marks(m, drawn, frame, lang)  # stacks fanned out, unknown positions listed
     return m
-
-
-@dataclass(frozen=True)
-class Choropleth:
-    """A provincial statistic to colour the provinces by (see :func:`add_choropleth`).
-
-    Attributes
-    ----------
-    frame : geopandas.GeoDataFrame
-        Provinces with the statistic, e.g. from :func:`goldmap.join_stats`.
-    column : str
-        The numeric column to colour by.
-    scheme : str, default "quantiles"
-        One of :data:`SCHEMES`.
-    k : int, default 5
-        Number of classes (2-7).
-    """
-
-    frame: gpd.GeoDataFrame
-    column: str
-    scheme: str = "quantiles"
-    k: int = 5
-
-
-_LEGACY_OPTIONS = ("stats", "column", "scheme", "k", "height")
-
-
-def _legacy_choropleth(options: dict[str, Any]) -> tuple[Choropleth | None, str | int]:
-    """Read make_map's old keyword options (deprecated for one release) into the new ones."""
-    unknown = sorted(set(options) - set(_LEGACY_OPTIONS))
-    if unknown:
-        raise TypeError(f"make_map() got unexpected keyword argument(s) {unknown}")
-    if options:
-        warnings.warn(
-            f"make_map({', '.join(f'{k}=' for k in options)}) is deprecated; pass "
-            "choropleth=Choropleth(frame, column, scheme=..., k=...) (height: build the "
-            "folium.Map yourself and pass m=).",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-    height = options.get("height", "100%")
-    if options.get("stats") is None:
-        if options.get("column") is not None:
-            raise OptionError("column is given but stats is not; pass both, or choropleth=.")
-        return None, height
-    if options.get("column") is None:
-        raise OptionError("stats is given but column is not; pass column='<statistic column>'.")
-    choropleth = Choropleth(
-        options["stats"], options["column"], options.get("scheme", "quantiles"), options.get("k", 5)
-    )
-    return choropleth, height
 
 
 def make_map(
     layers: Sequence[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
     *,
     lang: str = "zh",
-    basemap: str | xyzservices.TileProvider | None = "none",
+    basemap: str | Basemap | xyzservices.TileProvider | None = "none",
     provinces: Iterable[Any] | None = None,
     commodities: Iterable[str] | None = None,
     choropleth: Choropleth | None = None,
@@ -466,9 +417,11 @@ def make_map(
         layers.
     lang : {"zh", "en"}, default "zh"
         Language shown first in tooltips, popups, the layer switch and the legend.
-    basemap : str, xyzservices.TileProvider or None, default "none"
-        ``"none"`` (no tiles, works offline), ``"light"``, ``"osm"``, ``"satellite"`` or a
-        provider; see :func:`add_basemap`.
+    basemap : str, Basemap, xyzservices.TileProvider or None, default "none"
+        ``"none"`` (no tiles, works offline: rivers, lakes and cities are drawn instead),
+        ``"light"``, ``"osm"``, ``"satellite"``, ``"tianditu-vec"``, ``"tianditu-img"``,
+        ``"tianditu-ter"`` (need ``TIANDITU_KEY``), ``"gaode"``, ``"gaode-img"`` (layers
+        shifted to GCJ-02 for display) or a provider; see :func:`add_basemap`.
     provinces, commodities : iterable, optional
         Keep only features in these provinces / with these commodities
         (see :func:`filter_layer`).
@@ -517,8 +470,9 @@ def make_map(
             raise LayerNotFoundError(
                 f"Layer {name!r} cannot be drawn by make_map; choose from {list(MAP_LAYERS)}."
             )
-    legacy_choropleth, height = _legacy_choropleth(legacy)
-    choropleth = choropleth or legacy_choropleth
+    old_style, height = legacy_choropleth(legacy)
+    choropleth = choropleth or old_style
+    fit = m is None  # a map of the caller's keeps the view the caller gave it
     if m is None:
         m = folium.Map(
             location=[35.0, 104.0],
@@ -528,7 +482,7 @@ def make_map(
             zoom_snap=0.25,
             height=height,
         )
-        apply_assets(m, assets)
+    apply_assets(m, assets)
     add_basemap(m, basemap)
     if choropleth is not None:
         add_choropleth(
@@ -537,6 +491,7 @@ def make_map(
         )  # fmt: skip
     else:
         add_provinces(m, lang=lang)
+    add_context(m, lang=lang)
     drawn = []
     for name in sorted(frames, key=MAP_LAYERS.index):
         frame = frames[name]
@@ -545,20 +500,26 @@ def make_map(
         add_layer(m, frame, layer=name, lang=lang)
         if len(frame):
             drawn.append(to_4326(frame, name))
-    if drawn:
-        bounds = np.array([f.total_bounds for f in drawn])
-        west, south = bounds[:, :2].min(axis=0)
-        east, north = bounds[:, 2:].max(axis=0)
-        pad = 0.5
-        m.fit_bounds(
-            [
-                [round(south - pad, 3), round(west - pad, 3)],
-                [round(north + pad, 3), round(east + pad, 3)],
-            ]
-        )
-    else:
-        m.fit_bounds([[18.0, 73.5], [53.6, 135.1]])
+    if fit:
+        m.fit_bounds(_first_view(drawn if provinces is not None else []))
     return m
+
+
+def _first_view(drawn: list[gpd.GeoDataFrame]) -> list[list[float]]:
+    """Return the bounds a new map opens on: the drawn features, or all of China.
+
+    All of China is the provinces' extent: Heilongjiang to Hainan and the South China Sea
+    islands, Xinjiang to the Wusuli.
+    """
+    frames = drawn or [load("provinces", simplified=True)]
+    bounds = np.array([f.total_bounds for f in frames])
+    west, south = bounds[:, :2].min(axis=0)
+    east, north = bounds[:, 2:].max(axis=0)
+    pad = 0.5
+    return [
+        [round(float(south) - pad, 3), round(float(west) - pad, 3)],
+        [round(float(north) + pad, 3), round(float(east) + pad, 3)],
+    ]
 
 
 def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -24,7 +25,7 @@ from goldmap.maps._leaflet import (
 from goldmap.maps._popups import escape, names, popup_html, tooltip_html
 from goldmap.text import check_lang, tr
 
-__all__ = ["SCHEMES", "add_choropleth", "json_safe"]
+__all__ = ["SCHEMES", "Choropleth", "add_choropleth", "json_safe", "legacy_choropleth"]
 
 #: Classification schemes for the choropleth (mapclassify names).
 SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "fisher_jenks")
@@ -190,3 +191,54 @@ def add_choropleth(
         **{key: v for key, v in legend.sections.items() if key != "choropleth"},
     }
     return m
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """A provincial statistic to colour the provinces by (see :func:`add_choropleth`).
+
+    Attributes
+    ----------
+    frame : geopandas.GeoDataFrame
+        Provinces with the statistic, e.g. from :func:`goldmap.join_stats`.
+    column : str
+        The numeric column to colour by.
+    scheme : str, default "quantiles"
+        One of :data:`SCHEMES`.
+    k : int, default 5
+        Number of classes (2-7).
+    """
+
+    frame: gpd.GeoDataFrame
+    column: str
+    scheme: str = "quantiles"
+    k: int = 5
+
+
+_LEGACY_OPTIONS = ("stats", "column", "scheme", "k", "height")
+
+
+def legacy_choropleth(options: dict[str, Any]) -> tuple[Choropleth | None, str | int]:
+    """Read make_map's old keyword options (deprecated for one release) into the new ones."""
+    unknown = sorted(set(options) - set(_LEGACY_OPTIONS))
+    if unknown:
+        raise TypeError(f"make_map() got unexpected keyword argument(s) {unknown}")
+    if options:
+        warnings.warn(
+            f"make_map({', '.join(f'{k}=' for k in options)}) is deprecated; pass "
+            "choropleth=Choropleth(frame, column, scheme=..., k=...) (height: build the "
+            "folium.Map yourself and pass m=).",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    height = options.get("height", "100%")
+    if options.get("stats") is None:
+        if options.get("column") is not None:
+            raise OptionError("column is given but stats is not; pass both, or choropleth=.")
+        return None, height
+    if options.get("column") is None:
+        raise OptionError("stats is given but column is not; pass column='<statistic column>'.")
+    choropleth = Choropleth(
+        options["stats"], options["column"], options.get("scheme", "quantiles"), options.get("k", 5)
+    )
+    return choropleth, height
