@@ -155,7 +155,7 @@ _SPREAD_JS = """
     function ringRadius(n) {
         return n < 2 ? 0 : Math.max(SIZE * 0.65, (SIZE / 2 + GAP / 2) / Math.sin(Math.PI / n));
     }
-    // Merge stars whose footprints (a fanned group's whole ring) overlap, until none do.
+    // Merge stars whose footprints overlap, until none do.
     function clusters(points) {
         var groups = points.map(function (p, i) { return {members: [i], c: p}; }), merged = true;
         while (merged) {
@@ -163,9 +163,15 @@ _SPREAD_JS = """
             for (var i = 0; i < groups.length && !merged; i++) {
                 for (var j = i + 1; j < groups.length && !merged; j++) {
                     var a = groups[i], b = groups[j];
-                    var reach = ringRadius(a.members.length) +
-                        ringRadius(b.members.length) + SIZE + GAP;
-                    if (a.c.distanceTo(b.c) < reach) {
+                    // Only stars that really overlap are grouped (single linkage on the true
+                    // points): growing a group by its ring's size would chain a whole
+                    // country's mines into one ring when zoomed out.
+                    var touching = a.members.some(function (p) {
+                        return b.members.some(function (q) {
+                            return points[p].distanceTo(points[q]) < SIZE;
+                        });
+                    });
+                    if (touching) {
                         var all = a.members.concat(b.members), x = 0, y = 0;
                         all.forEach(function (k) { x += points[k].x; y += points[k].y; });
                         groups[i] = {members: all, c: L.point(x / all.length, y / all.length)};
