@@ -26,9 +26,9 @@ from defusedxml.common import DefusedXmlException
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+import goldmap.io._guard as _guard
 from goldmap.crs import WGS84
 from goldmap.errors import ColumnNotFoundError, InputFileError
-from goldmap.io import _guard
 from goldmap.io._tables import TABLE_FORMATS, display_name, read_capped_bytes, read_table
 
 __all__ = [
