@@ -85,6 +85,8 @@ _APP: dict[str, tuple[str, str]] = {
     "filter_commodities": ("矿种筛选", "Commodities"),
     "statistic": ("省级统计着色", "Colour provinces by"),
     "none": ("（无）", "(none)"),
+    "view_figure": ("此视图的静态地图（用于报告）", "This view as a figure for a report"),
+    "make_figure": ("生成图件", "Make the figure"),
     "choose": ("选择图层", "Choose layers"),
     "all": ("全部（可多选）", "All (choose to filter)"),
     "basemap": ("底图", "Basemap"),

@@ -199,3 +199,14 @@ def test_duplicated_provinces_are_refused_then_combined_as_the_user_chooses():
     assert joined.set_index("adcode").loc[150000, "产量"] == 11
     report = next(f for f in frames if "outcome" in f.columns)
     assert report["outcome"].tolist() == ["summed", "summed"]
+
+
+def test_downloads_offer_this_view_as_a_png_figure():
+    at = _app(lang="en")
+    at.multiselect(key="provinces_en").set_value([370000]).run()
+    at.button(key="fig_make").click().run()
+    assert not at.exception and not at.error
+    button = next(b for b in at.get("download_button") if b.key == "fig_dl")
+    assert button.proto.label == "Download"
+    fmt, content = at.session_state["figure_file"]
+    assert fmt == "png" and content[:8] == b"\x89PNG\r\n\x1a\n"

@@ -554,6 +554,41 @@ def downloads() -> None:
         st.error(str(err))
         return
     st.download_button(tr("download", lang), content, filename, mime, key="dl_button")
+    _figure_download(lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
+def _figure_bytes(lang: str, province: int | None, fmt: str) -> bytes:
+    """Draw the static figure of all China or one province (goldmap.figure) as PNG/PDF bytes."""
+    import tempfile
+
+    from goldmap import figure, save_figure
+
+    name = None if province is None else str(province)
+    with tempfile.TemporaryDirectory(prefix="goldmap-figure-") as tmp:
+        path = save_figure(figure(province=name, lang=lang), Path(tmp) / f"view.{fmt}")
+        return path.read_bytes()
+
+
+def _figure_download(lang: str) -> None:
+    """Offer this view (all China, or the one province filtered) as a figure for a report."""
+    provinces, _ = _filters()
+    province = provinces[0] if provinces and len(provinces) == 1 else None
+    st.markdown(f"**{tr('view_figure', lang)}**")
+    fmt = st.radio(tr("format", lang), ["png", "pdf"], key="fig_format", horizontal=True)
+    if st.button(tr("make_figure", lang), key="fig_make"):
+        try:
+            st.session_state["figure_file"] = (fmt, _figure_bytes(lang, province, fmt))
+        except GoldmapError as err:
+            st.error(str(err))
+    made = st.session_state.get("figure_file")
+    if made:
+        made_fmt, content = made
+        mime = "image/png" if made_fmt == "png" else "application/pdf"
+        where = f"_{province}" if province else "_china"
+        st.download_button(
+            tr("download", lang), content, f"goldmap{where}.{made_fmt}", mime, key="fig_dl"
+        )
 
 
 def upload_digest(content: bytes) -> str:
