@@ -36,6 +36,13 @@ def _friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def output_option(help: str, *, required: bool = True) -> Callable[[F], F]:
+    """Return the shared ``-o/--output`` option, with the command's own help text."""
+    return click.option(
+        "-o", "--output", "out", required=required, type=click.Path(dir_okay=False), help=help
+    )
+
+
 def overwrite_option(func: F) -> F:
     """Add the shared ``--overwrite`` flag."""
     return click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")(
@@ -107,13 +114,9 @@ def _write_or_print(frame: Any, out: str | None, *, overwrite: bool, name: str) 
 
 @cli.command("join")
 @click.argument("table", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    help="Output file; "
-    "format from the extension (.geojson, .gpkg, .csv ...). Default: CSV to stdout.",
+@output_option(
+    "Output file; format from the extension (.geojson, .gpkg, .csv ...). Default: CSV to stdout.",
+    required=False,
 )
 @click.option("--province-col", default=None, help="Column naming provinces (detected if omitted).")
 @click.option(
@@ -149,12 +152,9 @@ def join_command(
 
 @cli.command("locate")
 @click.argument("features", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    help="Output file; format from the extension. Default: CSV to stdout.",
+@output_option(
+    "Output file; format from the extension. Default: CSV to stdout.",
+    required=False,
 )
 @click.option("--lon", default=None, help="Longitude column of a table (detected if omitted).")
 @click.option("--lat", default=None, help="Latitude column of a table (detected if omitted).")
@@ -186,9 +186,7 @@ def locate_command(
 
 
 @cli.command("map")
-@click.option(
-    "-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="HTML file."
-)
+@output_option("HTML file.")
 @click.option(
     "--layer",
     "layers",
@@ -247,13 +245,8 @@ def map_command(
     help="geojson, gpkg, shp, kml, kmz, fgb, parquet, csv, qgs or qgz. "
     "Default: from the output's extension.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="Output file. Several layers in a one-layer format (geojson, fgb, parquet, csv): "
+@output_option(
+    "Output file. Several layers in a one-layer format (geojson, fgb, parquet, csv): "
     "a .zip path; Shapefiles: .shp.zip; a QGIS project x.qgz gets its data in x_data.gpkg "
     "beside it.",
 )
@@ -275,13 +268,8 @@ def export_command(
 
 
 @cli.command("figure")
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="PNG, PDF or SVG file (format from the extension).",
+@output_option(
+    "PNG, PDF or SVG file (format from the extension).",
 )
 @click.option("--area", default=None, help="Plan area id, e.g. dev-shandong-laizhou-zhaoyuan.")
 @click.option("--province", default=None, help="Province, any spelling (山东, Shandong, 370000).")
@@ -306,13 +294,8 @@ def corrections_group() -> None:
 
 
 @corrections_group.command("template")
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="CSV (UTF-8, opens in Excel) or XLSX file.",
+@output_option(
+    "CSV (UTF-8, opens in Excel) or XLSX file.",
 )
 @overwrite_option
 @_friendly

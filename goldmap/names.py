@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from goldmap._resources import data_path
-from goldmap.errors import NameNotFoundError, OptionError
+from goldmap.errors import NameNotFoundError
+from goldmap.text import check_lang
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -377,8 +378,7 @@ def province_name(adcode: int, *, lang: str = "zh") -> str:
         When ``adcode`` is not a province.
     """
     p = _BY_ADCODE[resolve_province(adcode)]
-    if lang not in ("zh", "en"):
-        raise OptionError(f"Unknown language {lang!r}; use 'zh' (中文) or 'en' (English).")
+    check_lang(lang)
     return p.name_zh if lang == "zh" else p.name_en
 
 
