@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from goldmap.app import views
+from goldmap.app import downloads, state, views
 from goldmap.app.text import tr
 from goldmap.maps import write_assets
 
@@ -25,10 +25,10 @@ def _publish_assets() -> None:
 
 st.set_page_config(page_title="goldmap", page_icon="🟡", layout="wide")
 _publish_assets()
-views.init_state()
-views.process_uploads()
+state.init_state()
+state.process_uploads()
 views.sidebar()
-views.sync_query_params()
+state.sync_query_params()
 
 lang = st.session_state["lang"]
 st.title(tr("title", lang))
@@ -50,4 +50,4 @@ with plan_tab:
 with data_tab:
     views.your_data()
 with download_tab:
-    views.downloads()
+    downloads.downloads()

@@ -17,7 +17,7 @@ import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from goldmap.catalog import describe_layers, layers, load
+from goldmap.catalog import describe_layers, layers
 from goldmap.citation import data_version
 from goldmap.errors import (
     ColumnNotFoundError,
@@ -35,6 +35,7 @@ from goldmap.errors import (
     RasterError,
     StatisticNotFoundError,
 )
+from goldmap.loading import load
 from goldmap.names import province_name, resolve_county, resolve_province
 from goldmap.plan import plan
 from goldmap.validate import validate_data

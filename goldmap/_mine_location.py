@@ -26,11 +26,16 @@ import shapely
 
 __all__ = [
     "LOCATION_FIELDS",
+    "OFFSHORE_TOLERANCE_KM",
     "UNCERTAINTY_KM",
     "location_fields",
     "shared_point_groups",
     "stands_for",
 ]
+
+#: An offshore deposit must lie within this distance of its province's coast (the rule of
+#: ``goldmap validate`` and of a correction's check).
+OFFSHORE_TOLERANCE_KM = 25.0
 
 #: Radius, in km, within which a mine is expected given its ``location_precision`` (the
 #: ``location_uncertainty_km`` of the layer; the classes are explained in data/README.md).

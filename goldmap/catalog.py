@@ -274,8 +274,11 @@ def _property_order(collection: dict[str, object]) -> list[str]:
     return order
 
 
-def load(name: str, *, simplified: bool = False, corrections: object = None) -> gpd.GeoDataFrame:
-    """Load a layer as a GeoDataFrame in EPSG:4326.
+def load(name: str, *, simplified: bool = False) -> gpd.GeoDataFrame:
+    """Load a packaged layer as published, as a GeoDataFrame in EPSG:4326.
+
+    :func:`goldmap.load` is this with a user's corrections merged in when given; the
+    library's own modules read the layers through this function.
 
     Parameters
     ----------
@@ -286,10 +289,6 @@ def load(name: str, *, simplified: bool = False, corrections: object = None) -> 
         For ``provinces`` and ``counties``: the display copy, simplified with neighbours
         keeping shared edges (tolerance in ``data/boundaries/manifest.json``). Other layers
         are returned as they are.
-    corrections : path, bytes, binary file or DataFrame, optional
-        For ``key_mines``: your better coordinates (CSV, XLSX or GeoJSON with ``id``,
-        ``lon``, ``lat``, ``location_precision``, ``source_url``, ``source_quote``, optional
-        ``note``), merged with their sources; see :func:`goldmap.corrections.apply_corrections`.
 
     Returns
     -------
@@ -300,9 +299,6 @@ def load(name: str, *, simplified: bool = False, corrections: object = None) -> 
     ------
     LayerNotFoundError
         When ``name`` is not a layer.
-    CorrectionError
-        When ``corrections`` is given for another layer, or a row of it cannot be applied
-        (nothing is applied then).
 
     Examples
     --------
@@ -312,9 +308,4 @@ def load(name: str, *, simplified: bool = False, corrections: object = None) -> 
     """
     spec = layer_spec(name)
     parts = spec.display_path if simplified and spec.display_path else spec.path
-    frame = _read(parts).copy()
-    if corrections is not None:
-        from goldmap.corrections import corrected_layer
-
-        frame = corrected_layer(name, frame, corrections)
-    return frame
+    return _read(parts).copy()

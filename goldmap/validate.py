@@ -15,8 +15,14 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from goldmap._mine_location import LOCATION_FIELDS, UNCERTAINTY_KM, shared_point_groups
+from goldmap._mine_location import (
+    LOCATION_FIELDS,
+    OFFSHORE_TOLERANCE_KM,
+    UNCERTAINTY_KM,
+    shared_point_groups,
+)
 from goldmap.catalog import LayerGroup, layers, layers_in, load
+from goldmap.corrections import corrected_layer
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import OptionError
 from goldmap.schema import SCHEMA_LAYERS, violations
@@ -51,8 +57,6 @@ CONFIDENCES = ("high", "medium", "low")
 #: A county may stick out of its province by this share of its area (sliver tolerance of
 #: the source) before it counts as not nested.
 NESTING_TOLERANCE = 0.005
-#: An offshore deposit must lie within this distance of its county's coast.
-OFFSHORE_TOLERANCE_KM = 25.0
 #: Stored area_km2 must match a fresh equal-area computation to this relative tolerance.
 AREA_TOLERANCE = 0.01
 
@@ -363,7 +367,9 @@ def validate_data(
     if unknown:
         raise OptionError(f"Unknown checks {unknown}; choose from {list(CHECKS)}.")
     problems: list[Problem] = []
-    mines = None if corrections is None else load("key_mines", corrections=corrections)
+    mines = None
+    if corrections is not None:
+        mines = corrected_layer("key_mines", load("key_mines"), corrections)
     for name in selected:
         logger.info("checking %s", name)
         try:

@@ -7,7 +7,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
 import goldmap
-from goldmap.app import views
+from goldmap.app import state, views
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -152,7 +152,7 @@ def test_bad_files_give_a_message_not_a_traceback():
 
 
 def test_uploads_are_size_limited(monkeypatch):
-    monkeypatch.setattr(views, "MAX_UPLOAD_MB", 0.00001)
+    monkeypatch.setattr(state, "MAX_UPLOAD_MB", 0.00001)
     at = _app(lang="en")
     _uploader(at, "stats_upload").set_value(("s.csv", b"province,v\nShandong,1\n", "text/csv"))
     at.run()
@@ -178,7 +178,7 @@ def test_the_uploader_shows_the_limit_the_app_enforces():
     )
     # Streamlit's maxUploadSize is in MiB; the uploader prints it as "Limit N MB per file".
     assert config["server"]["maxUploadSize"] * 2**20 == MAX_UPLOAD_BYTES
-    assert config["server"]["maxUploadSize"] == views.MAX_UPLOAD_MB
+    assert config["server"]["maxUploadSize"] == state.MAX_UPLOAD_MB
 
 
 def test_duplicated_provinces_are_refused_then_combined_as_the_user_chooses():

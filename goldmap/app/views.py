@@ -6,9 +6,7 @@ Text from data or uploads is shown through dataframes or escaped Markdown, never
 
 from __future__ import annotations
 
-import hashlib
 import html
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +17,20 @@ import shapely
 import streamlit as st
 
 from goldmap.app import data
+from goldmap.app.downloads import download_frame
+from goldmap.app.state import (
+    MAX_UPLOAD_MB,
+    bound,
+    current_filters,
+    current_lang,
+    sync_query_params,
+)
 from goldmap.app.text import md_escape, tr
 from goldmap.catalog import LAYERS
-from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
-from goldmap.io import FEATURE_FORMATS, MAX_UPLOAD_BYTES, TABLE_FORMATS
-from goldmap.io.write import FORMATS, export_bytes
+from goldmap.errors import GoldmapError
+from goldmap.io import FEATURE_FORMATS, TABLE_FORMATS
 from goldmap.maps import (
     BASEMAPS,
-    DEFAULT_LAYERS,
     MAP_LAYERS,
     Choropleth,
     add_layer,
@@ -40,20 +44,13 @@ from goldmap.text import commodity_label
 __all__ = [
     "MAX_UPLOAD_MB",
     "detail_panel",
-    "downloads",
     "feature_table",
-    "init_state",
     "map_view",
     "plan_view",
-    "process_uploads",
     "sidebar",
-    "sync_query_params",
     "your_data",
 ]
 
-#: Largest upload the app reads, in megabytes (MiB, as Streamlit counts them): the library's
-#: cap, which `.streamlit/config.toml` (server.maxUploadSize) shows on the uploader too.
-MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
 _TABLE_COLUMNS = {
     "key_mines": ["id", "name_zh", "name_en", "province_zh", "province_en", "county_zh",
                   "commodity", "operator", "location_precision"],
@@ -63,114 +60,9 @@ _AREA_COLUMNS = ["id", "name_zh", "name_en", "provinces_zh", "provinces_en", "co
                  "confidence", "area_km2"]  # fmt: skip
 
 
-def _lang() -> str:
-    return str(st.session_state.get("lang", "zh"))
-
-
-def _split(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(",") if v]
-
-
-def init_state() -> None:
-    """Fill the session state from the URL query string, once per session."""
-    if st.session_state.get("_initialised"):
-        return
-    params = st.query_params
-    lang = params.get("lang", "zh")
-    st.session_state["lang"] = lang if lang in ("zh", "en") else "zh"
-    layers = _split(params["layers"]) if "layers" in params else list(DEFAULT_LAYERS)
-    st.session_state["layers"] = [v for v in layers if v in MAP_LAYERS]
-    known = set(data.province_options()["adcode"])
-    st.session_state["provinces"] = [
-        int(v) for v in _split(params.get("prov")) if v.isdigit() and int(v) in known
-    ]
-    commodities = set(data.commodity_options())
-    st.session_state["commodities"] = [v for v in _split(params.get("com")) if v in commodities]
-    st.session_state["stat"] = params.get("stat", "")
-    basemap = params.get("basemap", "none")
-    st.session_state["basemap"] = basemap if basemap in BASEMAPS else "none"
-    focus = params.get("focus", "")
-    st.session_state["selected"] = tuple(focus.split(":", 1)) if ":" in focus else None
-    st.session_state["focus"] = st.session_state["selected"]
-    st.session_state["_initialised"] = True
-
-
-def sync_query_params() -> None:
-    """Write the current view into the URL, so that a link reopens it."""
-    state = st.session_state
-    view = {
-        "lang": state["lang"],
-        "layers": ",".join(state["layers"]),
-        "prov": ",".join(map(str, state["provinces"])),
-        "com": ",".join(state["commodities"]),
-        "stat": state["stat"],
-        "basemap": state["basemap"],
-    }
-    if state.get("selected"):
-        view["focus"] = ":".join(map(str, state["selected"]))
-    view = {k: v for k, v in view.items() if v or k == "layers"}
-    if dict(st.query_params) != view:
-        st.query_params.from_dict(view)
-
-
-def _read_upload(key: str) -> tuple[bytes, str] | None:
-    upload = st.session_state.get(key)
-    if upload is None:
-        return None
-    size_mb = upload.size / 2**20
-    if size_mb > MAX_UPLOAD_MB:
-        raise InputFileError(tr("too_big", _lang()).format(size=size_mb, limit=MAX_UPLOAD_MB))
-    return upload.getvalue(), str(upload.name)
-
-
-def process_uploads() -> None:
-    """Read the uploads (before the sidebar, whose statistic list depends on them)."""
-    state = st.session_state
-    state.setdefault("on_duplicate", "error")
-    state["stats_duplicates"] = False
-    rule = str(state["on_duplicate"])
-    readers: tuple[tuple[str, str, Callable[[bytes, str], gpd.GeoDataFrame]], ...] = (
-        ("stats_upload", "user_stats", lambda d, n: data.joined_upload(d, n, rule)),
-        ("features_upload", "user_features", lambda d, n: data.located_upload(d, n, _lang())),
-    )
-    for key, target, work in readers:
-        state[target] = None
-        state[f"{target}_error"] = None
-        try:
-            upload = _read_upload(key)
-            if upload is not None:
-                state[target] = work(*upload)
-        except DuplicateProvinceError as err:
-            state["stats_duplicates"] = True
-            state[f"{target}_error"] = str(err)
-        except GoldmapError as err:
-            state[f"{target}_error"] = str(err)
-
-
-def widget_key(name: str, lang: str) -> str:
-    """Return the key of the ``name`` widget drawn in ``lang`` (one widget per language)."""
-    return f"{name}_{lang}"
-
-
-def _keep(name: str, key: str) -> None:
-    st.session_state[name] = st.session_state[key]
-
-
-def _bound(widget: Callable[..., Any], name: str, *args: Any, **kwargs: Any) -> Any:
-    """Draw ``widget`` bound to ``st.session_state[name]``, which survives language switches.
-
-    A widget's identity includes its label, so the same widget in the other language is a
-    new widget to Streamlit and the browser, and would come back empty. Each language gets
-    its own widget key, seeded from the value kept under ``name`` and writing back to it.
-    """
-    key = widget_key(name, _lang())
-    st.session_state[key] = st.session_state[name]
-    return widget(*args, key=key, on_change=_keep, args=(name, key), **kwargs)
-
-
 def sidebar() -> None:
     """Draw the view controls; their values live in the session state."""
-    lang = _lang()
+    lang = current_lang()
     with st.sidebar:
         st.radio(
             tr("language", lang),
@@ -179,8 +71,8 @@ def sidebar() -> None:
             format_func=lambda v: "中文" if v == "zh" else "English",
             horizontal=True,
         )
-        lang = _lang()
-        _bound(
+        lang = current_lang()
+        bound(
             st.multiselect,
             "layers",
             tr("layers", lang),
@@ -189,7 +81,7 @@ def sidebar() -> None:
             placeholder=tr("choose", lang),
         )
         names = data.province_options().set_index("adcode")
-        _bound(
+        bound(
             st.multiselect,
             "provinces",
             tr("filter_provinces", lang),
@@ -197,7 +89,7 @@ def sidebar() -> None:
             format_func=lambda v: str(names.loc[v, "name_zh" if lang == "zh" else "name_en"]),
             placeholder=tr("all", lang),
         )
-        _bound(
+        bound(
             st.multiselect,
             "commodities",
             tr("filter_commodities", lang),
@@ -208,27 +100,21 @@ def sidebar() -> None:
         options = {"": tr("none", lang), **data.stat_options(st.session_state["user_stats"])}
         if st.session_state["stat"] not in options:
             st.session_state["stat"] = ""
-        _bound(
+        bound(
             st.selectbox, "stat", tr("statistic", lang), list(options),
             format_func=options.__getitem__,
         )  # fmt: skip
-        _bound(
+        bound(
             st.selectbox, "basemap", tr("basemap", lang), list(BASEMAPS),
             format_func=lambda v: tr(f"basemap_{v}", lang), help=tr("basemap_help", lang),
         )  # fmt: skip
         if str(st.session_state["basemap"]).startswith("tianditu"):
             # The key stays in this session: sync_query_params never writes it into the URL.
             st.session_state.setdefault("tianditu_key", "")
-            _bound(
+            bound(
                 st.text_input, "tianditu_key", tr("tianditu_key", lang), type="password",
                 help=tr("tianditu_key_help", lang),
             )  # fmt: skip
-
-
-def _filters() -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
-    provinces = tuple(st.session_state["provinces"]) or None
-    commodities = tuple(st.session_state["commodities"]) or None
-    return provinces, commodities
 
 
 def _find(layer: str, key: Any) -> pd.Series | None:
@@ -273,8 +159,8 @@ def map_view(asset_url: str) -> None:
     from streamlit_folium import st_folium
 
     state = st.session_state
-    lang = _lang()
-    provinces, commodities = _filters()
+    lang = current_lang()
+    provinces, commodities = current_filters()
     choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
     stats, column = choropleth if choropleth else (None, None)
     view = _view()
@@ -366,7 +252,7 @@ def _value(value: Any) -> str:
 
 def detail_panel() -> None:
     """Show the selected mine, area or province."""
-    lang = _lang()
+    lang = current_lang()
     st.subheader(tr("details", lang))
     selected = st.session_state.get("selected")
     row = _find(*selected) if selected else None
@@ -411,9 +297,9 @@ def _display(frame: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
 
 def feature_table() -> None:
     """Show a sortable, searchable table of the features the filters keep."""
-    lang = _lang()
+    lang = current_lang()
     query = st.text_input(tr("search", lang), key="search").strip().casefold()
-    provinces, commodities = _filters()
+    provinces, commodities = current_filters()
     for layer in st.session_state["layers"]:
         table = _display(data.visible(layer, provinces, commodities), layer)
         if query:
@@ -430,7 +316,7 @@ def _select(layer: str, key: str) -> None:
 
 def plan_view() -> None:
     """Show the plan's 2027 targets and Column 1; each place is a button focusing the map."""
-    lang = _lang()
+    lang = current_lang()
     plan = data.plan()
     st.markdown(f"#### {tr('targets', lang)}")
     targets = pd.DataFrame(plan["targets"])[["zh", "en"]]
@@ -462,7 +348,7 @@ def plan_view() -> None:
 
 def your_data() -> None:
     """Upload a statistics table (join, colour) or features (locate), with downloads."""
-    lang = _lang()
+    lang = current_lang()
     state = st.session_state
     left, right = st.columns(2)
     with left:
@@ -495,7 +381,7 @@ def your_data() -> None:
                         st.dataframe(rows, hide_index=True, width="stretch")
             st.info(tr("colour_by_upload", lang))
             st.dataframe(pd.DataFrame(joined.drop(columns="geometry")), hide_index=True)
-            _download_frame(joined, "joined", "dl_joined")
+            download_frame(joined, "joined", "dl_joined")
     with right:
         st.file_uploader(
             tr("upload_features", lang),
@@ -509,91 +395,7 @@ def your_data() -> None:
             st.caption(tr("located", lang))
             table = pd.DataFrame(located.drop(columns=located.geometry.name))
             st.dataframe(table.astype(str), hide_index=True, width="stretch")
-            _download_frame(located, "located", "dl_located")
-
-
-def _export(frame: gpd.GeoDataFrame | str, name: str, fmt: str) -> tuple[bytes, str, str]:
-    layers = {name: frame} if isinstance(frame, gpd.GeoDataFrame) else frame
-    return export_bytes(layers, format=fmt)
-
-
-def _formats() -> list[str]:
-    return list(FORMATS)
-
-
-def _download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
-    lang = _lang()
-    fmt = st.selectbox(tr("format", lang), _formats(), key=f"{key}_fmt")
-    try:
-        content, filename, mime = _export(frame, name, fmt)
-    except GoldmapError as err:
-        st.error(str(err))
-        return
-    st.download_button(tr("download_result", lang), content, filename, mime, key=key)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _layer_bytes(layer: str, fmt: str) -> tuple[bytes, str, str]:
-    return _export(layer, layer, fmt)
-
-
-def downloads() -> None:
-    """Download any layer in any export format."""
-    lang = _lang()
-    left, right = st.columns(2)
-    layer = left.selectbox(
-        tr("download_layer", lang),
-        [*MAP_LAYERS, "provinces", "counties"],
-        format_func=lambda v: LAYERS[v].title_zh if lang == "zh" else LAYERS[v].title_en,
-        key="dl_layer",
-    )
-    fmt = right.selectbox(tr("format", lang), _formats(), key="dl_format")
-    try:
-        content, filename, mime = _layer_bytes(layer, fmt)
-    except GoldmapError as err:
-        st.error(str(err))
-        return
-    st.download_button(tr("download", lang), content, filename, mime, key="dl_button")
-    _figure_download(lang)
-
-
-@st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
-def _figure_bytes(lang: str, province: int | None, fmt: str) -> bytes:
-    """Draw the static figure of all China or one province (goldmap.figure) as PNG/PDF bytes."""
-    import tempfile
-
-    from goldmap import figure, save_figure
-
-    name = None if province is None else str(province)
-    with tempfile.TemporaryDirectory(prefix="goldmap-figure-") as tmp:
-        path = save_figure(figure(province=name, lang=lang), Path(tmp) / f"view.{fmt}")
-        return path.read_bytes()
-
-
-def _figure_download(lang: str) -> None:
-    """Offer this view (all China, or the one province filtered) as a figure for a report."""
-    provinces, _ = _filters()
-    province = provinces[0] if provinces and len(provinces) == 1 else None
-    st.markdown(f"**{tr('view_figure', lang)}**")
-    fmt = st.radio(tr("format", lang), ["png", "pdf"], key="fig_format", horizontal=True)
-    if st.button(tr("make_figure", lang), key="fig_make"):
-        try:
-            st.session_state["figure_file"] = (fmt, _figure_bytes(lang, province, fmt))
-        except GoldmapError as err:
-            st.error(str(err))
-    made = st.session_state.get("figure_file")
-    if made:
-        made_fmt, content = made
-        mime = "image/png" if made_fmt == "png" else "application/pdf"
-        where = f"_{province}" if province else "_china"
-        st.download_button(
-            tr("download", lang), content, f"goldmap{where}.{made_fmt}", mime, key="fig_dl"
-        )
-
-
-def upload_digest(content: bytes) -> str:
-    """Return a short digest of an upload (for logs and cache keys)."""
-    return hashlib.sha256(content).hexdigest()[:12]
+            download_frame(located, "located", "dl_located")
 
 
 def static_dir(app_file: str) -> Path:

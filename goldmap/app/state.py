@@ -1,0 +1,161 @@
+"""The app's session state: the URL it is read from and written to, uploads, bound widgets.
+
+Everything a page shows is kept in ``st.session_state`` under a language-independent name
+("layers", "provinces", ...); widgets are drawn per language and write back to those names
+(:func:`bound`), so a language switch never loses a choice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import geopandas as gpd
+import streamlit as st
+
+from goldmap.app import data
+from goldmap.app.text import tr
+from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
+from goldmap.io import MAX_UPLOAD_BYTES
+from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS
+
+__all__ = [
+    "MAX_UPLOAD_MB",
+    "bound",
+    "current_filters",
+    "current_lang",
+    "init_state",
+    "process_uploads",
+    "sync_query_params",
+    "upload_digest",
+    "widget_key",
+]
+
+#: Largest upload the app reads, in megabytes (MiB, as Streamlit counts them): the library's
+#: cap, which `.streamlit/config.toml` (server.maxUploadSize) shows on the uploader too.
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
+
+
+def current_lang() -> str:
+    """Return the language the page is drawn in, ``zh`` or ``en``."""
+    return str(st.session_state.get("lang", "zh"))
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def init_state() -> None:
+    """Fill the session state from the URL query string, once per session."""
+    if st.session_state.get("_initialised"):
+        return
+    params = st.query_params
+    lang = params.get("lang", "zh")
+    st.session_state["lang"] = lang if lang in ("zh", "en") else "zh"
+    layers = _split(params["layers"]) if "layers" in params else list(DEFAULT_LAYERS)
+    st.session_state["layers"] = [v for v in layers if v in MAP_LAYERS]
+    known = set(data.province_options()["adcode"])
+    st.session_state["provinces"] = [
+        int(v) for v in _split(params.get("prov")) if v.isdigit() and int(v) in known
+    ]
+    commodities = set(data.commodity_options())
+    st.session_state["commodities"] = [v for v in _split(params.get("com")) if v in commodities]
+    st.session_state["stat"] = params.get("stat", "")
+    basemap = params.get("basemap", "none")
+    st.session_state["basemap"] = basemap if basemap in BASEMAPS else "none"
+    focus = params.get("focus", "")
+    st.session_state["selected"] = tuple(focus.split(":", 1)) if ":" in focus else None
+    st.session_state["focus"] = st.session_state["selected"]
+    st.session_state["_initialised"] = True
+
+
+def sync_query_params() -> None:
+    """Write the current view into the URL, so that a link reopens it."""
+    state = st.session_state
+    view = {
+        "lang": state["lang"],
+        "layers": ",".join(state["layers"]),
+        "prov": ",".join(map(str, state["provinces"])),
+        "com": ",".join(state["commodities"]),
+        "stat": state["stat"],
+        "basemap": state["basemap"],
+    }
+    if state.get("selected"):
+        view["focus"] = ":".join(map(str, state["selected"]))
+    view = {k: v for k, v in view.items() if v or k == "layers"}
+    if dict(st.query_params) != view:
+        st.query_params.from_dict(view)
+
+
+def _read_upload(key: str) -> tuple[bytes, str] | None:
+    upload = st.session_state.get(key)
+    if upload is None:
+        return None
+    size_mb = upload.size / 2**20
+    if size_mb > MAX_UPLOAD_MB:
+        raise InputFileError(
+            tr("too_big", current_lang()).format(size=size_mb, limit=MAX_UPLOAD_MB)
+        )
+    return upload.getvalue(), str(upload.name)
+
+
+def process_uploads() -> None:
+    """Read the uploads (before the sidebar, whose statistic list depends on them)."""
+    state = st.session_state
+    state.setdefault("on_duplicate", "error")
+    state["stats_duplicates"] = False
+    rule = str(state["on_duplicate"])
+    readers: tuple[tuple[str, str, Callable[[bytes, str], gpd.GeoDataFrame]], ...] = (
+        ("stats_upload", "user_stats", lambda d, n: data.joined_upload(d, n, rule)),
+        (
+            "features_upload",
+            "user_features",
+            lambda d, n: data.located_upload(d, n, current_lang()),
+        ),
+    )
+    for key, target, work in readers:
+        state[target] = None
+        state[f"{target}_error"] = None
+        try:
+            upload = _read_upload(key)
+            if upload is not None:
+                state[target] = work(*upload)
+        except DuplicateProvinceError as err:
+            state["stats_duplicates"] = True
+            state[f"{target}_error"] = str(err)
+        except GoldmapError as err:
+            state[f"{target}_error"] = str(err)
+
+
+def widget_key(name: str, lang: str) -> str:
+    """Return the key of the ``name`` widget drawn in ``lang`` (one widget per language)."""
+    return f"{name}_{lang}"
+
+
+def _keep(name: str, key: str) -> None:
+    st.session_state[name] = st.session_state[key]
+
+
+def bound(widget: Callable[..., Any], name: str, *args: Any, **kwargs: Any) -> Any:
+    """Draw ``widget`` bound to ``st.session_state[name]``, which survives language switches.
+
+    A widget's identity includes its label, so the same widget in the other language is a
+    new widget to Streamlit and the browser, and would come back empty. Each language gets
+    its own widget key, seeded from the value kept under ``name`` and writing back to it.
+    """
+    key = widget_key(name, current_lang())
+    st.session_state[key] = st.session_state[name]
+    return widget(*args, key=key, on_change=_keep, args=(name, key), **kwargs)
+
+
+def current_filters() -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
+    """Return the province and commodity filters, None where nothing is chosen."""
+    provinces = tuple(st.session_state["provinces"]) or None
+    commodities = tuple(st.session_state["commodities"]) or None
+    return provinces, commodities
+
+
+def upload_digest(content: bytes) -> str:
+    """Return a short digest of an upload (for logs and cache keys)."""
+    return hashlib.sha256(content).hexdigest()[:12]
