@@ -7,7 +7,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
 import goldmap
-from goldmap.app import state, views
+from goldmap.app import state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(1)>"
