@@ -10,23 +10,19 @@ Tianditu key, the GCJ-02 display shift); ``context`` draws rivers, lakes and cit
 from __future__ import annotations
 
 from goldmap.maps._assets import write_assets
+from goldmap.maps._basemaps import BASEMAPS, Basemap, get_basemap
 from goldmap.maps.build import (
-    BASEMAPS,
     DEFAULT_LAYERS,
     MAP_LAYERS,
-    SCHEMES,
-    Basemap,
-    Choropleth,
     add_basemap,
-    add_choropleth,
-    add_context,
     add_layer,
     add_provinces,
     filter_layer,
-    get_basemap,
     make_map,
     to_html,
 )
+from goldmap.maps.choropleth import SCHEMES, Choropleth, add_choropleth
+from goldmap.maps.context import add_context
 
 __all__ = [
     "BASEMAPS",

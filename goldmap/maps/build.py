@@ -32,8 +32,8 @@ import xyzservices
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
 from goldmap.errors import ExportError
 from goldmap.io._files import check_output
-from goldmap.maps._assets import apply_assets, write_assets
-from goldmap.maps._basemaps import BASEMAPS, Basemap, get_basemap, mark_gcj02
+from goldmap.maps._assets import apply_assets
+from goldmap.maps._basemaps import Basemap, get_basemap, mark_gcj02
 from goldmap.maps._leaflet import (
     LAND_COLOR,
     GeoLayer,
@@ -59,7 +59,6 @@ from goldmap.maps._popups import (
     tooltip_html,
 )
 from goldmap.maps.choropleth import (
-    SCHEMES,
     Choropleth,
     add_choropleth,
     json_safe,
@@ -70,22 +69,14 @@ from goldmap.styles import style_for
 from goldmap.text import check_lang, tr
 
 __all__ = [
-    "BASEMAPS",
     "DEFAULT_LAYERS",
     "MAP_LAYERS",
-    "SCHEMES",
-    "Basemap",
-    "Choropleth",
     "add_basemap",
-    "add_choropleth",
-    "add_context",
     "add_layer",
     "add_provinces",
     "filter_layer",
-    "get_basemap",
     "make_map",
     "to_html",
-    "write_assets",
 ]
 
 logger = logging.getLogger(__name__)
