@@ -35,6 +35,7 @@ _MAP: dict[str, tuple[str, str]] = {
     "area": ("面积", "Area"),
     "notes": ("说明", "Notes"),
     "sources": ("来源", "Sources"),
+    "name": ("名称", "Name"),
     "adcode": ("行政区划代码", "Adcode"),
     "area_id": ("所属区域", "Plan area"),
     "uncertain": (
@@ -45,6 +46,11 @@ _MAP: dict[str, tuple[str, str]] = {
     "location_unknown": ("位置未知", "Location unknown"),
     "mine_precise": ("重点矿山（位置较准确）", "Key mine (located)"),
     "mine_uncertain": ("重点矿山（仅知县/省）", "Key mine (county/province only)"),
+    "mine_corrected": ("重点矿山（按您的更正文件）", "Key mine (moved by your corrections)"),
+    "corrected_box": (
+        "已按您的更正文件移动：下列第一个来源即您的来源",
+        "Moved by your corrections file: the first source below is yours",
+    ),
     "no_data": ("无数据", "No data"),
     "base": ("省级行政区", "Provinces"),
     "offshore": ("海域", "offshore"),
@@ -150,8 +156,65 @@ _APP: dict[str, tuple[str, str]] = {
         "File too large: {size:.1f} MB; the limit is {limit} MB.",
     ),
     "located": ("定位结果", "Located features"),
+    "upload_corrections": (
+        "上传矿山坐标更正（CSV/XLSX/GeoJSON）",
+        "Upload corrections to the mines (CSV/XLSX/GeoJSON)",
+    ),
+    "corrections_help": (
+        "每行一个矿山：id、lon、lat、location_precision、source_url、source_quote（note 可选）。"
+        "有任何一行不合格时不应用任何更正。",
+        "One row per mine: id, lon, lat, location_precision, source_url, source_quote "
+        "(note optional). If any row is bad, nothing is applied.",
+    ),
+    "corrections_template": ("下载更正模板（CSV）", "Download the corrections template (CSV)"),
+    "corrections_applied": (
+        "已按您的文件移动 {n} 座矿山（地图上为绿色星标）：",
+        "{n} mine(s) moved by your file (green stars on the map):",
+    ),
+    "corrections_none": (
+        "文件中没有改变任何矿山的行。",
+        "No row of the file changes a mine.",
+    ),
     "your_features": ("我的要素", "Your features"),
     "download_layer": ("图层", "Layer"),
+    "all_visible": ("地图上所有可见图层", "All layers visible on the map"),
+    "only_filtered": ("仅下载筛选后的要素", "Only the features the filters keep"),
+    "download_includes": ("将下载：{what}", "You will download: {what}"),
+    "features_count": ("{n} 个要素", "{n} features"),
+    "fmt_geojson": (
+        "GeoJSON：网页与多数软件通用，单图层",
+        "GeoJSON: for the web and most tools, one layer",
+    ),
+    "fmt_gpkg": (
+        "GeoPackage：一个文件含多个图层，QGIS/ArcGIS 首选",
+        "GeoPackage: one file, every layer; best for QGIS/ArcGIS",
+    ),
+    "fmt_shp": (
+        "Shapefile（zip）：旧式软件，UTF-8 编码，字段名对照表",
+        "Shapefile (zip): for older tools; UTF-8, with a field map",
+    ),
+    "fmt_kml": ("KML：Google Earth，带样式", "KML: Google Earth, styled"),
+    "fmt_kmz": (
+        "KMZ：压缩的 KML（含图标），Google Earth",
+        "KMZ: zipped KML with its icons, for Google Earth",
+    ),
+    "fmt_fgb": (
+        "FlatGeobuf：大文件快速读取，单图层",
+        "FlatGeobuf: fast to read for large files, one layer",
+    ),
+    "fmt_parquet": (
+        "GeoParquet：Python/R/DuckDB 分析用，单图层",
+        "GeoParquet: for analysis in Python, R, DuckDB; one layer",
+    ),
+    "fmt_csv": ("CSV：表格软件，经纬度或 WKT 几何", "CSV: spreadsheets; lon/lat or WKT geometry"),
+    "fmt_qgs": (
+        "QGIS 工程（zip）：与网页地图同样式，附 GeoPackage",
+        "QGIS project (zip): styled like the web map, with its GeoPackage",
+    ),
+    "fmt_qgz": (
+        "QGIS 工程（压缩，zip）：与网页地图同样式，附 GeoPackage",
+        "QGIS project, compressed (zip): styled like the web map, with its GeoPackage",
+    ),
     "format": ("格式", "Format"),
     "download": ("下载", "Download"),
     "download_result": ("下载结果", "Download the result"),

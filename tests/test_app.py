@@ -162,8 +162,11 @@ def test_uploads_are_size_limited(monkeypatch):
 
 def test_layer_downloads_offer_every_export_format():
     at = _app(lang="en")
-    assert "geojson" in at.selectbox(key="dl_format").options
-    at.selectbox(key="dl_format").set_value("geojson").run()
+    from goldmap.io.write import FORMATS
+
+    options = at.selectbox(key="dl_format_en").options
+    assert len(options) == len(FORMATS) == len(set(options))
+    at.selectbox(key="dl_format_en").set_value("geojson").run()
     assert not at.exception
     assert any(b.label == "Download" for b in at.get("download_button"))
 
@@ -210,3 +213,62 @@ def test_downloads_offer_this_view_as_a_png_figure():
     assert button.proto.label == "Download"
     fmt, content = at.session_state["figure_file"]
     assert fmt == "png" and content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+CORRECTIONS = (
+    b"id,lon,lat,location_precision,source_url,source_quote\n"
+    b"sd-jiaojia,119.9512,37.3987,deposit,https://example.org/report.pdf,"
+    b'"The Jiaojia mine (119.9512 E, 37.3987 N)"\n'
+)
+
+
+def test_a_corrections_upload_moves_the_mine_on_the_map_table_and_downloads():
+    at = _app(lang="en")
+    _uploader(at, "corrections_upload").set_value(("fix.csv", CORRECTIONS, "text/csv")).run()
+    assert not at.exception and not at.error
+    assert any("1 mine(s) moved by your file" in s.value for s in at.success)
+    moved = next(df.value for df in at.dataframe if "Location" in df.value.columns)
+    assert moved["id"].tolist() == ["sd-jiaojia"]
+    assert moved["Sources"].tolist() == ["https://example.org/report.pdf"]
+    mines = at.session_state["user_corrections"].set_index("id")
+    assert mines.loc["sd-jiaojia", "corrected"]
+    assert (mines.geometry["sd-jiaojia"].x, mines.geometry["sd-jiaojia"].y) == (119.9512, 37.3987)
+
+
+def test_a_bad_corrections_file_is_refused_whole_with_the_row_named():
+    at = _app(lang="en")
+    bad = CORRECTIONS + b"sd-nowhere,120,37,deposit,https://example.org/x,q\n"
+    _uploader(at, "corrections_upload").set_value(("fix.csv", bad, "text/csv")).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert "row 3" in error and "'sd-nowhere' is not the id of a key mine" in error
+    assert "nothing was applied" in error
+    assert at.session_state["user_corrections"] is None
+
+
+def test_downloads_name_what_they_hold_and_describe_each_format():
+    at = _app(lang="en")
+    at.multiselect(key="provinces_en").set_value([370000]).run()
+    formats = at.selectbox(key="dl_format_en").options
+    assert "GeoPackage: one file, every layer; best for QGIS/ArcGIS" in formats
+    button = next(b for b in at.get("download_button") if b.key == "dl_button")
+    assert button.proto.label == "Download"
+    caption = next(c.value for c in at.caption if "You will download" in c.value)
+    shandong_mines = len(goldmap.load("key_mines").query("province_adcode == 370000"))
+    assert f"Key mines ({shandong_mines} features)" in caption.replace("\\", "")
+
+
+def test_the_filtered_download_holds_the_filtered_features(tmp_path):
+    import pyogrio
+
+    from goldmap.app.downloads import _packaged_bytes
+
+    content = _packaged_bytes(("key_mines", "development_areas"), "gpkg", (370000,), None)
+    path = tmp_path / "view.gpkg"
+    path.write_bytes(content)
+    layers = dict(pyogrio.list_layers(path))
+    assert set(layers) == {"key_mines", "development_areas"}
+    mines = pyogrio.read_dataframe(path, layer="key_mines")
+    assert set(mines["province_adcode"]) == {370000}
+    expected = goldmap.load("key_mines").query("province_adcode == 370000")
+    assert sorted(mines["id"]) == sorted(expected["id"])

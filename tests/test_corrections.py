@@ -376,3 +376,17 @@ def test_corrections_reach_the_zip_exports_too(tmp_path: Path) -> None:
         features = json.loads(archive.read("key_mines.geojson"))["features"]
     corrected = [f["properties"]["id"] for f in features if f["properties"]["corrected"]]
     assert corrected == ["sd-jiaojia"]
+
+
+def test_a_corrected_mine_is_drawn_apart_with_its_correction_said_in_the_popup(tmp_path):
+    from goldmap.maps import make_map, to_html
+
+    corrected = goldmap.load("key_mines", corrections=write(tmp_path, GOOD))
+    page = to_html(make_map({"key_mines": corrected}, lang="en"))
+    plain = to_html(make_map({"key_mines": goldmap.load("key_mines")}, lang="en"))
+    # One green star (its class) and one legend entry, only on the corrected map.
+    assert page.count("goldmap-mine goldmap-corrected") == 1
+    assert "goldmap-corrected" not in plain.replace(".goldmap-corrected.goldmap-uncertain", "")
+    assert "Key mine (moved by your corrections)" in page
+    assert "Key mine (moved by your corrections)" not in plain
+    assert page.count("Moved by your corrections file") == 1

@@ -18,6 +18,8 @@ from goldmap.maps import filter_layer
 __all__ = [
     "choropleth_frame",
     "commodity_options",
+    "corrected_mines",
+    "corrections_template",
     "joined_upload",
     "layer",
     "located_upload",
@@ -121,6 +123,23 @@ def plan() -> dict[str, Any]:
 def joined_upload(data: bytes, filename: str, on_duplicate: str) -> gpd.GeoDataFrame:
     """Join an uploaded statistics table to the provinces (display geometry)."""
     return goldmap.join_stats(data, filename=filename, simplified=True, on_duplicate=on_duplicate)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def corrected_mines(data: bytes, filename: str) -> gpd.GeoDataFrame:
+    """Return the key mines with an uploaded corrections file applied (all rows or none)."""
+    from goldmap.corrections import apply_corrections, read_corrections
+
+    table = read_corrections(data, filename=filename)
+    return apply_corrections(goldmap.load("key_mines"), table)
+
+
+@st.cache_data(show_spinner=False)
+def corrections_template() -> bytes:
+    """Return the corrections template as CSV bytes (UTF-8 with BOM, for Excel)."""
+    from goldmap.corrections import template
+
+    return template().to_csv(index=False).encode("utf-8-sig")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -1,65 +1,134 @@
-"""The Downloads tab and the download buttons under results: layers, results and figures."""
+"""The Downloads tab and the download buttons under results: layers, results and figures.
+
+A download gives what the user is looking at: the filtered features of one layer, or every
+layer on the map in one file; the key mines with the user's corrections when uploaded.
+Layer files are made when the button is clicked (a deferred download), so the page does not
+export anything on a rerun.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import streamlit as st
 
-from goldmap.app.state import current_filters, current_lang
-from goldmap.app.text import tr
+from goldmap.app.state import (
+    bound,
+    current_filters,
+    current_lang,
+    current_layer,
+    visible_layer,
+)
+from goldmap.app.text import md_escape, tr
 from goldmap.catalog import LAYERS
 from goldmap.errors import GoldmapError
-from goldmap.io.write import FORMATS, export_bytes
+from goldmap.io.write import FORMATS, download_name, export_bytes
 from goldmap.maps import MAP_LAYERS
+from goldmap.names import province_name
 
 __all__ = ["download_frame", "downloads"]
 
-
-def _export(frame: gpd.GeoDataFrame | str, name: str, fmt: str) -> tuple[bytes, str, str]:
-    layers = {name: frame} if isinstance(frame, gpd.GeoDataFrame) else frame
-    return export_bytes(layers, format=fmt)
+#: The choice of the layer box that stands for every layer drawn on the map.
+ALL_VISIBLE = "all_visible"
 
 
-def _formats() -> list[str]:
-    return list(FORMATS)
+def _format_label(fmt: str, lang: str) -> str:
+    return tr(f"fmt_{fmt}", lang)
 
 
 def download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
     """Offer ``frame`` (a result) for download in a chosen export format."""
     lang = current_lang()
-    fmt = st.selectbox(tr("format", lang), _formats(), key=f"{key}_fmt")
+    st.session_state.setdefault(f"{key}_fmt", "gpkg")
+    fmt = bound(
+        st.selectbox, f"{key}_fmt", tr("format", lang), list(FORMATS),
+        format_func=lambda f: _format_label(f, lang),
+    )  # fmt: skip
     try:
-        content, filename, mime = _export(frame, name, fmt)
+        content, _, mime = export_bytes({name: frame}, format=fmt)
     except GoldmapError as err:
         st.error(str(err))
         return
+    filename, _ = download_name(f"goldmap_{name}", fmt)
     st.download_button(tr("download_result", lang), content, filename, mime, key=key)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _layer_bytes(layer: str, fmt: str) -> tuple[bytes, str, str]:
-    return _export(layer, layer, fmt)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _packaged_bytes(
+    layers: tuple[str, ...],
+    fmt: str,
+    provinces: tuple[int, ...] | None,
+    commodities: tuple[str, ...] | None,
+) -> bytes:
+    """Export packaged layers (filtered) as bytes; cached, keyed by what they hold."""
+    from goldmap.app import data
+
+    frames = {n: data.visible(n, provinces, commodities) for n in layers}
+    return export_bytes(frames, format=fmt)[0]
+
+
+def _stem(layers: tuple[str, ...], filtered: bool) -> str:
+    provinces, commodities = current_filters()
+    what = layers[0] if len(layers) == 1 else "layers"
+    parts = ["goldmap", what]
+    if filtered and provinces:
+        parts += [province_name(p, lang="en").split()[0].lower() for p in provinces[:3]]
+    if filtered and commodities:
+        parts += list(commodities[:3])
+    return "_".join(parts)
+
+
+def _content(layers: tuple[str, ...], fmt: str, filtered: bool) -> Callable[[], bytes]:
+    """Return the deferred export of ``layers`` as the user sees them."""
+    provinces, commodities = current_filters() if filtered else (None, None)
+    if "key_mines" in layers and st.session_state.get("user_corrections") is not None:
+        frames = {n: visible_layer(n) if filtered else current_layer(n) for n in layers}
+        return lambda: export_bytes(frames, format=fmt)[0]
+    return lambda: _packaged_bytes(layers, fmt, provinces, commodities)
 
 
 def downloads() -> None:
-    """Download any layer in any export format."""
+    """Download what the map shows: one layer or all visible ones, filtered, in any format."""
     lang = current_lang()
+    state = st.session_state
+    state.setdefault("dl_layer", ALL_VISIBLE)
+    state.setdefault("dl_format", "gpkg")
+    state.setdefault("dl_filtered", True)
     left, right = st.columns(2)
-    layer = left.selectbox(
-        tr("download_layer", lang),
-        [*MAP_LAYERS, "provinces", "counties"],
-        format_func=lambda v: LAYERS[v].title_zh if lang == "zh" else LAYERS[v].title_en,
-        key="dl_layer",
+    with left:
+        choice = bound(
+            st.selectbox, "dl_layer", tr("download_layer", lang),
+            [ALL_VISIBLE, *MAP_LAYERS, "provinces", "counties"],
+            format_func=lambda v: tr(v, lang) if v == ALL_VISIBLE
+            else LAYERS[v].title_zh if lang == "zh" else LAYERS[v].title_en,
+        )  # fmt: skip
+    with right:
+        fmt = bound(
+            st.selectbox, "dl_format", tr("format", lang), list(FORMATS),
+            format_func=lambda f: _format_label(f, lang),
+        )  # fmt: skip
+    layers = tuple(state["layers"]) if choice == ALL_VISIBLE else (str(choice),)
+    plan_only = all(n in MAP_LAYERS for n in layers)
+    filtered = (
+        bool(bound(st.checkbox, "dl_filtered", tr("only_filtered", lang), disabled=not plan_only))
+        and plan_only
     )
-    fmt = right.selectbox(tr("format", lang), _formats(), key="dl_format")
-    try:
-        content, filename, mime = _layer_bytes(layer, fmt)
-    except GoldmapError as err:
-        st.error(str(err))
-        return
-    st.download_button(tr("download", lang), content, filename, mime, key="dl_button")
+    if not layers:
+        st.info(tr("choose", lang))
+    else:
+        counts = []
+        for n in layers:
+            size = len(visible_layer(n) if filtered else current_layer(n))
+            title = LAYERS[n].title_zh if lang == "zh" else LAYERS[n].title_en
+            counts.append(f"{title} ({tr('features_count', lang).format(n=size)})")
+        st.caption(md_escape(tr("download_includes", lang).format(what="; ".join(counts))))
+        filename, mime = download_name(_stem(layers, filtered), fmt, layer_count=len(layers))
+        st.download_button(
+            tr("download", lang), _content(layers, fmt, filtered), filename, mime,
+            key="dl_button", on_click="ignore",
+        )  # fmt: skip
     _figure_download(lang)
 
 
@@ -81,7 +150,8 @@ def _figure_download(lang: str) -> None:
     provinces, _ = current_filters()
     province = provinces[0] if provinces and len(provinces) == 1 else None
     st.markdown(f"**{tr('view_figure', lang)}**")
-    fmt = st.radio(tr("format", lang), ["png", "pdf"], key="fig_format", horizontal=True)
+    st.session_state.setdefault("fig_format", "png")
+    fmt = bound(st.radio, "fig_format", tr("format", lang), ["png", "pdf"], horizontal=True)
     if st.button(tr("make_figure", lang), key="fig_make"):
         try:
             st.session_state["figure_file"] = (fmt, _figure_bytes(lang, province, fmt))

@@ -18,17 +18,19 @@ from goldmap.app import data
 from goldmap.app.text import tr
 from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
 from goldmap.io import MAX_UPLOAD_BYTES
-from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS
+from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, filter_layer
 
 __all__ = [
     "MAX_UPLOAD_MB",
     "bound",
     "current_filters",
     "current_lang",
+    "current_layer",
     "init_state",
     "process_uploads",
     "sync_query_params",
     "upload_digest",
+    "visible_layer",
     "widget_key",
 ]
 
@@ -113,6 +115,7 @@ def process_uploads() -> None:
             "user_features",
             lambda d, n: data.located_upload(d, n, current_lang()),
         ),
+        ("corrections_upload", "user_corrections", data.corrected_mines),
     )
     for key, target, work in readers:
         state[target] = None
@@ -147,6 +150,23 @@ def bound(widget: Callable[..., Any], name: str, *args: Any, **kwargs: Any) -> A
     key = widget_key(name, current_lang())
     st.session_state[key] = st.session_state[name]
     return widget(*args, key=key, on_change=_keep, args=(name, key), **kwargs)
+
+
+def current_layer(name: str) -> gpd.GeoDataFrame:
+    """Return layer ``name`` as this session sees it: the key mines with the user's corrections."""
+    corrected = st.session_state.get("user_corrections")
+    if name == "key_mines" and corrected is not None:
+        frame: gpd.GeoDataFrame = corrected
+        return frame
+    return data.layer(name)
+
+
+def visible_layer(name: str) -> gpd.GeoDataFrame:
+    """Return the features of layer ``name`` (as :func:`current_layer`) the filters keep."""
+    provinces, commodities = current_filters()
+    if name == "key_mines" and st.session_state.get("user_corrections") is not None:
+        return filter_layer(current_layer(name), provinces=provinces, commodities=commodities)
+    return data.visible(name, provinces, commodities)
 
 
 def current_filters() -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:

@@ -23,7 +23,9 @@ from goldmap.app.state import (
     bound,
     current_filters,
     current_lang,
+    current_layer,
     sync_query_params,
+    visible_layer,
 )
 from goldmap.app.text import md_escape, tr
 from goldmap.catalog import LAYERS
@@ -43,6 +45,7 @@ from goldmap.text import commodity_label
 
 __all__ = [
     "MAX_UPLOAD_MB",
+    "corrections_panel",
     "detail_panel",
     "feature_table",
     "map_view",
@@ -122,7 +125,7 @@ def _find(layer: str, key: Any) -> pd.Series | None:
         frame = data.province_options()
         rows = frame[frame["adcode"].astype(str) == str(key)]
     elif layer in LAYERS:
-        frame = data.layer(layer)
+        frame = current_layer(layer)
         column = "id" if "id" in frame.columns else "name_en"
         rows = frame[frame[column].astype(str) == str(key)]
     elif layer == "user":
@@ -164,9 +167,11 @@ def map_view(asset_url: str) -> None:
     choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
     stats, column = choropleth if choropleth else (None, None)
     view = _view()
+    corrected = state.get("user_corrections")
+    layers = {n: corrected if n == "key_mines" else None for n in state["layers"]}
     try:
         m = make_map(
-            state["layers"],
+            layers if corrected is not None else state["layers"],
             m=None if view is None else _focused_map(view),
             lang=lang,
             basemap=get_basemap(state["basemap"], key=state.get("tianditu_key") or None),
@@ -299,15 +304,48 @@ def feature_table() -> None:
     """Show a sortable, searchable table of the features the filters keep."""
     lang = current_lang()
     query = st.text_input(tr("search", lang), key="search").strip().casefold()
-    provinces, commodities = current_filters()
     for layer in st.session_state["layers"]:
-        table = _display(data.visible(layer, provinces, commodities), layer)
+        table = _display(visible_layer(layer), layer)
         if query:
             text = table.astype(str).apply(lambda col: col.str.casefold())
             table = table[text.apply(lambda col: col.str.contains(query, regex=False)).any(axis=1)]
         title = LAYERS[layer].title_zh if lang == "zh" else LAYERS[layer].title_en
         st.markdown(f"**{md_escape(title)}** · {len(table)} {tr('rows', lang)}")
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def corrections_panel() -> None:
+    """Upload better coordinates for the key mines; the map, table and downloads use them."""
+    lang = current_lang()
+    state = st.session_state
+    st.file_uploader(
+        tr("upload_corrections", lang), key="corrections_upload",
+        help=tr("corrections_help", lang),
+    )  # fmt: skip
+    st.download_button(
+        tr("corrections_template", lang), data.corrections_template(),
+        "goldmap_corrections_template.csv", "text/csv", key="dl_corrections_template",
+    )  # fmt: skip
+    if state["user_corrections_error"]:
+        st.error(state["user_corrections_error"])
+    corrected = state["user_corrections"]
+    if corrected is None:
+        return
+    moved = corrected[corrected["corrected"].eq(True)]
+    if moved.empty:
+        st.info(tr("corrections_none", lang))
+        return
+    st.success(tr("corrections_applied", lang).format(n=len(moved)))
+    name = "name_zh" if lang == "zh" else "name_en"
+    table = pd.DataFrame(
+        {
+            "id": moved["id"],
+            tr("name", lang): moved[name],
+            tr("precision", lang): moved["location_precision"],
+            tr("sources", lang): [s[0].get("url") if s else "" for s in moved["sources"]],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def _select(layer: str, key: str) -> None:
@@ -396,6 +434,8 @@ def your_data() -> None:
             table = pd.DataFrame(located.drop(columns=located.geometry.name))
             st.dataframe(table.astype(str), hide_index=True, width="stretch")
             download_frame(located, "located", "dl_located")
+    st.divider()
+    corrections_panel()
 
 
 def static_dir(app_file: str) -> Path:

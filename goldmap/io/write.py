@@ -52,7 +52,7 @@ from goldmap.io._shapefile import write_shapefile
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["DEFAULT_LAYERS", "FORMATS", "ExportFormat", "export", "export_bytes"]
+__all__ = ["DEFAULT_LAYERS", "FORMATS", "ExportFormat", "download_name", "export", "export_bytes"]
 
 logger = logging.getLogger(__name__)
 
@@ -519,6 +519,41 @@ def _write(frames: _Layers, fmt: str, staging: Path, filename: str, *, is_zip: b
     return [out]
 
 
+def download_name(stem: str, format: str, *, layer_count: int = 1) -> tuple[str, str]:
+    """Return the file name and MIME type :func:`export_bytes` gives an export.
+
+    Parameters
+    ----------
+    stem : str
+        The name before the ending, e.g. ``"goldmap_key_mines"``; made safe for a file name.
+    format : str
+        One of :data:`FORMATS`.
+    layer_count : int, default 1
+        How many layers the file holds: several layers in a one-layer-per-file format come
+        as a ``.zip`` of one file each.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The file name and its MIME type. Shapefiles and QGIS projects (project plus
+        GeoPackage) are zipped.
+
+    Examples
+    --------
+    >>> download_name("goldmap_key_mines", "qgz")
+    ('goldmap_key_mines_qgis_project.zip', 'application/zip')
+    """
+    fmt = _check_format(format)
+    stem, spec = _file_stem(stem), FORMATS[fmt]
+    if fmt == "shp":
+        return f"{stem}.shp.zip", "application/zip"
+    if fmt in ("qgs", "qgz"):
+        return f"{stem}_qgis_project.zip", "application/zip"
+    if not spec.multi_layer and layer_count > 1:
+        return f"{stem}_{fmt}.zip", "application/zip"
+    return f"{stem}{spec.extensions[0]}", spec.mime
+
+
 def export_bytes(
     layers: str | Iterable[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
     *,
@@ -554,13 +589,7 @@ def export_bytes(
     fmt = _check_format(format)
     frames = _resolve_layers(layers)
     stem = _file_stem(next(iter(frames))) if len(frames) == 1 else "goldmap"
-    spec = FORMATS[fmt]
-    if fmt == "shp":
-        filename, mime = f"{stem}.shp.zip", "application/zip"
-    elif fmt in ("qgs", "qgz") or (not spec.multi_layer and len(frames) > 1):
-        filename, mime = f"{stem}_{fmt}.zip", "application/zip"
-    else:
-        filename, mime = f"{stem}{spec.extensions[0]}", spec.mime
+    filename, mime = download_name(stem, fmt, layer_count=len(frames))
     with tempfile.TemporaryDirectory(prefix="goldmap-export-") as tmp:
         written = export(frames, Path(tmp) / filename, format=fmt)
         return written.read_bytes(), filename, mime

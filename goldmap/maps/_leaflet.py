@@ -174,6 +174,7 @@ CSS = f"""<style>
 .leaflet-container {{ background: {WATER_COLOR}; font-family: system-ui, sans-serif; }}
 .goldmap-mine {{ background: none; border: none; }}
 .goldmap-mine svg {{ filter: drop-shadow(0 1px 1px rgba(0,0,0,.35)); }}
+.goldmap-corrected.goldmap-uncertain svg polygon {{ stroke: #006d2c; }}
 .leaflet-control-layers-overlays label {{ white-space: nowrap; }}
 .gm-popup details summary {{ cursor: pointer; color: #555; font-weight: 600; }}
 .gm-popup .gm-sources li {{ word-break: break-all; }}

@@ -28,7 +28,14 @@ from goldmap.maps._popups import escape
 from goldmap.styles import LayerStyle
 from goldmap.text import tr
 
-__all__ = ["ICON_PX", "MineMarks", "add_mine_marks", "mine_icon", "point_context"]
+__all__ = [
+    "CORRECTED_COLORS",
+    "ICON_PX",
+    "MineMarks",
+    "add_mine_marks",
+    "mine_icon",
+    "point_context",
+]
 
 #: Size of a mine's star icon, in CSS pixels.
 ICON_PX = 22
@@ -75,12 +82,22 @@ def point_context(
     return out
 
 
-def mine_icon(style: LayerStyle, *, uncertain: bool) -> dict[str, Any]:
-    """Return the Leaflet divIcon options of a mine's star (fanned out by the map's script)."""
+#: Fill and outline of a mine moved by the user's corrections, told apart from goldmap's own.
+CORRECTED_COLORS = ("#2ca25f", "#006d2c")
+
+
+def mine_icon(style: LayerStyle, *, uncertain: bool, corrected: bool = False) -> dict[str, Any]:
+    """Return the Leaflet divIcon options of a mine's star (fanned out by the map's script).
+
+    A mine moved by the user's corrections is a green star (hollow with a green outline when
+    the correction gives only a town or county).
+    """
     c = ICON_PX / 2
+    fill, stroke = CORRECTED_COLORS if corrected else (style.marker_color, style.stroke)
+    classes = "goldmap-mine" + (" goldmap-uncertain" if uncertain else "")
     return {
-        "html": star_svg(style.marker_color, style.stroke, size=ICON_PX, hollow=uncertain),
-        "className": "goldmap-mine" + (" goldmap-uncertain" if uncertain else ""),
+        "html": star_svg(fill, stroke, size=ICON_PX, hollow=uncertain),
+        "className": classes + (" goldmap-corrected" if corrected else ""),
         "iconSize": [ICON_PX, ICON_PX],
         "iconAnchor": [c, c],
         "tooltipAnchor": [10, 0],

@@ -141,7 +141,8 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
         rows.append(
             (tr("shares_point", lang), escape(("、" if lang == "zh" else ", ").join(shares)))
         )
-    extra = _stands_for_box(row, lang, uncertain)
+    extra = _corrected_box(lang) if row.get("corrected") is True else ""
+    extra += _stands_for_box(row, lang, uncertain)
     if not is_blank(row.get("notes")):
         extra += details(tr("notes", lang), row.get("notes"))
     extra += sources_html(row.get("sources"), lang)
@@ -149,6 +150,13 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
     stands = row.get(f"stands_for_{lang}")
     note = str(stands) if not is_blank(stands) else tr("uncertain", lang) if uncertain else ""
     return tooltip_html(title, other, note), popup
+
+
+def _corrected_box(lang: str) -> str:
+    return (
+        '<div class="gm-corrected" style="margin:4px 0;padding:3px 6px;background:#e5f5e0;'
+        f'border-left:3px solid #2ca25f"><b>{escape(tr("corrected_box", lang))}</b></div>'
+    )
 
 
 def _stands_for_box(row: Mapping[str, Any], lang: str, uncertain: bool) -> str:

@@ -43,10 +43,16 @@ from goldmap.maps._leaflet import (
     ensure_setup,
     feature_collection,
     get_legend,
+    star_svg,
     swatch,
     to_4326,
 )
-from goldmap.maps._mine_marks import add_mine_marks, mine_icon, point_context
+from goldmap.maps._mine_marks import (
+    CORRECTED_COLORS,
+    add_mine_marks,
+    mine_icon,
+    point_context,
+)
 from goldmap.maps._popups import (
     UNCERTAIN,
     area_content,
@@ -258,7 +264,8 @@ def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict
     is_point = geom is not None and shapely.get_dimensions(geom) == 0
     uncertain = row.get("location_precision") in UNCERTAIN
     if layer == "key_mines" and is_point:
-        return {"_icon": mine_icon(style, uncertain=uncertain)}
+        corrected = row.get("corrected") is True
+        return {"_icon": mine_icon(style, uncertain=uncertain, corrected=corrected)}
     if is_point:
         return {
             "_style": {
@@ -382,6 +389,12 @@ def add_layer(
             f"<div>{swatch(style, point=True, dashed=True)} "
             f"{escape(tr('mine_uncertain', lang))}</div>"
         )
+        if "corrected" in frame.columns and bool(frame["corrected"].eq(True).any()):
+            fill, stroke = CORRECTED_COLORS
+            legend.sections["layer_key_mines"] += (
+                f"<div>{star_svg(fill, stroke, size=14, hollow=False)} "
+                f"{escape(tr('mine_corrected', lang))}</div>"
+            )
         add_mine_marks(m, drawn, frame, lang)  # stacks fanned out, unknown positions listed
     return m
 
