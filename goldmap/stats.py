@@ -28,6 +28,8 @@ from goldmap.names import province_name, suggest_provinces, try_resolve_province
 
 __all__ = [
     "ON_DUPLICATE",
+    "SOURCE_CHECKS",
+    "STATS_COLUMNS",
     "JoinReport",
     "detect_province_column",
     "join_stats",
@@ -49,6 +51,16 @@ DETECTION_THRESHOLD = 0.6
 
 #: How :func:`join_stats` treats several rows naming one province.
 ON_DUPLICATE = ("error", "first", "last", "sum", "mean")
+
+#: The columns of the packaged statistics table (``data/stats/gold_statistics.csv``). The
+#: last three record when and how the row's source was last re-checked; they may be empty.
+STATS_COLUMNS = (
+    "adcode", "region_zh", "indicator", "year", "value", "unit", "source_url", "source_quote",
+    "notes", "source_checked", "source_check", "source_check_note",
+)  # fmt: skip
+
+#: The outcomes a source check may record (``source_check``), as in the layers' ``check``.
+SOURCE_CHECKS = ("found", "quote_not_found", "page_not_found")
 
 
 @dataclass
@@ -340,15 +352,20 @@ def load_stats(
     Returns
     -------
     pandas.DataFrame
-        The tidy table (adcode, region_zh, indicator, year, value, unit, source_url,
-        source_quote, notes), or its wide form.
+        The tidy table (the columns of :data:`STATS_COLUMNS`: adcode, region_zh, indicator,
+        year, value, unit, source_url, source_quote, notes, and the source check fields
+        source_checked, source_check, source_check_note), or its wide form, which holds
+        the values only.
 
     Raises
     ------
     StatisticNotFoundError
         When ``indicator`` is not in the table; the message lists the indicators.
     """
-    table = pd.read_csv(data_path("stats", "gold_statistics.csv"), encoding="utf-8")
+    text_columns = {c: "str" for c in ("source_checked", "source_check", "source_check_note")}
+    table = pd.read_csv(
+        data_path("stats", "gold_statistics.csv"), encoding="utf-8", dtype=text_columns
+    )
     if indicator is not None:
         known = sorted(table["indicator"].unique())
         if indicator not in known:

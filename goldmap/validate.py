@@ -1,4 +1,4 @@
-"""Check goldmap's data: schema, geometry, sources, nesting and the plan's counts.
+"""Check goldmap's data: schema, geometry, sources, nesting, the plan's counts and the statistics.
 
 Each check returns :class:`Problem` records instead of raising, so one run reports every
 problem at once; ``goldmap validate`` prints them and exits non-zero when there are any.
@@ -7,6 +7,8 @@ problem at once; ``goldmap validate`` prints them and exits non-zero when there 
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +23,13 @@ from goldmap._mine_location import (
     UNCERTAINTY_KM,
     shared_point_groups,
 )
+from goldmap._numbers import is_missing
 from goldmap.catalog import LayerGroup, layers, layers_in, load
 from goldmap.corrections import corrected_layer
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import OptionError
 from goldmap.schema import SCHEMA_LAYERS, violations
+from goldmap.stats import SOURCE_CHECKS, STATS_COLUMNS, load_stats
 
 __all__ = ["EXPECTED_COUNTS", "Problem", "validate_data"]
 
@@ -320,12 +324,50 @@ def _check_schema(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
     return problems
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _stat_row_problems(row: Any) -> list[str]:
+    """Return what is wrong with one statistics row: its value, source or source check."""
+    problems = []
+    if not isinstance(row.value, int | float) or not math.isfinite(row.value):
+        problems.append(f"value {row.value!r} is not a number")
+    if is_missing(row.source_url) or not str(row.source_url).startswith("http"):
+        problems.append("source_url is not a web address")
+    if is_missing(row.source_quote):
+        problems.append("source_quote is empty")
+    checked, check = row.source_checked, row.source_check
+    if not is_missing(check) and check not in SOURCE_CHECKS:
+        problems.append(f"source_check {check!r} is not one of {', '.join(SOURCE_CHECKS)}")
+    if not is_missing(checked) and not _DATE.match(str(checked)):
+        problems.append(f"source_checked {checked!r} is not a date (YYYY-MM-DD)")
+    if is_missing(check) != is_missing(checked):
+        problems.append("source_check and source_checked are given together or not at all")
+    if not is_missing(row.source_check_note) and is_missing(check):
+        problems.append("source_check_note without a source_check")
+    return problems
+
+
+def _check_stats() -> list[Problem]:
+    """Check the statistics table: its columns, and each row's value, source and check."""
+    table = load_stats()
+    missing = [c for c in STATS_COLUMNS if c not in table.columns]
+    if missing:
+        return [Problem("gold_statistics", "*", f"missing columns: {', '.join(missing)}")]
+    return [
+        Problem("gold_statistics", f"{row.adcode}:{row.indicator}:{row.year}", text)
+        for row in table.itertuples()
+        for text in _stat_row_problems(row)
+    ]
+
+
 CHECKS: dict[str, Callable[..., list[Problem]]] = {
     "boundaries": _check_boundaries,
     "key_mines": _check_mines,
     "areas": _check_areas,
     "province_layers": _check_province_layers,
     "schema": _check_schema,
+    "stats": _check_stats,
 }
 #: The checks that take the key mines as corrected by a corrections file.
 _MINE_CHECKS = ("key_mines", "schema")
@@ -340,7 +382,7 @@ def validate_data(
     ----------
     checks : iterable of str, optional
         A subset of ``"boundaries"``, ``"key_mines"``, ``"areas"``, ``"province_layers"``,
-        ``"schema"``; all by default.
+        ``"schema"``, ``"stats"``; all by default.
     corrections : path or DataFrame, optional
         A corrections file for the key mines (see ``goldmap.load``): the key-mine and schema
         checks then run on the corrected mines.

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 import goldmap
-from goldmap.stats import detect_province_column, join_stats
+from goldmap.stats import SOURCE_CHECKS, STATS_COLUMNS, detect_province_column, join_stats
+from goldmap.validate import validate_data
 
 MIXED = [
     ("鲁", 1.0),  # one-character abbreviation
@@ -189,6 +190,64 @@ def test_packaged_statistics_are_cited_and_tidy():
     assert values.get("gold_consumption") == pytest.approx(985.31)
     provincial = stats[stats["adcode"] != 100000]
     assert provincial["adcode"].map(goldmap.resolve_province).eq(provincial["adcode"]).all()
+
+
+def test_packaged_statistics_record_their_source_check():
+    stats = goldmap.load_stats()
+    assert list(stats.columns) == list(STATS_COLUMNS)
+    assert stats["source_check"].isin(SOURCE_CHECKS).all()
+    assert stats["source_checked"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    # A source that could not be found says so in its note.
+    missing = stats[stats["source_check"] != "found"]
+    assert missing["source_check_note"].str.len().gt(0).all()
+
+
+def test_wide_statistics_hold_values_only():
+    wide = goldmap.load_stats(wide=True)
+    tidy = goldmap.load_stats()
+    keys = set(tidy["indicator"] + "_" + tidy["year"].astype(str))
+    assert set(wide.columns) == {"adcode", "region_zh"} | keys
+    assert not any(c.startswith("source_") for c in wide.columns)
+    joined = join_stats(wide[wide["adcode"] != 100000], "adcode")
+    assert not any(c.startswith("source_") for c in joined.columns)
+    shandong = joined.set_index("adcode").loc[370000]
+    assert shandong["gold_output_provincial_reported_2023"] == pytest.approx(165.49)
+
+
+def test_validate_passes_the_packaged_statistics():
+    assert validate_data(checks=["stats"]) == []
+
+
+def test_validate_reports_bad_source_check_fields(monkeypatch):
+    table = goldmap.load_stats()
+    table.loc[0, "source_check"] = "maybe"
+    table.loc[1, "source_checked"] = "1 Dec 2026"
+    table.loc[2, ["source_checked", "source_check"]] = [None, None]
+    table.loc[3, "source_check"] = None
+    table.loc[4, "value"] = float("nan")
+    table.loc[5, "source_url"] = "rexun.cn"
+    monkeypatch.setattr("goldmap.validate.load_stats", lambda: table)
+    problems = [str(p) for p in validate_data(checks=["stats"])]
+    assert any("source_check 'maybe' is not one of found, quote_not_found" in p for p in problems)
+    assert any("source_checked '1 Dec 2026' is not a date" in p for p in problems)
+    assert any("given together or not at all" in p for p in problems)
+    assert any("is not a number" in p for p in problems)
+    assert any("source_url is not a web address" in p for p in problems)
+    assert all(p.startswith("gold_statistics[") for p in problems)
+    assert len(problems) == 5
+
+
+def test_validate_reports_a_note_without_a_check_and_missing_columns(monkeypatch):
+    table = goldmap.load_stats()
+    table.loc[2, ["source_checked", "source_check"]] = [None, None]
+    table.loc[2, "source_check_note"] = "looked, unsure"
+    monkeypatch.setattr("goldmap.validate.load_stats", lambda: table)
+    problems = [str(p) for p in validate_data(checks=["stats"])]
+    where = "gold_statistics[100000:gold_resources_national:2019]"
+    assert problems == [f"{where}: source_check_note without a source_check"]
+    monkeypatch.setattr("goldmap.validate.load_stats", lambda: table.drop(columns="source_check"))
+    problems = [str(p) for p in validate_data(checks=["stats"])]
+    assert problems == ["gold_statistics[*]: missing columns: source_check"]
 
 
 # Some reports write figures digit by digit in Chinese numerals (三八一點三三九 = 381.339).
