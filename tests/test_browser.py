@@ -206,6 +206,46 @@ def test_language_round_trip_keeps_the_layers_and_a_focus_link_zooms_in(app_url)
         browser.close()
 
 
+def test_a_filter_change_keeps_the_users_zoom_and_swaps_the_layers(app_url):
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    mines = goldmap.load("key_mines")
+    in_shandong = int((mines["province_adcode"] == 370000).sum())
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{app_url}/?lang=en")
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        markers = frame.locator(".leaflet-marker-icon")
+        markers.first.wait_for(timeout=30_000)
+        # The user zooms in on Jiaodong, as with the mouse wheel.
+        _map_frame(page).evaluate("() => window.map.setView([37.3, 120.2], 8)")
+        page.wait_for_timeout(1_000)
+        _map_frame(page).evaluate("() => { window.map._goldmapMark = 'kept'; }")
+        assert _map_frame(page).evaluate(_LEAFLET_ZOOM) == 8
+        page.locator('[data-testid="stMultiSelect"]').nth(1).click()
+        page.keyboard.type("Shandong")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        page.wait_for_function(
+            "n => { const f = [...document.querySelectorAll('iframe')].find("
+            "i => i.title === 'streamlit_folium.st_folium'); if (!f) return false;"
+            "return f.contentDocument.querySelectorAll('.leaflet-marker-icon').length === n; }",
+            arg=in_shandong,
+            timeout=30_000,
+        )
+        assert "prov=370000" in page.url
+        # The same Leaflet map (not a new page), at the user's zoom and centre.
+        assert _map_frame(page).evaluate("() => window.map._goldmapMark") == "kept"
+        assert _map_frame(page).evaluate(_LEAFLET_ZOOM) == 8
+        centre = _map_frame(page).evaluate("() => window.map.getCenter()")
+        assert abs(centre["lat"] - 37.3) < 0.01 and abs(centre["lng"] - 120.2) < 0.01
+        assert frame.get_by_text(f"Key mines ({in_shandong})").count() == 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "filter_keeps_zoom.png"))
+        browser.close()
+
+
 #: The mines that share one stand-in point (English names, the markers' titles).
 _STACKED = (
     ("Sanshandao", "Haiyu", "Xiling"),

@@ -36,8 +36,11 @@ from goldmap.maps import (
     MAP_LAYERS,
     Choropleth,
     add_layer,
+    blank_map,
     get_basemap,
     make_map,
+    overlay_group,
+    overlay_groups,
 )
 from goldmap.maps.points import add_points
 from goldmap.stats import ON_DUPLICATE
@@ -146,50 +149,85 @@ def _uploaded_row(key: Any) -> pd.Series | None:
 
 #: Uploads with more points than this are drawn as one canvas layer (no popup per point).
 MANY_POINTS = 2_000
+#: Height of the map in CSS pixels: most of a 900-pixel-high window.
+MAP_HEIGHT = 640
 
 
-def _draw_uploaded(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> None:
+def _uploaded_group(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
     name = tr("your_features", lang)
+    group = overlay_group(m, name)
     points_only = bool((located.geom_type == "Point").all())
     if len(located) > MANY_POINTS and points_only:
-        add_points(m, located[[located.geometry.name]], name=html.escape(name))
+        add_points(group, located[[located.geometry.name]], name=html.escape(name))
     else:
-        add_layer(m, located, name=name, lang=lang)
+        add_layer(group, located, name=name, lang=lang)
+    return group
 
 
-def map_view(asset_url: str) -> None:
-    """Draw the map; a click selects the feature for the detail panel."""
-    from streamlit_folium import st_folium
+def _zoom_to_new_upload() -> None:
+    """Send the map to an upload's features once, when the upload arrives."""
+    state = st.session_state
+    located, upload = state.get("user_features"), state.get("features_upload")
+    token = None if upload is None else (upload.name, upload.size)
+    if token == state.get("_zoomed_upload"):
+        return
+    state["_zoomed_upload"] = token
+    if located is not None and len(located) and not located.geometry.is_empty.all():
+        state["view"] = focus_bounds(shapely.box(*located.total_bounds))
 
+
+def _map_parts(asset_url: str) -> tuple[folium.Map, list[folium.FeatureGroup]]:
+    """Return the map (what stays put) and its layer groups (what the filters change)."""
     state = st.session_state
     lang = current_lang()
     provinces, commodities = current_filters()
-    choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
-    stats, column = choropleth if choropleth else (None, None)
     view = _view()
+    m = make_map(
+        [],
+        m=blank_map(bounds=view, max_zoom=FOCUS_ZOOM, layer_control=False),
+        lang=lang,
+        basemap=get_basemap(state["basemap"], key=state.get("tianditu_key") or None),
+        assets=asset_url,
+    )
+    choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
     corrected = state.get("user_corrections")
-    layers = {n: corrected if n == "key_mines" else None for n in state["layers"]}
+    groups = overlay_groups(
+        m,
+        {n: corrected if n == "key_mines" else None for n in state["layers"]},
+        lang=lang,
+        provinces=provinces,
+        commodities=commodities,
+        choropleth=None if choropleth is None else Choropleth(*choropleth),
+    )
+    located = state["user_features"]
+    if located is not None and len(located):
+        groups.append(_uploaded_group(m, located, lang))
+    return m, groups
+
+
+def map_view(asset_url: str) -> None:
+    """Draw the map; a click selects the feature for the detail panel.
+
+    The map itself (basemap, provinces, context, the view) is the same page from one rerun
+    to the next, so streamlit-folium keeps it, with the user's pan and zoom; the layers the
+    filters change are layer groups it swaps in place.
+    """
+    from streamlit_folium import st_folium
+
+    state = st.session_state
+    _zoom_to_new_upload()
     try:
-        m = make_map(
-            layers if corrected is not None else state["layers"],
-            m=None if view is None else _focused_map(view),
-            lang=lang,
-            basemap=get_basemap(state["basemap"], key=state.get("tianditu_key") or None),
-            provinces=provinces,
-            commodities=commodities,
-            choropleth=None if stats is None else Choropleth(stats, str(column)),
-            assets=asset_url,
-        )
+        m, groups = _map_parts(asset_url)
     except GoldmapError as err:
         st.error(str(err))
         return
-    if state["user_features"] is not None and len(state["user_features"]):
-        _draw_uploaded(m, state["user_features"], lang)
     result = st_folium(
         m,
         key="map",
-        height=560,
+        height=MAP_HEIGHT,
         use_container_width=True,
+        feature_group_to_add=groups,
+        layer_control=folium.LayerControl(collapsed=False, position="topright"),
         returned_objects=["last_active_drawing"],
     )
     clicked = (result or {}).get("last_active_drawing") or {}
@@ -217,14 +255,6 @@ def focus_bounds(geometry: Any) -> list[list[float]]:
         [round(south - pad, 5), round(west - pad, 5)],
         [round(north + pad, 5), round(east + pad, 5)],
     ]
-
-
-def _focused_map(view: list[list[float]]) -> folium.Map:
-    """Return an empty map that opens on ``view`` (make_map keeps a given map's view)."""
-    m = folium.Map(location=[35.0, 104.0], zoom_start=4, tiles=None, control_scale=True,
-                   zoom_snap=0.25)  # fmt: skip
-    m.fit_bounds(view, max_zoom=FOCUS_ZOOM)
-    return m
 
 
 def _view() -> list[list[float]] | None:

@@ -17,12 +17,14 @@ from goldmap.maps.build import (
     add_basemap,
     add_layer,
     add_provinces,
+    blank_map,
     filter_layer,
     make_map,
     to_html,
 )
 from goldmap.maps.choropleth import SCHEMES, Choropleth, add_choropleth
 from goldmap.maps.context import add_context
+from goldmap.maps.overlays import overlay_group, overlay_groups
 
 __all__ = [
     "BASEMAPS",
@@ -36,9 +38,12 @@ __all__ = [
     "add_context",
     "add_layer",
     "add_provinces",
+    "blank_map",
     "filter_layer",
     "get_basemap",
     "make_map",
+    "overlay_group",
+    "overlay_groups",
     "to_html",
     "write_assets",
 ]

@@ -31,6 +31,7 @@ __all__ = [
     "is_gcj02",
     "mark_gcj02",
     "shift_geojson",
+    "shift_like",
     "to_gcj02",
 ]
 
@@ -193,7 +194,7 @@ def get_basemap(
 
 # -- display in GCJ-02 -----------------------------------------------------------------------
 
-_GCJ02_MAPS: weakref.WeakSet[folium.Map] = weakref.WeakSet()
+_GCJ02_MAPS: weakref.WeakSet[folium.Map | folium.FeatureGroup] = weakref.WeakSet()
 _DECIMALS = 5
 
 
@@ -206,8 +207,14 @@ def mark_gcj02(m: folium.Map) -> None:
 
 
 def is_gcj02(m: Any) -> bool:
-    """Return whether map ``m`` draws its layers in GCJ-02 (it is on Gaode tiles)."""
-    return isinstance(m, folium.Map) and m in _GCJ02_MAPS
+    """Return whether map or group ``m`` draws its layers in GCJ-02 (on Gaode tiles)."""
+    return isinstance(m, folium.Map | folium.FeatureGroup) and m in _GCJ02_MAPS
+
+
+def shift_like(group: folium.FeatureGroup, m: folium.Map) -> None:
+    """Have ``group`` (to be drawn on ``m``) shift its layers as ``m`` does."""
+    if is_gcj02(m):
+        _GCJ02_MAPS.add(group)
 
 
 def to_gcj02(xy: np.ndarray) -> np.ndarray:

@@ -16,7 +16,9 @@ from goldmap.errors import InputFileError, OptionError
 from goldmap.maps._basemaps import is_gcj02, shift_geojson
 from goldmap.styles import LayerStyle
 
-_LEGENDS: weakref.WeakKeyDictionary[folium.Map, Legend] = weakref.WeakKeyDictionary()
+_LEGENDS: weakref.WeakKeyDictionary[folium.Map | folium.FeatureGroup, Legend] = (
+    weakref.WeakKeyDictionary()
+)
 
 # Rounding of displayed coordinates: ~100 m for polygons (already simplified to ~1 km),
 # ~1 m for points.
@@ -109,6 +111,16 @@ class GeoLayer(folium.map.Layer):
                 }
             }
         });
+        {% if this.behind %}
+        // Drawn over the base provinces but under water and the plan's layers, also when
+        // it joins the map after them (the app adds a statistic's colours last).
+        {{ this.get_name() }}.on("add", function (e) {
+            e.target.bringToBack();
+            e.target._map.eachLayer(function (l) {
+                if (l.feature && l.feature.properties._base) { l.bringToBack(); }
+            });
+        });
+        {% endif %}
         {% endmacro %}
         """
     )
@@ -120,10 +132,12 @@ class GeoLayer(folium.map.Layer):
         name: str,
         show: bool = True,
         control: bool = True,
+        behind: bool = False,
     ) -> None:
         super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "GoldmapLayer"
         self.data = data
+        self.behind = behind
 
     def shown_data(self) -> dict[str, Any]:
         """Return the data as drawn: shifted to GCJ-02 when the map is on Gaode tiles."""
@@ -152,7 +166,7 @@ class Legend(MacroElement):
             L.DomEvent.disableScrollPropagation(div);
             return div;
         };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {{ this.attach() }}
         {% endmacro %}
         """
     )
@@ -162,11 +176,14 @@ class Legend(MacroElement):
         self._name = "GoldmapLegend"
         self.sections: dict[str, str] = {}
 
+    def attach(self) -> str:
+        return attach_control_js(self)
+
     def html(self) -> str:
         return (
             '<div style="background:rgba(255,255,255,.92);padding:6px 9px;border-radius:5px;'
             "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 system-ui,sans-serif;"
-            'max-width:260px">' + "".join(self.sections.values()) + "</div>"
+            'max-width:220px">' + "".join(self.sections.values()) + "</div>"
         )
 
 
@@ -176,6 +193,7 @@ CSS = f"""<style>
 .goldmap-mine svg {{ filter: drop-shadow(0 1px 1px rgba(0,0,0,.35)); }}
 .goldmap-corrected.goldmap-uncertain svg polygon {{ stroke: #006d2c; }}
 .leaflet-control-layers-overlays label {{ white-space: nowrap; }}
+.leaflet-control-layers {{ font-size: 12px; line-height: 1.35; }}
 .gm-popup details summary {{ cursor: pointer; color: #555; font-weight: 600; }}
 .gm-popup .gm-sources li {{ word-break: break-all; }}
 </style>"""
@@ -185,23 +203,26 @@ CSS = f"""<style>
 _CONTROLS = ("goldmap_layer_control", "goldmap_legend")
 
 
-def child_names(m: folium.Map) -> list[str]:
+def child_names(m: folium.Map | folium.FeatureGroup) -> list[str]:
     """Return the names of the map's children, in drawing order (public branca API)."""
     return list(m.to_dict(depth=1)["children"])
 
 
-def add_below_controls(m: folium.Map, layer: Any) -> None:
+def add_below_controls(m: folium.Map | folium.FeatureGroup, layer: Any) -> None:
     """Add ``layer`` before goldmap's layer control and legend, which must come after it.
 
     Leaflet's layer control refers to the layers by their JavaScript names, so it has to be
     written after them; new layers are inserted in front of it instead of appended.
     """
+    if not isinstance(m, folium.Map):
+        m.add_child(layer)
+        return
     names = child_names(m)
     index = min((names.index(n) for n in _CONTROLS if n in names), default=None)
     m.add_child(layer, index=index)
 
 
-def get_legend(m: folium.Map) -> Legend:
+def get_legend(m: folium.Map | folium.FeatureGroup) -> Legend:
     """Return the map's goldmap legend, adding it (after every layer) the first time."""
     legend = _LEGENDS.get(m)
     if legend is None:
@@ -236,14 +257,74 @@ def star_svg(fill: str, stroke: str, *, size: int, hollow: bool) -> str:
     )
 
 
+# Adds a control to the map its element belongs to. On a layer group (a FeatureGroup the app
+# swaps on every filter change) the control comes and goes with the group.
+_ATTACH_JS = """(function (control, parent) {
+    if (parent instanceof L.Map) { control.addTo(parent); return; }
+    parent.on("add", function () { control.addTo(parent._map); });
+    parent.on("remove", function () { control.remove(); });
+    if (parent._map) { control.addTo(parent._map); }
+})(%(control)s, %(parent)s);"""
+
+
+def attach_control_js(element: MacroElement) -> str:
+    """Return the script adding ``element``'s control to its map, or with its layer group."""
+    parent = element._parent  # branca's parent link, set by add_child
+    assert parent is not None, "add the element to a map or a layer group first"
+    return _ATTACH_JS % {"control": element.get_name(), "parent": parent.get_name()}
+
+
+class StyleOnce(MacroElement):
+    """CSS for a layer drawn in a layer group, inserted into the page once by its script."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (id, css) {
+            if (document.getElementById(id)) { return; }
+            var style = document.createElement("style");
+            style.id = id;
+            style.textContent = css;
+            document.head.appendChild(style);
+        })({{ this.style_id|tojson }}, {{ this.css|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, style_id: str, css: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "GoldmapStyle"
+        self.style_id = style_id
+        self.css = css.replace("<style>", "").replace("</style>", "")
+
+
+def add_css(target: folium.Map | folium.FeatureGroup, name: str, css: str) -> None:
+    """Add ``css`` (a ``<style>`` block) to the page ``target`` is drawn in, once."""
+    if isinstance(target, folium.Map):
+        figure(target).header.add_child(Element(css), name=name)
+    elif name not in child_names(target):
+        target.add_child(StyleOnce(name, css), name=name)
+
+
 def figure(m: folium.Map) -> Figure:
     root = m.get_root()
     assert isinstance(root, Figure)
     return root
 
 
-def ensure_setup(m: folium.Map) -> None:
-    figure(m).header.add_child(Element(CSS), name="goldmap_css")
+_WITHOUT_CONTROL: weakref.WeakSet[folium.Map] = weakref.WeakSet()
+
+
+def omit_layer_control(m: folium.Map) -> None:
+    """Have goldmap add no layer control to ``m`` (its caller adds one over every layer)."""
+    _WITHOUT_CONTROL.add(m)
+
+
+def ensure_setup(m: folium.Map | folium.FeatureGroup) -> None:
+    """Give ``m`` goldmap's CSS and, on a map, its layer control (a group has none)."""
+    add_css(m, "goldmap_css", CSS)
+    if not isinstance(m, folium.Map) or m in _WITHOUT_CONTROL:
+        return
     if "goldmap_layer_control" not in child_names(m):
         m.add_child(
             folium.LayerControl(collapsed=False, position="topright"),

@@ -23,7 +23,13 @@ from jinja2 import Template
 
 from goldmap._mine_location import UNCERTAINTY_KM, shared_point_groups
 from goldmap._values import is_blank
-from goldmap.maps._leaflet import POINT_DECIMALS, figure, get_legend, star_svg
+from goldmap.maps._leaflet import (
+    POINT_DECIMALS,
+    add_css,
+    attach_control_js,
+    get_legend,
+    star_svg,
+)
 from goldmap.maps._popups import escape
 from goldmap.styles import LayerStyle
 from goldmap.text import tr
@@ -119,10 +125,13 @@ class UnknownMines(MacroElement):
             L.DomEvent.disableScrollPropagation(div);
             return div;
         };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {{ this.attach() }}
         {% endmacro %}
         """
     )
+
+    def attach(self) -> str:
+        return attach_control_js(self)
 
     def __init__(self, html: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
@@ -277,16 +286,17 @@ class MineMarks(MacroElement):
 
 
 def add_mine_marks(
-    m: folium.Map, layer: folium.map.Layer, frame: gpd.GeoDataFrame, lang: str
-) -> folium.Map:
+    m: folium.Map | folium.FeatureGroup,
+    layer: folium.map.Layer,
+    frame: gpd.GeoDataFrame,
+    lang: str,
+) -> folium.Map | folium.FeatureGroup:
     """Fan out ``layer``'s overlapping stars and list the mines of ``frame`` with no point.
 
     ``layer`` must already be on ``m`` (the script refers to it). The legend says how
     stacked mines are drawn when ``frame`` has mines sharing a point.
     """
-    from branca.element import Element
-
-    figure(m).header.add_child(Element(_CSS), name="goldmap_mine_marks_css")
+    add_css(m, "goldmap_mine_marks_css", _CSS)
     m.add_child(MineMarks(layer), name=f"goldmap_mine_marks_{layer.get_name()}")
     if any(shared_point_groups(_rounded(list(frame.geometry.values)))):
         get_legend(m).sections["key_mines_stacked"] = (
@@ -312,7 +322,6 @@ def add_mine_marks(
 
 
 _STACK_NOTE = (
-    "重叠或同一代表点上的矿山呈放射状排开，细线指向其点位",
-    "Overlapping mines, or mines sharing one stand-in point, are fanned out; a thin line "
-    "leads to each point",
+    "重叠的矿山呈放射状排开，细线指向其点位",
+    "Overlapping mines are fanned out; a line leads to each point",
 )

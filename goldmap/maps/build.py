@@ -24,7 +24,6 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 import xyzservices
@@ -64,6 +63,7 @@ from goldmap.maps._popups import (
     popup_html,
     tooltip_html,
 )
+from goldmap.maps.base import blank_map, first_view
 from goldmap.maps.choropleth import (
     Choropleth,
     add_choropleth,
@@ -80,6 +80,7 @@ __all__ = [
     "add_basemap",
     "add_layer",
     "add_provinces",
+    "blank_map",
     "filter_layer",
     "make_map",
     "to_html",
@@ -246,6 +247,7 @@ def add_provinces(
         props.append(
             {
                 "_layer": "provinces",
+                "_base": 1,
                 "adcode": json_safe(row.get("adcode")),
                 "_style": base_style,
                 "_tooltip": tooltip_html(title, other),
@@ -297,7 +299,7 @@ def _feature_properties(
         records = point_context(records, frame.geometry.values, lang)
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     props = []
-    for row, geom in zip(records, frame.geometry.values, strict=True):
+    for position, (row, geom) in enumerate(zip(records, frame.geometry.values, strict=True)):
         if layer == "key_mines":
             tooltip, popup = mine_content(row, lang)
         elif layer in LAYERS:
@@ -311,6 +313,8 @@ def _feature_properties(
             "_popup": popup,
             **_feature_style(row, layer, geom),
         }
+        if layer is None:
+            feature["row"] = position  # a frame of the user's: which row was clicked
         if "_icon" in feature:
             feature["_title"] = names(row, lang)[0]
         feature.update({"_uncertainty": row["_uncertainty"]} if row.get("_uncertainty") else {})
@@ -319,20 +323,20 @@ def _feature_properties(
 
 
 def add_layer(
-    m: folium.Map,
+    m: folium.Map | folium.FeatureGroup,
     frame: gpd.GeoDataFrame,
     *,
     layer: str | None = None,
     name: str | None = None,
     lang: str = "zh",
     show: bool = True,
-) -> folium.Map:
+) -> folium.Map | folium.FeatureGroup:
     """Draw a layer: a goldmap plan layer, or any GeoDataFrame of your own.
 
     Parameters
     ----------
-    m : folium.Map
-        The map.
+    m : folium.Map or folium.FeatureGroup
+        The map, or a layer group to show on one (see :mod:`goldmap.maps.overlays`).
     frame : geopandas.GeoDataFrame
         The features (any CRS; drawn in WGS84).
     layer : str, optional
@@ -379,11 +383,16 @@ def add_layer(
     count = len(frame) if is_mines else len(data["features"])  # mines: with those not drawn
     label = f"{swatch(style, point=is_mines)} {escape(title)} ({count})"
     add_below_controls(m, drawn := GeoLayer(data, name=label, show=show))
-    legend = get_legend(m)
-    legend.sections[f"layer_{layer or title}"] = (
-        f"<div>{swatch(style, point=is_mines or points_only)} {escape(title)}</div>"
-    )
+    if isinstance(m, folium.FeatureGroup):
+        # The group stands for the layer in the layer switch, whose swatch says what a
+        # one-symbol layer's legend would; only the mines keep a legend of their own.
+        m.layer_name = label
+    else:
+        get_legend(m).sections[f"layer_{layer or title}"] = (
+            f"<div>{swatch(style, point=is_mines or points_only)} {escape(title)}</div>"
+        )
     if is_mines:
+        legend = get_legend(m)
         legend.sections["layer_key_mines"] = (
             f"<div>{swatch(style, point=True)} {escape(tr('mine_precise', lang))}</div>"
             f"<div>{swatch(style, point=True, dashed=True)} "
@@ -478,14 +487,7 @@ def make_map(
     choropleth = choropleth or old_style
     fit = m is None  # a map of the caller's keeps the view the caller gave it
     if m is None:
-        m = folium.Map(
-            location=[35.0, 104.0],
-            zoom_start=4,
-            tiles=None,
-            control_scale=True,
-            zoom_snap=0.25,
-            height=height,
-        )
+        m = blank_map(height=height)
     apply_assets(m, assets)
     add_basemap(m, basemap)
     if choropleth is not None:
@@ -504,26 +506,9 @@ def make_map(
         add_layer(m, frame, layer=name, lang=lang)
         if len(frame):
             drawn.append(to_4326(frame, name))
-    if fit:
-        m.fit_bounds(_first_view(drawn if provinces is not None else []))
+    if fit and provinces is not None:  # a new map already opens on all of China
+        m.fit_bounds(first_view(drawn))
     return m
-
-
-def _first_view(drawn: list[gpd.GeoDataFrame]) -> list[list[float]]:
-    """Return the bounds a new map opens on: the drawn features, or all of China.
-
-    All of China is the provinces' extent: Heilongjiang to Hainan and the South China Sea
-    islands, Xinjiang to the Wusuli.
-    """
-    frames = drawn or [load("provinces", simplified=True)]
-    bounds = np.array([f.total_bounds for f in frames])
-    west, south = bounds[:, :2].min(axis=0)
-    east, north = bounds[:, 2:].max(axis=0)
-    pad = 0.5
-    return [
-        [round(float(south) - pad, 3), round(float(west) - pad, 3)],
-        [round(float(north) + pad, 3), round(float(east) + pad, 3)],
-    ]
 
 
 def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = False) -> str:

@@ -103,7 +103,7 @@ def _class_items(
 
 
 def add_choropleth(
-    m: folium.Map,
+    m: folium.Map | folium.FeatureGroup,
     frame: gpd.GeoDataFrame,
     column: str,
     *,
@@ -111,13 +111,13 @@ def add_choropleth(
     k: int = 5,
     lang: str = "zh",
     title: str | None = None,
-) -> folium.Map:
+) -> folium.Map | folium.FeatureGroup:
     """Colour provinces by a statistic, classified with mapclassify, with a legend.
 
     Parameters
     ----------
-    m : folium.Map
-        The map.
+    m : folium.Map or folium.FeatureGroup
+        The map, or a layer group to show on one (see :mod:`goldmap.maps.overlays`).
     frame : geopandas.GeoDataFrame
         Province polygons with the statistic, e.g. the result of :func:`goldmap.join_stats`.
     column : str
@@ -179,7 +179,9 @@ def add_choropleth(
         )  # fmt: skip
     data = feature_collection(frame, props, display_geometry(frame, simplify=None))
     ensure_setup(m)
-    add_below_controls(m, GeoLayer(data, name=escape(label), show=True))
+    add_below_controls(m, GeoLayer(data, name=escape(label), show=True, behind=True))
+    if isinstance(m, folium.FeatureGroup):
+        m.layer_name = escape(label)
     items = _class_items(
         palette, bins, float(values.min()), has_missing=values.isna().any(), lang=lang
     )

@@ -34,13 +34,15 @@ class PointCloud(folium.map.Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             var xy = {{ this.coordinates }};
-            var map = {{ this._parent.get_name() }};
-            // Above the areas (overlay pane, 400) and below the mines (marker pane, 600).
-            if (!map.getPane("goldmap-points")) {
-                map.createPane("goldmap-points").style.zIndex = 450;
-            }
             var renderer = L.canvas({padding: 0.3, pane: "goldmap-points"});
             var group = L.featureGroup();
+            // Above the areas (overlay pane, 400) and below the mines (marker pane, 600);
+            // made when the layer joins a map (directly or in a layer group).
+            group.beforeAdd = function (map) {
+                if (!map.getPane("goldmap-points")) {
+                    map.createPane("goldmap-points").style.zIndex = 450;
+                }
+            };
             for (var i = 0; i < xy.length; i += 2) {
                 var marker = L.circleMarker([xy[i + 1], xy[i]], {
                     renderer: renderer, pane: "goldmap-points",
@@ -70,20 +72,20 @@ class PointCloud(folium.map.Layer):
 
 
 def add_points(
-    m: folium.Map,
+    m: folium.Map | folium.FeatureGroup,
     frame: gpd.GeoDataFrame,
     *,
     name: str,
     fill: str = "#1f78b4",
     stroke: str = "#ffffff",
     radius: float = 3.0,
-) -> folium.Map:
+) -> folium.Map | folium.FeatureGroup:
     """Draw the points of ``frame`` as one canvas layer, light enough for 10⁵ points.
 
     Parameters
     ----------
-    m : folium.Map
-        The map.
+    m : folium.Map or folium.FeatureGroup
+        The map, or a layer group to show on one (see :mod:`goldmap.maps.overlays`).
     frame : geopandas.GeoDataFrame
         Point features (any CRS; drawn in WGS84). Other geometry types are drawn at their
         representative point.
