@@ -12,7 +12,7 @@ import logging
 import math
 import os
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -28,6 +28,7 @@ import shapely
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError, WindowError
 from rasterio.windows import Window
 
+from goldmap import _zonal
 from goldmap._rasterize import rasterize_layer, write_geotiff
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
 from goldmap.crs import GEOGRAPHIC_CRS
@@ -378,6 +379,31 @@ def _zone_values(
     return values[valid], int((inside & invalid).sum())
 
 
+def _zonal_table(
+    dataset: Any,
+    geometries: np.ndarray,
+    band: int,
+    stats: Sequence[str],
+    all_touched: bool,
+) -> pd.DataFrame:
+    """Compute ``stats`` per zone: in one labelled pass when cheaper, else zone by zone.
+
+    Zones the labelled pass cannot settle (those sharing pixels with another zone) are
+    computed zone by zone; see :mod:`goldmap._zonal`.
+    """
+    windows = _zonal.zone_windows(dataset, geometries)
+    columns = {name: np.full(len(geometries), math.nan) for name in stats}
+    again: Iterable[Any] = range(len(geometries))
+    if _zonal.prefer_labelled(dataset, windows, band, stats, all_touched):
+        columns, again = _zonal.labelled_stats(dataset, geometries, windows, band, stats)
+        logger.debug("zonal_stats: labelled pass, %d zone(s) again one by one", len(again))
+    for i in again:
+        values, nodata_count = _zone_values(dataset, geometries[i], band, all_touched)
+        for name in stats:
+            columns[name][i] = float(nodata_count) if name == "nodata" else STATS[name](values)
+    return pd.DataFrame(columns, columns=list(stats))
+
+
 def zonal_stats(
     raster: RasterSource,
     zones: AreaSource | None = None,
@@ -388,8 +414,14 @@ def zonal_stats(
 ) -> pd.DataFrame:
     """Compute statistics of a raster band over each plan area or each of your polygons.
 
-    Each zone is reprojected to the raster's CRS and only its bounding window is read.
-    Nodata pixels (the raster's nodata value, its mask, and NaN) are left out.
+    Each zone is reprojected to the raster's CRS. Many zones (counties ...) are burned
+    into one label array, strip by strip, and every statistic reduced per label in one
+    pass over the raster; a few large zones (plan areas) have only their windows read,
+    zone by zone. The choice is made from the pixels each way reads; both count the
+    pixels whose centre is inside (as rasterstats does) and give the same answers. Zones
+    that share pixels with another zone (overlapping areas) are always computed zone by
+    zone, so each counts all of its pixels. Nodata pixels (the raster's nodata value, its
+    mask, and NaN) are left out.
 
     Parameters
     ----------
@@ -437,19 +469,11 @@ def zonal_stats(
         if own
         else [c for c in _KEY_COLUMNS if c in frame.columns]
     )
-    rows: list[dict[str, float]] = []
     with _open(raster) as dataset:
         _check_band(dataset, band)
         projected = _in_raster_crs(frame, dataset)
-        for geometry in projected.geometry:
-            values, nodata_count = _zone_values(dataset, geometry, band, all_touched)
-            row = {
-                name: float(nodata_count) if name == "nodata" else STATS[name](values)
-                for name in stats
-            }
-            rows.append(row)
+        table = _zonal_table(dataset, projected.geometry.to_numpy(), band, stats, all_touched)
     result = pd.DataFrame(frame[columns]).reset_index(drop=True)
-    table = pd.DataFrame(rows, columns=list(stats))
     for name in ("count", "nodata"):
         if name in table.columns:
             table[name] = table[name].astype("int64")

@@ -381,3 +381,145 @@ def test_clip_of_an_integer_raster_without_nodata_uses_the_type_maximum(tmp_path
     assert set(np.unique(clipped)) == {7, 255}
     with pytest.raises(RasterError, match="cannot be stored"):
         clip(path, LAIZHOU, nodata=math.nan)
+
+
+# --- zonal statistics: the labelled pass ---------------------------------------------------
+
+ALL_STATS = ("min", "max", "mean", "sum", "std", "median", "range", "count", "nodata")
+JIAODONG = (119.0, 35.0, 123.0, 38.5)  # west, south, east, north
+
+
+def jiaodong_tif(path, *, south_up=False, dtype="float32"):
+    """Eastern Shandong at 0.01°: values vary per pixel, a nodata block, NaN holes."""
+    lon, lat, transform = centres(JIAODONG, 0.01)
+    array = lonlat_value(lon[None, :], lat[:, None]) % 997.0
+    rng = np.random.default_rng(3)
+    array[rng.random(array.shape) < 0.02] = -9999.0
+    array[40:90, 150:260] = -9999.0
+    if dtype == "float32":
+        array = array.astype("float32")
+        array[rng.random(array.shape) < 0.02] = np.nan
+    else:
+        array = np.round(array).astype(dtype)
+    if south_up:
+        west, south = JIAODONG[0], JIAODONG[1]
+        array, transform = array[::-1].copy(), rasterio.Affine(0.01, 0, west, 0, 0.01, south)
+    return write_raster(path, array, transform, nodata=-9999.0)
+
+
+def jiaodong_zones():
+    """Real counties (they tile, some run off the raster) and awkward zones of every kind."""
+    counties = goldmap.load("counties")
+    counties = counties[counties.intersects(shapely.box(*JIAODONG))][["adcode", "geometry"]]
+    extra = gpd.GeoDataFrame(
+        {"adcode": [-1, -2, -3, -4, -5, -6, -7]},
+        geometry=[
+            shapely.box(120.0, 36.0, 121.0, 37.0),  # overlaps counties and the next box
+            shapely.box(120.5, 36.5, 121.5, 37.5),
+            shapely.box(60.0, 10.0, 61.0, 11.0),  # outside the raster
+            shapely.box(120.0012, 36.0012, 120.0038, 36.0038),  # inside one pixel, no centre
+            shapely.box(120.004, 36.004, 120.006, 36.006),  # smaller than a pixel, one centre
+            shapely.MultiPolygon(
+                [shapely.box(119.1, 35.1, 119.2, 35.2), shapely.box(122.8, 38.3, 123.2, 38.7)]
+            ),
+            shapely.Polygon(),  # empty
+        ],
+        crs="EPSG:4326",
+    )
+    return pd.concat([counties, extra], ignore_index=True)
+
+
+def both_paths(monkeypatch, path, zones, stats=ALL_STATS):
+    from goldmap import _zonal
+
+    results = []
+    for labelled in (True, False):
+        monkeypatch.setattr(_zonal, "prefer_labelled", lambda *args, choice=labelled: choice)
+        results.append(zonal_stats(path, zones, stats=stats))
+    return results
+
+
+def assert_same_stats(labelled, per_zone, stats=ALL_STATS):
+    for name in ("count", "nodata"):
+        np.testing.assert_array_equal(labelled[name], per_zone[name], err_msg=name)
+    for name in ("min", "max", "median", "range"):
+        if name in stats:
+            np.testing.assert_array_equal(labelled[name], per_zone[name], err_msg=name)
+    for name in ("mean", "sum", "std"):
+        if name in stats:
+            np.testing.assert_allclose(labelled[name], per_zone[name], rtol=1e-9, err_msg=name)
+
+
+@pytest.mark.parametrize("south_up", [False, True], ids=["north-up", "south-up"])
+def test_the_labelled_pass_agrees_with_the_zone_by_zone_path(tmp_path, monkeypatch, south_up):
+    path = jiaodong_tif(tmp_path / "jiaodong.tif", south_up=south_up)
+    zones = jiaodong_zones()
+    labelled, per_zone = both_paths(monkeypatch, path, zones)
+    assert_same_stats(labelled, per_zone)
+    by_code = labelled.set_index("adcode")
+    assert by_code.loc[-3, "count"] == by_code.loc[-4, "count"] == 0  # outside; no centre
+    assert by_code.loc[-5, "count"] + by_code.loc[-5, "nodata"] == 1
+    assert by_code.loc[-7, "count"] == 0 and math.isnan(by_code.loc[-7, "mean"])
+    assert (labelled["nodata"] > 0).sum() > 10 and (labelled["count"] > 1000).sum() > 10
+
+
+def test_the_labelled_pass_agrees_on_an_integer_raster(tmp_path, monkeypatch):
+    path = jiaodong_tif(tmp_path / "jiaodong_int.tif", dtype="int16")
+    labelled, per_zone = both_paths(monkeypatch, path, jiaodong_zones())
+    assert_same_stats(labelled, per_zone)
+    assert labelled["min"].min() >= 0  # -9999 never enters
+
+
+@pytest.mark.filterwarnings("ignore:Warning. converting a masked element:UserWarning")
+def test_the_labelled_pass_agrees_with_rasterstats(tmp_path, monkeypatch):
+    rasterstats = pytest.importorskip("rasterstats")
+    from goldmap import _zonal
+
+    monkeypatch.setattr(_zonal, "prefer_labelled", lambda *args: True)
+    path = jiaodong_tif(tmp_path / "jiaodong.tif")
+    zones = jiaodong_zones().iloc[:-1]  # rasterstats fails on an empty polygon
+    stats = ["min", "max", "mean", "sum", "std", "median", "count", "nodata"]
+    ours = zonal_stats(path, zones, stats=stats)
+    theirs = pd.DataFrame(rasterstats.zonal_stats(list(zones.geometry), str(path), stats=stats))
+    np.testing.assert_array_equal(ours["count"], theirs["count"].fillna(0))
+    for name in ("min", "max", "mean", "sum", "std", "median"):
+        np.testing.assert_allclose(ours[name], theirs[name].astype(float), rtol=1e-6)
+
+
+def test_zones_sharing_pixels_are_computed_zone_by_zone(tmp_path):
+    from goldmap import _zonal
+
+    path = jiaodong_tif(tmp_path / "jiaodong.tif")
+    zones = jiaodong_zones()
+    geometries = zones.geometry.to_numpy()
+    counties = geometries[zones["adcode"].to_numpy() > 0]
+    boxes = set(np.flatnonzero(zones["adcode"].isin([-1, -2])).tolist())
+    with rasterio.open(path) as src:
+        _, again = _zonal.labelled_stats(
+            src, counties, _zonal.zone_windows(src, counties), 1, ("count",)
+        )
+        assert again.size == 0  # counties tile: one labelled pass settles them all
+        _, again = _zonal.labelled_stats(
+            src, geometries, _zonal.zone_windows(src, geometries), 1, ("count",)
+        )
+    assert boxes <= set(again.tolist())  # the two boxes overlap each other and counties
+    settled = np.flatnonzero(zones["adcode"].isin([-3, -7]))  # outside the raster; empty
+    assert not set(again.tolist()) & set(settled.tolist())
+
+
+def test_the_labelled_pass_is_chosen_for_many_zones_only():
+    from types import SimpleNamespace
+
+    from goldmap import _zonal
+
+    big = SimpleNamespace(width=10_000, height=10_000, dtypes=["float32"])
+    counties = np.array(
+        [[r, r + 40, c, c + 40] for r in range(0, 10_000, 200) for c in range(0, 10_000, 200)]
+    )  # 2,500 small zones
+    two_areas = np.array([[0, 500, 0, 500], [0, 500, 9_000, 9_500]])  # far apart, one strip
+    assert _zonal.prefer_labelled(big, counties, 1, ("mean",), False)
+    assert not _zonal.prefer_labelled(big, two_areas, 1, ("mean",), False)
+    assert not _zonal.prefer_labelled(big, counties, 1, ("mean",), True)  # all_touched
+    tiles = counties + np.array([0, 160, 0, 160])  # 2,500 zones tiling the raster
+    assert _zonal.prefer_labelled(big, tiles, 1, ("mean",), False)
+    assert not _zonal.prefer_labelled(big, tiles, 1, ("median",), False)  # 100 M values
