@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from goldmap.app import downloads, state, views
+from goldmap.app import details, downloads, state, views
 from goldmap.app.text import tr
 from goldmap.maps import write_assets
 
@@ -38,7 +38,7 @@ map_column, detail_column = st.columns([3, 1])
 with map_column:
     views.map_view(ASSET_URL)
 with detail_column:
-    views.detail_panel()
+    details.detail_panel()
 
 table_tab, plan_tab, data_tab, download_tab = st.tabs(
     [tr("tab_table", lang), tr("tab_plan", lang), tr("tab_data", lang), tr("tab_download", lang)]

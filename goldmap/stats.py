@@ -101,6 +101,12 @@ class JoinReport:
         return self.unmatched.empty and self.duplicated.empty and self.unreadable.empty
 
     def __str__(self) -> str:
+        return self.summary("en")
+
+    def summary(self, lang: str = "en") -> str:
+        """Say in ``lang`` ("zh" or "en") what happened to the rows, in one paragraph."""
+        if lang == "zh":
+            return self._summary_zh()
         parts = [f"{self.matched} row(s) matched on column {self.province_col!r}"]
         if not self.unmatched.empty:
             values = ", ".join(repr(v) for v in self.unmatched["value"])
@@ -117,6 +123,31 @@ class JoinReport:
             )
             parts.append(f"{len(self.unreadable)} value(s) not read as numbers: {cells}")
         return "; ".join(parts)
+
+    def _summary_zh(self) -> str:
+        parts = [f"按“{self.province_col}”列匹配到 {self.matched} 行"]
+        if not self.unmatched.empty:
+            values = "、".join(f"“{v}”" for v in self.unmatched["value"])
+            parts.append(f"{len(self.unmatched)} 行未匹配：{values}")
+        if not self.duplicated.empty:
+            rows = "、".join(str(r) for r in self.duplicated["row"])
+            rule = _RULES_ZH.get(self.on_duplicate, self.on_duplicate)
+            parts.append(f"{len(self.duplicated)} 行指向其他行也指向的省份（第 {rows} 行）：{rule}")
+        if not self.unreadable.empty:
+            cells = "、".join(
+                f"第 {r.row} 行“{r.column}”={r.value!r}" for r in self.unreadable.itertuples()
+            )
+            parts.append(f"{len(self.unreadable)} 个值无法读为数字：{cells}")
+        return "；".join(parts) + "。"
+
+
+_RULES_ZH = {
+    "error": "已拒绝",
+    "first": "保留第一行",
+    "last": "保留最后一行",
+    "sum": "已求和",
+    "mean": "已取平均",
+}
 
 
 def detect_province_column(table: pd.DataFrame) -> str:

@@ -11,11 +11,16 @@ from goldmap.errors import OptionError
 __all__ = [
     "COMMODITY_ZH",
     "CONFIDENCE",
+    "FIELDS",
+    "INDICATORS",
     "LANGS",
     "PRECISION",
     "check_lang",
     "commodity_label",
+    "field_label",
+    "statistic_label",
     "tr",
+    "value_label",
 ]
 
 #: The languages goldmap speaks.
@@ -227,6 +232,144 @@ _APP: dict[str, tuple[str, str]] = {
 }
 
 _STRINGS = {**_MAP, **_APP}
+
+#: The layers' fields as a reader sees them (table headers, the details panel).
+FIELDS: dict[str, tuple[str, str]] = {
+    "id": ("编号", "ID"),
+    "kind": ("类别", "Kind"),
+    "name_zh": ("中文名称", "Chinese name"),
+    "name_en": ("英文名称", "English name"),
+    "name_zh_short": ("简称", "Short name"),
+    "name_plan_en": ("规划英文本中的名称", "Name in the plan's English text"),
+    "aliases": ("别名", "Other names"),
+    "province_zh": ("省份", "Province (Chinese)"),
+    "province_en": ("省份（英文）", "Province"),
+    "province_adcode": ("省级行政区划代码", "Province code"),
+    "provinces_zh": ("涉及省份", "Provinces (Chinese)"),
+    "provinces_en": ("涉及省份（英文）", "Provinces"),
+    "province_adcodes": ("省级行政区划代码", "Province codes"),
+    "county_zh": ("县级行政区", "County"),
+    "county_adcode": ("县级行政区划代码", "County code"),
+    "county_adcodes": ("县级行政区划代码", "County codes"),
+    "adcode": ("行政区划代码", "Code"),
+    "commodity": ("矿种", "Commodities"),
+    "commodities": ("矿种", "Commodities"),
+    "operator": ("运营单位", "Operator"),
+    "location_precision": ("位置精度", "Location precision"),
+    "offshore": ("海域矿床", "Offshore"),
+    "location_known": ("位置已知", "Location known"),
+    "location_uncertainty_km": ("位置不确定半径（公里）", "Location uncertainty (km)"),
+    "shares_point_with": ("同一点位的矿山", "Shares its point with"),
+    "stands_for_zh": ("点位含义", "What the point stands for (Chinese)"),
+    "stands_for_en": ("点位含义（英文）", "What the point stands for"),
+    "corrected": ("已按您的文件更正", "Corrected by your file"),
+    "notes": ("说明", "Notes"),
+    "method": ("划定方法", "How the outline was drawn"),
+    "confidence": ("可信度", "Confidence"),
+    "area_km2": ("面积（平方公里）", "Area (km²)"),
+    "plan_quote_zh": ("规划原文", "The plan's words"),
+    "area_id": ("所属区域", "Area"),
+    "key_mines": ("重点开发矿山（座）", "Key mines (count)"),
+    "exploration_km2": ("重点勘探区域面积（平方公里）", "Key exploration areas (km²)"),
+    "development_km2": ("重点开发区域面积（平方公里）", "Key development areas (km²)"),
+    "plan_area_km2": ("规划区域面积（平方公里）", "Plan areas (km²)"),
+    "plan_area_share": ("规划区域占全省面积比例", "Share of the province in plan areas"),
+}
+
+#: Columns of goldmap's reports (the join report, located features).
+FIELDS.update(
+    {
+        "row": ("行", "Row"),
+        "value": ("值", "Value"),
+        "suggestions": ("可能是", "Closest names"),
+        "outcome": ("处理", "Outcome"),
+        "column": ("列", "Column"),
+        "exploration_areas": ("所在重点勘探区域", "In key exploration areas"),
+        "development_areas": ("所在重点开发区域", "In key development areas"),
+        "nearest_mine_id": ("最近重点矿山编号", "Nearest key mine ID"),
+        "nearest_mine_zh": ("最近重点矿山", "Nearest key mine (Chinese)"),
+        "nearest_mine_en": ("最近重点矿山（英文）", "Nearest key mine"),
+        "nearest_mine_km": ("距最近重点矿山（公里）", "To the nearest key mine (km)"),
+        "location_note": ("定位说明", "Note"),
+    }
+)
+_OUTCOMES = {
+    "kept": ("保留", "kept"),
+    "dropped": ("舍弃", "dropped"),
+    "summed": ("求和", "summed"),
+    "averaged": ("取平均", "averaged"),
+    "refused": ("拒绝", "refused"),
+}
+
+#: The packaged statistics' indicators (data/stats/gold_statistics.csv).
+INDICATORS: dict[str, tuple[str, str]] = {
+    "gold_output_total": ("国内原料黄金产量", "Gold output from domestic raw material"),
+    "gold_output_mine": ("矿产金产量", "Mine-produced gold"),
+    "gold_output_byproduct": ("有色副产金产量", "By-product gold from base-metal smelting"),
+    "gold_output_imported_material": ("进口原料产金", "Gold from imported raw material"),
+    "gold_output_incl_imported": ("黄金产量（含进口原料）", "Gold output incl. imported material"),
+    "gold_output_provincial_reported": (
+        "省级黄金产量（媒体报道）",
+        "Provincial gold output, as reported",
+    ),
+    "gold_output_provincial_unspecified": (
+        "省级黄金产量（口径未说明）",
+        "Provincial gold output, basis not stated",
+    ),
+    "gold_consumption": ("黄金实际消费量", "Gold consumption"),
+    "gold_reserves_national": ("全国黄金储量", "National gold reserves"),
+    "gold_reserves_provincial": ("黄金储量", "Gold reserves"),
+    "gold_resources_national": ("全国黄金查明资源储量", "National identified gold resources"),
+}
+
+_UNITS = {"t": ("吨", "t")}
+
+
+def field_label(field: str, lang: str) -> str:
+    """Return a layer field's name for readers in ``lang``; an unknown field as it is.
+
+    Examples
+    --------
+    >>> field_label("location_precision", "zh")
+    '位置精度'
+    """
+    pair = FIELDS.get(field)
+    return field if pair is None else pair[0 if lang == "zh" else 1]
+
+
+def statistic_label(column: str, lang: str, *, unit: str = "t") -> str:
+    """Return the name of a statistic column (``gold_output_total_2023``) with its unit.
+
+    A column of :data:`INDICATORS` followed by a year reads "国内原料黄金产量，2023年（吨）";
+    a field of :data:`FIELDS` reads as that field; any other (a user's column) as it is.
+
+    Examples
+    --------
+    >>> statistic_label("gold_output_total_2023", "en")
+    'Gold output from domestic raw material, 2023 (t)'
+    """
+    indicator, _, year = column.rpartition("_")
+    if indicator in INDICATORS and year.isdigit():
+        zh, en = INDICATORS[indicator]
+        unit_zh, unit_en = _UNITS.get(unit, (unit, unit))
+        return f"{zh}，{year}年（{unit_zh}）" if lang == "zh" else f"{en}, {year} ({unit_en})"
+    return field_label(column, lang)
+
+
+def value_label(field: str, value: object, lang: str) -> str:
+    """Return a coded value (precision, confidence, commodity, true/false) in ``lang``."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":  # numpy's too
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    text = str(value)
+    if field == "location_precision" and text in PRECISION:
+        return PRECISION[text][0 if lang == "zh" else 1]
+    if field == "confidence" and text in CONFIDENCE:
+        return CONFIDENCE[text][0 if lang == "zh" else 1]
+    if field in ("commodity", "commodities"):
+        return commodity_label(text, lang)
+    if field == "outcome" and text in _OUTCOMES:
+        return _OUTCOMES[text][0 if lang == "zh" else 1]
+    return text
 
 
 def check_lang(lang: str) -> str:

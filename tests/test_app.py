@@ -122,9 +122,9 @@ def test_stats_upload_joins_colours_and_lists_unmatched_rows_as_text():
     _uploader(at, "stats_upload").set_value(("stats.csv", csv, "text/csv")).run()
     assert not at.exception
     assert any("1 not matched" in w.value for w in at.warning)
-    unmatched = [df.value for df in at.dataframe if "suggestions" in df.value.columns]
-    assert unmatched and EVIL in unmatched[0]["value"].tolist()
-    assert "output" in at.selectbox(key="stat_en").options
+    unmatched = [df.value for df in at.dataframe if "Closest names" in df.value.columns]
+    assert unmatched and EVIL in unmatched[0]["Value"].tolist()
+    assert "output (uploaded)" in at.selectbox(key="stat_en").options
     at.selectbox(key="stat_en").set_value("upload:output").run()
     assert not at.exception and not at.error
     _assert_no_markup(at)
@@ -135,9 +135,14 @@ def test_feature_upload_is_located_and_names_stay_text():
     csv = f"name,lon,lat\n{EVIL},120.3,37.4\nplain,100.0,36.0\n".encode()
     _uploader(at, "features_upload").set_value(("mine.csv", csv, "text/csv")).run()
     assert not at.exception
-    located = next(df.value for df in at.dataframe if "nearest_mine_km" in df.value.columns)
+    located = next(
+        df.value for df in at.dataframe if "To the nearest key mine (km)" in df.value.columns
+    )
+    # The answers come first, named for readers; the user's own columns follow as they were.
+    assert list(located.columns[:2]) == ["Province (Chinese)", "Province"]
+    assert located["Province"].tolist() == ["Shandong", "Qinghai"]
     assert located["name"].tolist()[0] == EVIL
-    assert "370000" in located["province_adcode"].tolist()[0]
+    assert str(located["Province code"].tolist()[0]) == "370000"
     assert any(b.label == "Download the result" for b in at.get("download_button"))
     _assert_no_markup(at)
 
@@ -190,7 +195,7 @@ def test_duplicated_provinces_are_refused_then_combined_as_the_user_chooses():
     _uploader(at, "stats_upload").set_value(("dup.csv", table, "text/csv")).run()
     assert not at.exception
     assert any("rows 1, 2" in e.value and "Inner Mongolia" in e.value for e in at.error)
-    choice = at.radio(key="on_duplicate")
+    choice = at.radio(key="on_duplicate_en")
     assert choice.options == [
         "Refuse and list them", "Keep the first row", "Keep the last row", "Add them up",
         "Average them",
@@ -198,10 +203,10 @@ def test_duplicated_provinces_are_refused_then_combined_as_the_user_chooses():
     choice.set_value("sum").run()
     assert not at.exception and not at.error
     frames = [df.value for df in at.dataframe]
-    joined = next(f for f in frames if "产量" in f.columns and "adcode" in f.columns)
-    assert joined.set_index("adcode").loc[150000, "产量"] == 11
-    report = next(f for f in frames if "outcome" in f.columns)
-    assert report["outcome"].tolist() == ["summed", "summed"]
+    joined = next(f for f in frames if "产量" in f.columns and "Code" in f.columns)
+    assert joined.set_index("Code").loc[150000, "产量"] == 11
+    report = next(f for f in frames if "Outcome" in f.columns)
+    assert report["Outcome"].tolist() == ["summed", "summed"]
 
 
 def test_downloads_offer_this_view_as_a_png_figure():

@@ -349,3 +349,44 @@ def test_100k_uploaded_points_appear_on_the_map(app_url, tmp_path):
         errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
         assert errors.count() == 0
         browser.close()
+
+
+# Words that stay as they are in the Chinese interface: the language switch names both
+# languages; format and product names have no Chinese form.
+_NOT_TRANSLATED = {"Language", "English", "GeoJSON", "KML", "CSV", "XLSX", "Shapefile", "zip",
+                   "GeoPackage", "Leaflet", "OpenStreetMap", "Esri", "GCJ", "png",
+                   "pdf"}  # fmt: skip
+
+
+def _english_words(texts: list[str]) -> list[str]:
+    words = [w for t in texts for w in re.findall(r"[A-Za-z]{3,}", t)]
+    return [w for w in words if w not in _NOT_TRANSLATED]
+
+
+def test_every_label_of_the_chinese_interface_is_chinese(app_url):
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{app_url}/?lang=zh&stat=summary:key_mines")
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+        headers = page.locator('[data-testid="stDataFrame"] [role="columnheader"]')
+        headers.first.wait_for(state="attached", timeout=30_000)  # the grid's accessible table
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        tabs = [t.inner_text() for t in page.locator('[role="tab"]').all()]
+        header_texts = [str(h.text_content()) for h in headers.all()]
+        assert tabs == ["要素表", "规划原文", "我的数据", "下载"]
+        assert "中文名称" in header_texts and "位置精度" in header_texts
+        assert _english_words([sidebar]) == []
+        assert _english_words(tabs) == []
+        assert _english_words(header_texts) == []
+        # The Downloads tab: layer and format choices in Chinese too.
+        page.get_by_role("tab", name="下载").click()
+        downloads = page.locator('[data-testid="stTabPanel"]:visible').inner_text()
+        assert "仅下载筛选后的要素" in downloads
+        assert _english_words([downloads]) == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "zh_1920.png"))
+        browser.close()

@@ -14,6 +14,7 @@ import streamlit as st
 
 import goldmap
 from goldmap.maps import filter_layer
+from goldmap.text import field_label, statistic_label, tr
 
 __all__ = [
     "choropleth_frame",
@@ -25,6 +26,7 @@ __all__ = [
     "located_upload",
     "plan",
     "province_options",
+    "province_summary_table",
     "stat_options",
     "visible",
 ]
@@ -68,7 +70,8 @@ def commodity_options() -> list[str]:
 
 
 @st.cache_data(show_spinner=False)
-def _summary() -> pd.DataFrame:
+def province_summary_table() -> pd.DataFrame:
+    """Return :func:`goldmap.province_summary` without geometry: counts and areas by province."""
     return pd.DataFrame(goldmap.province_summary().drop(columns="geometry"))
 
 
@@ -79,21 +82,21 @@ def _packaged_wide() -> gpd.GeoDataFrame:
     return goldmap.join_stats(table, "adcode", simplified=True)
 
 
-def stat_options(user_stats: gpd.GeoDataFrame | None) -> dict[str, str]:
+def stat_options(user_stats: gpd.GeoDataFrame | None, lang: str) -> dict[str, str]:
     """Return statistic keys ("summary:col", "stats:col", "upload:col") and their labels."""
-    options = {f"summary:{c}": c for c in SUMMARY_COLUMNS}
+    options = {f"summary:{c}": field_label(c, lang) for c in SUMMARY_COLUMNS}
     packaged = _packaged_wide()
     for column in packaged.columns:
         if column in ("adcode", "name_zh", "name_zh_short", "name_en", "region_zh", "geometry"):
             continue
         if pd.to_numeric(packaged[column], errors="coerce").notna().any():
-            options[f"stats:{column}"] = str(column)
+            options[f"stats:{column}"] = statistic_label(str(column), lang)
     if user_stats is not None:
         for column in user_stats.columns:
             if column in ("adcode", "name_zh", "name_zh_short", "name_en", "geometry"):
                 continue
             if pd.to_numeric(user_stats[column], errors="coerce").notna().any():
-                options[f"upload:{column}"] = str(column)
+                options[f"upload:{column}"] = f"{column} ({tr('stat_upload', lang)})"
     return options
 
 
@@ -104,7 +107,9 @@ def choropleth_frame(
     source, _, column = key.partition(":")
     if source == "summary" and column in SUMMARY_COLUMNS:
         base = goldmap.load("provinces", simplified=True)
-        return base.merge(_summary()[["adcode", column]], on="adcode", how="left"), column
+        return base.merge(
+            province_summary_table()[["adcode", column]], on="adcode", how="left"
+        ), column
     if source == "stats":
         frame = _packaged_wide()
         return (frame, column) if column in frame.columns else None

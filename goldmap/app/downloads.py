@@ -21,7 +21,7 @@ from goldmap.app.state import (
     current_layer,
     visible_layer,
 )
-from goldmap.app.text import md_escape, tr
+from goldmap.app.text import error_text, md_escape, tr
 from goldmap.catalog import LAYERS
 from goldmap.errors import GoldmapError
 from goldmap.io.write import FORMATS, download_name, export_bytes
@@ -49,7 +49,7 @@ def download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
     try:
         content, _, mime = export_bytes({name: frame}, format=fmt)
     except GoldmapError as err:
-        st.error(str(err))
+        st.error(error_text(err, lang))
         return
     filename, _ = download_name(f"goldmap_{name}", fmt)
     st.download_button(tr("download_result", lang), content, filename, mime, key=key)
@@ -156,7 +156,7 @@ def _figure_download(lang: str) -> None:
         try:
             st.session_state["figure_file"] = (fmt, _figure_bytes(lang, province, fmt))
         except GoldmapError as err:
-            st.error(str(err))
+            st.error(error_text(err, lang))
     made = st.session_state.get("figure_file")
     if made:
         made_fmt, content = made

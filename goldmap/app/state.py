@@ -126,9 +126,9 @@ def process_uploads() -> None:
                 state[target] = work(*upload)
         except DuplicateProvinceError as err:
             state["stats_duplicates"] = True
-            state[f"{target}_error"] = str(err)
+            state[f"{target}_error"] = err
         except GoldmapError as err:
-            state[f"{target}_error"] = str(err)
+            state[f"{target}_error"] = err
 
 
 def widget_key(name: str, lang: str) -> str:

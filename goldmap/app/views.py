@@ -17,17 +17,17 @@ import shapely
 import streamlit as st
 
 from goldmap.app import data
+from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
 from goldmap.app.state import (
     MAX_UPLOAD_MB,
     bound,
     current_filters,
     current_lang,
-    current_layer,
     sync_query_params,
     visible_layer,
 )
-from goldmap.app.text import md_escape, tr
+from goldmap.app.text import error_text, md_escape, tr
 from goldmap.catalog import LAYERS
 from goldmap.errors import GoldmapError
 from goldmap.io import FEATURE_FORMATS, TABLE_FORMATS
@@ -44,12 +44,11 @@ from goldmap.maps import (
 )
 from goldmap.maps.points import add_points
 from goldmap.stats import ON_DUPLICATE
-from goldmap.text import commodity_label
+from goldmap.text import commodity_label, field_label
 
 __all__ = [
     "MAX_UPLOAD_MB",
     "corrections_panel",
-    "detail_panel",
     "feature_table",
     "map_view",
     "plan_view",
@@ -57,13 +56,25 @@ __all__ = [
     "your_data",
 ]
 
+# The columns of each layer's table, in the language's order (names in it first).
 _TABLE_COLUMNS = {
-    "key_mines": ["id", "name_zh", "name_en", "province_zh", "province_en", "county_zh",
-                  "commodity", "operator", "location_precision"],
-    "area_deposits": ["area_id", "name_zh", "name_en", "location_precision"],
+    "zh": {
+        "key_mines": ["name_zh", "name_en", "province_zh", "county_zh", "commodity",
+                      "operator", "location_precision", "id"],
+        "area_deposits": ["name_zh", "name_en", "area_id", "location_precision"],
+    },
+    "en": {
+        "key_mines": ["name_en", "name_zh", "province_en", "county_zh", "commodity",
+                      "operator", "location_precision", "id"],
+        "area_deposits": ["name_en", "name_zh", "area_id", "location_precision"],
+    },
 }  # fmt: skip
-_AREA_COLUMNS = ["id", "name_zh", "name_en", "provinces_zh", "provinces_en", "commodities",
-                 "confidence", "area_km2"]  # fmt: skip
+_AREA_COLUMNS = {
+    "zh": ["name_zh", "name_en", "provinces_zh", "commodities", "confidence", "area_km2", "id"],
+    "en": ["name_en", "name_zh", "provinces_en", "commodities", "confidence", "area_km2", "id"],
+}
+# Columns whose values are codes shown in words, whatever their type.
+_CODED = {"offshore", "location_known", "corrected"}
 
 
 def sidebar() -> None:
@@ -85,6 +96,7 @@ def sidebar() -> None:
             list(MAP_LAYERS),
             format_func=lambda v: LAYERS[v].title_zh if lang == "zh" else LAYERS[v].title_en,
             placeholder=tr("choose", lang),
+            select_all=False,
         )
         names = data.province_options().set_index("adcode")
         bound(
@@ -94,6 +106,7 @@ def sidebar() -> None:
             list(names.index),
             format_func=lambda v: str(names.loc[v, "name_zh" if lang == "zh" else "name_en"]),
             placeholder=tr("all", lang),
+            select_all=False,
         )
         bound(
             st.multiselect,
@@ -102,8 +115,10 @@ def sidebar() -> None:
             data.commodity_options(),
             format_func=lambda v: commodity_label(str(v), lang),
             placeholder=tr("all", lang),
+            select_all=False,
         )
-        options = {"": tr("none", lang), **data.stat_options(st.session_state["user_stats"])}
+        stats = data.stat_options(st.session_state["user_stats"], lang)
+        options = {"": tr("none", lang), **stats}
         if st.session_state["stat"] not in options:
             st.session_state["stat"] = ""
         bound(
@@ -121,30 +136,6 @@ def sidebar() -> None:
                 st.text_input, "tianditu_key", tr("tianditu_key", lang), type="password",
                 help=tr("tianditu_key_help", lang),
             )  # fmt: skip
-
-
-def _find(layer: str, key: Any) -> pd.Series | None:
-    if layer == "provinces":
-        frame = data.province_options()
-        rows = frame[frame["adcode"].astype(str) == str(key)]
-    elif layer in LAYERS:
-        frame = current_layer(layer)
-        column = "id" if "id" in frame.columns else "name_en"
-        rows = frame[frame[column].astype(str) == str(key)]
-    elif layer == "user":
-        return _uploaded_row(key)
-    else:
-        return None
-    return None if rows.empty else rows.iloc[0]
-
-
-def _uploaded_row(key: Any) -> pd.Series | None:
-    """Return the uploaded feature clicked on the map (its row number), if it is still there."""
-    located = st.session_state.get("user_features")
-    if located is None or not str(key).isdigit() or int(str(key)) >= len(located):
-        return None
-    row: pd.Series = located.iloc[int(str(key))]
-    return row
 
 
 #: Uploads with more points than this are drawn as one canvas layer (no popup per point).
@@ -190,6 +181,7 @@ def _map_parts(asset_url: str) -> tuple[folium.Map, list[folium.FeatureGroup]]:
         assets=asset_url,
     )
     choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
+    stat_title = data.stat_options(state["user_stats"], lang).get(state["stat"])
     corrected = state.get("user_corrections")
     groups = overlay_groups(
         m,
@@ -197,7 +189,7 @@ def _map_parts(asset_url: str) -> tuple[folium.Map, list[folium.FeatureGroup]]:
         lang=lang,
         provinces=provinces,
         commodities=commodities,
-        choropleth=None if choropleth is None else Choropleth(*choropleth),
+        choropleth=None if choropleth is None else Choropleth(*choropleth, title=stat_title),
     )
     located = state["user_features"]
     if located is not None and len(located):
@@ -219,7 +211,7 @@ def map_view(asset_url: str) -> None:
     try:
         m, groups = _map_parts(asset_url)
     except GoldmapError as err:
-        st.error(str(err))
+        st.error(error_text(err, current_lang()))
         return
     result = st_folium(
         m,
@@ -267,7 +259,7 @@ def _view() -> list[list[float]] | None:
     state = st.session_state
     selected = state.get("focus")
     if selected and selected[0] in LAYERS and selected[0] != "provinces":
-        row = _find(*selected)
+        row = find_feature(*selected)
         if row is not None and not shapely.is_empty(row["geometry"]):
             state["view"] = focus_bounds(row["geometry"])
         state["focus"] = None
@@ -275,59 +267,32 @@ def _view() -> list[list[float]] | None:
     return view
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value if not isinstance(v, dict))
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+# What locate answers, shown before the user's own columns.
+_ANSWERS = ("province_zh", "province_en", "county_zh", "exploration_areas", "development_areas",
+            "nearest_mine_zh", "nearest_mine_en", "nearest_mine_km", "location_note")  # fmt: skip
 
 
-def detail_panel() -> None:
-    """Show the selected mine, area or province."""
-    lang = current_lang()
-    st.subheader(tr("details", lang))
-    selected = st.session_state.get("selected")
-    row = _find(*selected) if selected else None
-    if row is None:
-        st.caption(tr("click_hint", lang))
-        return
-    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
-    st.markdown(f"**{md_escape(row.get(first, ''))}**  \n{md_escape(row.get(second, ''))}")
-    if row.get("location_precision") in ("county", "province"):
-        st.warning(tr("uncertain_short", lang))
-    fields = [
-        (str(k), _value(v))
-        for k, v in row.items()
-        if k not in ("geometry", "sources", first, second) and _value(v)
-    ]
-    st.dataframe(
-        pd.DataFrame(fields, columns=[tr("field", lang), tr("value", lang)]),
-        hide_index=True,
-        width="stretch",
-    )
-    sources = [s for s in (row.get("sources") or []) if isinstance(s, dict)]
-    if sources:
-        st.caption(tr("sources", lang))
-        st.dataframe(
-            pd.DataFrame(
-                [(s.get("url"), s.get("quote")) for s in sources], columns=["url", "quote"]
-            ),
-            column_config={"url": st.column_config.LinkColumn("URL")},
-            hide_index=True,
-            width="stretch",
-        )
+def reader_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return ``table`` for reading: goldmap's columns named in ``lang``, values in words.
 
-
-def _display(frame: gpd.GeoDataFrame, layer: str) -> pd.DataFrame:
-    columns = _TABLE_COLUMNS.get(layer, _AREA_COLUMNS)
-    table = pd.DataFrame(frame[[c for c in columns if c in frame.columns]])
+    A user's own columns keep their names and values (as text, so that nothing is lost).
+    """
+    shown: dict[str, Any] = {}
     for column in table.columns:
-        if table[column].map(lambda v: isinstance(v, list | tuple)).any():
-            table[column] = table[column].map(_value)
-    return table
+        name = str(column)
+        label = field_label(name, lang)
+        if label != name and (label in shown or label in map(str, table.columns)):
+            label = f"{label} ({name})"  # never two columns under one header
+        values = table[column]
+        coded = values.dtype == object or name in _CODED
+        shown[label] = [shown_value(name, v, lang) for v in values] if coded else values.to_numpy()
+    return pd.DataFrame(shown).reset_index(drop=True)
+
+
+def _display(frame: gpd.GeoDataFrame, layer: str, lang: str) -> pd.DataFrame:
+    """Return the table of a layer as a reader sees it: named columns, values in words."""
+    columns = _TABLE_COLUMNS[lang].get(layer, _AREA_COLUMNS[lang])
+    return reader_table(pd.DataFrame(frame[[c for c in columns if c in frame.columns]]), lang)
 
 
 def feature_table() -> None:
@@ -335,7 +300,7 @@ def feature_table() -> None:
     lang = current_lang()
     query = st.text_input(tr("search", lang), key="search").strip().casefold()
     for layer in st.session_state["layers"]:
-        table = _display(visible_layer(layer), layer)
+        table = _display(visible_layer(layer), layer, lang)
         if query:
             text = table.astype(str).apply(lambda col: col.str.casefold())
             table = table[text.apply(lambda col: col.str.contains(query, regex=False)).any(axis=1)]
@@ -357,7 +322,7 @@ def corrections_panel() -> None:
         "goldmap_corrections_template.csv", "text/csv", key="dl_corrections_template",
     )  # fmt: skip
     if state["user_corrections_error"]:
-        st.error(state["user_corrections_error"])
+        st.error(error_text(state["user_corrections_error"], lang))
     corrected = state["user_corrections"]
     if corrected is None:
         return
@@ -428,27 +393,25 @@ def your_data() -> None:
             help=tr("reads", lang).format(formats=", ".join(TABLE_FORMATS)),
         )
         if state["user_stats_error"]:
-            st.error(state["user_stats_error"])
+            st.error(error_text(state["user_stats_error"], lang))
         if state["stats_duplicates"] or state["on_duplicate"] != "error":
-            st.radio(
-                tr("on_duplicate", lang),
-                list(ON_DUPLICATE),
-                key="on_duplicate",
-                format_func=lambda v: tr(f"dup_{v}", lang),
-                horizontal=True,
-            )
+            bound(
+                st.radio, "on_duplicate", tr("on_duplicate", lang), list(ON_DUPLICATE),
+                format_func=lambda v: tr(f"dup_{v}", lang), horizontal=True,
+            )  # fmt: skip
         joined = state["user_stats"]
         if joined is not None:
             report = joined.attrs.get("join_report")
             if report is not None:
-                (st.success if report.ok else st.warning)(md_escape(str(report)))
+                (st.success if report.ok else st.warning)(md_escape(report.summary(lang)))
                 for attribute in ("unmatched", "duplicated", "unreadable"):
                     rows = getattr(report, attribute)
                     if not rows.empty:
                         st.caption(tr(attribute, lang))
-                        st.dataframe(rows, hide_index=True, width="stretch")
+                        st.dataframe(reader_table(rows, lang), hide_index=True, width="stretch")
             st.info(tr("colour_by_upload", lang))
-            st.dataframe(pd.DataFrame(joined.drop(columns="geometry")), hide_index=True)
+            table = pd.DataFrame(joined.drop(columns="geometry"))
+            st.dataframe(reader_table(table, lang), hide_index=True)
             download_frame(joined, "joined", "dl_joined")
     with right:
         st.file_uploader(
@@ -457,12 +420,15 @@ def your_data() -> None:
             help=tr("reads", lang).format(formats=", ".join(FEATURE_FORMATS)),
         )
         if state["user_features_error"]:
-            st.error(state["user_features_error"])
+            st.error(error_text(state["user_features_error"], lang))
         located = state["user_features"]
         if located is not None:
             st.caption(tr("located", lang))
             table = pd.DataFrame(located.drop(columns=located.geometry.name))
-            st.dataframe(table.astype(str), hide_index=True, width="stretch")
+            table = table[
+                [*(c for c in _ANSWERS if c in table), *(c for c in table if c not in _ANSWERS)]
+            ]
+            st.dataframe(reader_table(table, lang), hide_index=True, width="stretch")
             download_frame(located, "located", "dl_located")
     st.divider()
     corrections_panel()

@@ -492,8 +492,8 @@ def make_map(
     add_basemap(m, basemap)
     if choropleth is not None:
         add_choropleth(
-            m, choropleth.frame, choropleth.column, scheme=choropleth.scheme, k=choropleth.k,
-            lang=lang,
+            m, choropleth.frame, choropleth.column, scheme=choropleth.scheme,
+            k=choropleth.k, title=choropleth.title, lang=lang,
         )  # fmt: skip
     else:
         add_provinces(m, lang=lang)

@@ -209,12 +209,15 @@ class Choropleth:
         One of :data:`SCHEMES`.
     k : int, default 5
         Number of classes (2-7).
+    title : str, optional
+        The legend's title; default ``column``.
     """
 
     frame: gpd.GeoDataFrame
     column: str
     scheme: str = "quantiles"
     k: int = 5
+    title: str | None = None
 
 
 _LEGACY_OPTIONS = ("stats", "column", "scheme", "k", "height")

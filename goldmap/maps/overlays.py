@@ -94,7 +94,7 @@ def overlay_groups(
         group = overlay_group(m, choropleth.column)
         add_choropleth(
             group, choropleth.frame, choropleth.column, scheme=choropleth.scheme,
-            k=choropleth.k, lang=lang,
+            k=choropleth.k, title=choropleth.title, lang=lang,
         )  # fmt: skip
         groups.append(group)
     for name in sorted(frames, key=MAP_LAYERS.index):
