@@ -3,13 +3,17 @@
 The features stay partitioned: each partition is located on a worker by the same code as
 the in-memory path, and the extent check (swapped or foreign coordinates) is made on the
 counts of all partitions together, so the answers are exactly those of the in-memory path.
-Dask is imported only when such input is given.
+Dask is imported only when such input is given. The located partitions can be written
+as a folder of GeoParquet 1.1 files, one per partition, each with a ``bbox`` covering
+column (xmin, ymin, xmax, ymax per row, declared in the ``geo`` metadata), so that a
+reader filtering by bounding box skips the row groups and files that lie elsewhere.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,9 +22,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from goldmap.errors import InputFileError, MissingDependencyError
+from goldmap.errors import ExportError, InputFileError, MissingDependencyError, OutputExistsError
 
-__all__ = ["is_dask_input", "locate_dask"]
+__all__ = ["check_folder", "is_dask_input", "locate_dask", "write_located"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +78,99 @@ def _extent_counts(part: pd.DataFrame, read: Callable[[Any], gpd.GeoDataFrame]) 
     return pd.DataFrame(
         {"inside": [int(inside.sum())], "swapped": [int(swapped.sum())], "total": [len(part)]}
     )
+
+
+def check_folder(folder: str | os.PathLike[str], *, overwrite: bool) -> Path:
+    """Check that the partitions may be written to ``folder``; return it as a Path.
+
+    Raises
+    ------
+    ExportError
+        When ``folder`` is a file or its parent folder does not exist.
+    OutputExistsError
+        When ``folder`` already holds Parquet files and ``overwrite`` is False.
+    """
+    target = Path(os.fspath(folder))
+    if target.exists() and not target.is_dir():
+        raise ExportError(
+            f"Cannot write the partitions to {str(target)!r}: it is a file. Give a folder, "
+            "e.g. 'located_parquet/'."
+        )
+    if not target.parent.is_dir():
+        raise ExportError(
+            f"Cannot write {str(target)!r}: folder {str(target.parent)!r} does not exist. "
+            "Create it first or choose another path."
+        )
+    old = sorted(target.glob("*.parquet")) if target.is_dir() else []
+    if old and not overwrite:
+        raise OutputExistsError(
+            f"{str(target)!r} already holds {len(old)} Parquet file(s). Pass overwrite=True "
+            "to replace them, or choose another folder."
+        )
+    return target
+
+
+def _write_partition(frame: gpd.GeoDataFrame, path: str) -> int:
+    frame.to_parquet(path, index=False, write_covering_bbox=True, schema_version="1.1.0")
+    return len(frame)
+
+
+def write_located(
+    located: Any, out_path: str | os.PathLike[str], *, client: Any, overwrite: bool
+) -> Path:
+    """Write each partition to ``out_path`` as GeoParquet 1.1 with a bbox column.
+
+    dask-geopandas' own ``to_parquet`` writes no covering column (nor passes
+    ``write_covering_bbox`` on), so each partition is written by geopandas on its worker,
+    as ``part.00000.parquet``, ``part.00001.parquet`` ... in partition order. Parquet
+    files already in the folder are replaced (when ``overwrite``).
+
+    Parameters
+    ----------
+    located : dask_geopandas.GeoDataFrame or geopandas.GeoDataFrame
+        The located frame; an in-memory frame is written as one partition.
+    out_path : path
+        The folder to write (created if missing; its parent must exist).
+    client : dask.distributed.Client or str, optional
+        The cluster or its scheduler address; None: the default client or Dask's
+        local scheduler.
+    overwrite : bool
+        Replace the Parquet files already in the folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    MissingDependencyError
+        When dask-geopandas is not installed.
+    ExportError
+        When ``out_path`` is a file or its parent folder does not exist.
+    OutputExistsError
+        When the folder already holds Parquet files and ``overwrite`` is False.
+    """
+    folder = check_folder(out_path, overwrite=overwrite)
+    dask = _import("dask")
+    if not is_dask_input(located):
+        located = _import("dask_geopandas").from_geopandas(located, npartitions=1)
+    client, opened = _connect(client)
+    try:
+        parts = located.to_delayed()
+        tasks = [
+            dask.delayed(_write_partition)(part, str(folder / f"part.{i:05d}.parquet"))
+            for i, part in enumerate(parts)
+        ]
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("*.parquet"):
+            old.unlink()
+        rows = sum(dask.compute(*tasks, **({} if client is None else {"scheduler": client})))
+    finally:
+        if opened:
+            client.close()
+    logger.info("locate: wrote %d row(s) in %d file(s) to %s", rows, len(parts), folder)
+    return folder
 
 
 def _as_collection(features: Any, client: Any, read: Callable[[Any], gpd.GeoDataFrame]) -> Any:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+from pathlib import Path
 from typing import Any
 
 from goldmap import _dask
@@ -24,6 +26,7 @@ __all__ = [
     "locate",
     "nearest_mine",
     "read_features",
+    "write_located",
 ]
 
 logger = logging.getLogger(__name__)
@@ -64,7 +67,8 @@ def locate(
         Given with an in-memory input, the features are split and sent to that cluster.
     compute : bool, default True
         For Dask input: return the in-memory result. False returns the lazy
-        dask-geopandas GeoDataFrame (e.g. to ``.to_parquet()`` a result larger than memory).
+        dask-geopandas GeoDataFrame (e.g. to write a result larger than memory with
+        :func:`write_located`, as GeoParquet 1.1 with a bbox column).
 
     Returns
     -------
@@ -113,3 +117,54 @@ def locate(
         )
     frame = read_features(features, filename=filename, lon=lon, lat=lat, layer=layer)
     return locate_frame(frame, lang=lang)
+
+
+def write_located(
+    located: Any,
+    out_path: str | os.PathLike[str],
+    *,
+    client: Any = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write located features, partition by partition, as GeoParquet 1.1 with a bbox column.
+
+    Each partition becomes one file of the folder (``part.00000.parquet`` ...), written on
+    the cluster's workers. Every file has a ``bbox`` covering column (the xmin, ymin,
+    xmax, ymax of each feature, declared as the geometry's ``covering`` in the ``geo``
+    metadata, GeoParquet 1.1), so readers filtering by bounding box
+    (``geopandas.read_parquet(..., bbox=...)``, GDAL, DuckDB) skip the row groups that
+    lie elsewhere. dask-geopandas' own ``.to_parquet()`` writes no such column.
+
+    Parameters
+    ----------
+    located : dask_geopandas.GeoDataFrame or geopandas.GeoDataFrame
+        Usually ``locate(..., compute=False)``; an in-memory frame is one partition.
+    out_path : path
+        The folder to write; created if missing (its parent must exist).
+    client : dask.distributed.Client or str, optional
+        The Dask cluster to write on, or its scheduler address. Default: the current
+        default client if one exists, else Dask's local scheduler.
+    overwrite : bool, default False
+        Replace the Parquet files already in the folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder written.
+
+    Raises
+    ------
+    ExportError
+        When ``out_path`` is a file or its parent folder does not exist.
+    OutputExistsError
+        When the folder already holds Parquet files and ``overwrite`` is False.
+    MissingDependencyError
+        When dask-geopandas is not installed.
+
+    Examples
+    --------
+    >>> lazy = locate("prospects_parquet/", client=client, compute=False)  # doctest: +SKIP
+    >>> write_located(lazy, "located/", client=client)  # doctest: +SKIP
+    PosixPath('located')
+    """
+    return _dask.write_located(located, out_path, client=client, overwrite=overwrite)

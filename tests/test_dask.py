@@ -105,3 +105,52 @@ def test_swapped_coordinates_are_caught_across_partitions(client):
 def test_an_in_memory_frame_with_a_client_is_sent_to_the_cluster(client, sample):
     got = locate(sample.iloc[:200], client=client)
     assert_same(got, locate(sample.iloc[:200]))
+
+
+def test_located_partitions_are_written_as_geoparquet_1_1_with_a_bbox_covering(
+    client, sample, tmp_path
+):
+    import json
+
+    import pyarrow.parquet as pq
+    import shapely
+
+    from goldmap.spatial import write_located
+
+    lazy = locate(dask_geopandas.from_geopandas(sample, npartitions=3), compute=False)
+    folder = write_located(lazy, tmp_path / "located", client=client)
+    files = sorted(folder.glob("*.parquet"))
+    assert [f.name for f in files] == [f"part.{i:05d}.parquet" for i in range(3)]
+    for file in files:
+        geo = json.loads(pq.read_schema(file).metadata[b"geo"])
+        assert geo["version"] == "1.1.0"
+        covering = geo["columns"][geo["primary_column"]]["covering"]["bbox"]
+        assert covering == {k: ["bbox", k] for k in ("xmin", "ymin", "xmax", "ymax")}
+        table = pq.read_table(file)
+        bbox = table.column("bbox").combine_chunks()
+        got = np.column_stack([bbox.field(k).to_numpy() for k in ("xmin", "ymin", "xmax", "ymax")])
+        geometries = shapely.from_wkb(table.column(geo["primary_column"]).to_numpy())
+        np.testing.assert_allclose(got, shapely.bounds(geometries), rtol=1e-6)
+    got = gpd.read_parquet(folder)
+    expected = locate(sample)
+    assert got["name"].tolist() == expected["name"].tolist()  # partition order kept
+    assert got["province_zh"].astype(str).tolist() == expected["province_zh"].astype(str).tolist()
+    # A reader asking for a bounding box gets only what lies in it.
+    shandong = gpd.read_parquet(folder, bbox=(114.8, 34.4, 122.7, 38.4))
+    assert 0 < len(shandong) < len(expected)
+    assert shandong.geometry.within(shapely.box(114.8, 34.4, 122.7, 38.4)).all()
+
+
+def test_writing_located_partitions_refuses_to_overwrite(client, sample, tmp_path):
+    from goldmap.spatial import write_located
+
+    located = locate(sample.iloc[:100])  # an in-memory frame: one partition
+    folder = write_located(located, tmp_path / "located")
+    assert [f.name for f in folder.glob("*.parquet")] == ["part.00000.parquet"]
+    with pytest.raises(goldmap.OutputExistsError, match="overwrite=True"):
+        write_located(located, folder)
+    lazy = locate(dask_geopandas.from_geopandas(sample, npartitions=2), compute=False)
+    write_located(lazy, folder, client=client, overwrite=True)
+    assert len(list(folder.glob("*.parquet"))) == 2
+    with pytest.raises(goldmap.ExportError, match="does not exist"):
+        write_located(located, tmp_path / "missing" / "located")
