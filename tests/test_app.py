@@ -277,3 +277,15 @@ def test_the_filtered_download_holds_the_filtered_features(tmp_path):
     assert set(mines["province_adcode"]) == {370000}
     expected = goldmap.load("key_mines").query("province_adcode == 370000")
     assert sorted(mines["id"]) == sorted(expected["id"])
+
+
+def test_a_link_coloured_by_an_upload_says_so_and_colours_once_it_is_uploaded_again():
+    at = _app(lang="en", stat="upload:output")
+    assert not at.exception
+    assert any("uploaded column 'output'" in i.value for i in at.info)
+    assert at.query_params["stat"] == "upload:output"  # the link still says it
+    csv = b"province,output\nShandong,10\nHenan,5\n"
+    _uploader(at, "stats_upload").set_value(("stats.csv", csv, "text/csv")).run()
+    assert not at.exception
+    assert at.session_state["stat"] == "upload:output"
+    assert not any("uploaded column 'output'" in i.value for i in at.info)

@@ -1,7 +1,9 @@
 """Load and cache what the Streamlit app shows: layers, statistics, the plan, user results.
 
 Every function is a thin, cached call into the library; Streamlit hands each caller a copy,
-so nothing cached is ever changed by a page.
+so nothing cached is ever changed by a page. Caches whose keys come from users (filters,
+uploads) are bounded in entries and time, so that the server's memory does not grow with
+the number of sessions it has served.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def layer(name: str) -> gpd.GeoDataFrame:
     return goldmap.load(name)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
 def visible(
     name: str, provinces: tuple[int, ...] | None, commodities: tuple[str, ...] | None
 ) -> gpd.GeoDataFrame:
@@ -124,7 +126,7 @@ def plan() -> dict[str, Any]:
     return goldmap.plan()
 
 
-@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=1800)
 def joined_upload(data: bytes, filename: str, on_duplicate: str) -> gpd.GeoDataFrame:
     """Join an uploaded statistics table to the provinces (display geometry)."""
     return goldmap.join_stats(data, filename=filename, simplified=True, on_duplicate=on_duplicate)
@@ -147,7 +149,7 @@ def corrections_template() -> bytes:
     return template().to_csv(index=False).encode("utf-8-sig")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=4, ttl=1800)
 def located_upload(data: bytes, filename: str, lang: str) -> gpd.GeoDataFrame:
     """Locate uploaded features against the plan layers."""
     result: gpd.GeoDataFrame = goldmap.locate(data, filename=filename, lang=lang)

@@ -55,7 +55,7 @@ def download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
     st.download_button(tr("download_result", lang), content, filename, mime, key=key)
 
 
-@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=1800)
 def _packaged_bytes(
     layers: tuple[str, ...],
     fmt: str,

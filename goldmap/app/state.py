@@ -80,7 +80,7 @@ def sync_query_params() -> None:
         "layers": ",".join(state["layers"]),
         "prov": ",".join(map(str, state["provinces"])),
         "com": ",".join(state["commodities"]),
-        "stat": state["stat"],
+        "stat": state["stat"] or state.get("stat_wanted") or "",
         "basemap": state["basemap"],
     }
     if state.get("selected"):

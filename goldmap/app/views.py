@@ -77,6 +77,27 @@ _AREA_COLUMNS = {
 _CODED = {"offshore", "location_known", "corrected"}
 
 
+def _keep_linked_statistic(options: dict[str, str], lang: str) -> None:
+    """Hold a link's statistic of an uploaded table until the table is uploaded again.
+
+    A shared link cannot carry the upload itself: the page says which column the link was
+    coloured by, and colours by it as soon as a table with that column is uploaded.
+    """
+    state = st.session_state
+    if state["stat"] not in options:
+        if str(state["stat"]).startswith("upload:"):
+            state["stat_wanted"] = state["stat"]
+        state["stat"] = ""
+    wanted = state.get("stat_wanted")
+    if not wanted:
+        return
+    if wanted in options:
+        state["stat"], state["stat_wanted"] = wanted, None
+    else:
+        column = str(wanted).partition(":")[2]
+        st.info(tr("stat_upload_missing", lang).format(column=md_escape(column)))
+
+
 def sidebar() -> None:
     """Draw the view controls; their values live in the session state."""
     lang = current_lang()
@@ -119,8 +140,7 @@ def sidebar() -> None:
         )
         stats = data.stat_options(st.session_state["user_stats"], lang)
         options = {"": tr("none", lang), **stats}
-        if st.session_state["stat"] not in options:
-            st.session_state["stat"] = ""
+        _keep_linked_statistic(options, lang)
         bound(
             st.selectbox, "stat", tr("statistic", lang), list(options),
             format_func=options.__getitem__,

@@ -101,6 +101,14 @@ class GeoLayer(folium.map.Layer):
                 }
                 if (f.properties._popup) {
                     layer.bindPopup(f.properties._popup, {maxWidth: 360});
+                    // One at a time: the tooltip gives way to the popup it summarises.
+                    layer.on("popupopen", function () {
+                        layer.closeTooltip();
+                        if (layer.getTooltip()) { layer.getTooltip().setOpacity(0); }
+                    });
+                    layer.on("popupclose", function () {
+                        if (layer.getTooltip()) { layer.getTooltip().setOpacity(0.9); }
+                    });
                 }
                 if (layer.setStyle && f.properties._style) {
                     var base = f.properties._style;
@@ -194,6 +202,8 @@ CSS = f"""<style>
 .goldmap-corrected.goldmap-uncertain svg polygon {{ stroke: #006d2c; }}
 .leaflet-control-layers-overlays label {{ white-space: nowrap; }}
 .leaflet-control-layers {{ font-size: 12px; line-height: 1.35; }}
+.leaflet-interactive:focus, .leaflet-marker-icon:focus {{ outline: none; }}
+.leaflet-control-scale-line {{ white-space: nowrap; overflow: visible; }}
 .gm-popup details summary {{ cursor: pointer; color: #555; font-weight: 600; }}
 .gm-popup .gm-sources li {{ word-break: break-all; }}
 </style>"""
