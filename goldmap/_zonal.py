@@ -136,6 +136,7 @@ class _Bins:
     high: np.ndarray = field(init=False)
     m2: np.ndarray = field(init=False)
     pieces: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    wide: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def __post_init__(self) -> None:
         size = 3 * (self.zones + 1)
@@ -152,16 +153,21 @@ class _Bins:
     def k(self) -> int:
         return self.zones + 1
 
-    def add(self, labels: np.ndarray, values: np.ndarray) -> None:
-        """Add one strip: ``labels`` (flat, ``K + i`` or ``2K + i``) and its ``values``."""
-        starts = np.concatenate(([0], np.flatnonzero(labels[1:] != labels[:-1]) + 1))
+    def add(self, labels: np.ndarray, values: np.ndarray, scratch: np.ndarray) -> None:
+        """Add one strip: flat ``labels`` and ``values``; ``scratch`` is a bool array as long."""
+        changes = np.not_equal(labels[1:], labels[:-1], out=scratch[: labels.size - 1])
+        starts = np.concatenate(([0], np.flatnonzero(changes) + 1))
         runs = labels[starts]
         lengths = np.diff(np.append(starts, labels.size))
         size = self.count.size
         count = np.bincount(runs, weights=lengths, minlength=size).astype(np.int64)
         need = self.stats
         if need & {"mean", "sum", "std"}:
-            sums = np.add.reduceat(values, starts, dtype=np.float64)
+            if self.wide.size < values.size:  # float64 copy, kept from strip to strip
+                self.wide = np.empty(values.size)
+            wide = self.wide[: values.size]
+            np.copyto(wide, values)
+            sums = np.add.reduceat(wide, starts)
             total = np.bincount(runs, weights=sums, minlength=size)
             if "std" in need:
                 self._merge_spread(labels, values, starts, runs, count, total)
@@ -238,23 +244,25 @@ class _Bins:
         return medians
 
 
-def _invalid(dataset: Any, band: int, window: Window, values: np.ndarray) -> np.ndarray:
-    """Return the nodata pixels of a strip: nodata value, mask band, NaN.
+def _invalid(
+    dataset: Any, band: int, window: Window, values: np.ndarray, out: np.ndarray, spare: np.ndarray
+) -> np.ndarray:
+    """Mark the nodata pixels of a strip in ``out``: nodata value, mask band, NaN.
 
     The same pixels as a read with ``masked=True``, without its cost when the mask is
-    only the nodata value.
+    only the nodata value. ``spare`` is scratch space of the same shape.
     """
     flags = list(dataset.mask_flag_enums[band - 1])
     nodata = dataset.nodatavals[band - 1]
     if MaskFlags.all_valid in flags:
-        invalid = np.zeros(values.shape, bool)
+        out.fill(False)
     elif flags == [MaskFlags.nodata] and _comparable(nodata, values.dtype):
-        invalid = values == values.dtype.type(nodata)
+        np.equal(values, values.dtype.type(nodata), out=out)
     else:
-        invalid = dataset.read_masks(band, window=window) == 0
+        np.equal(dataset.read_masks(band, window=window), 0, out=out)
     if values.dtype.kind == "f":
-        invalid |= np.isnan(values)
-    return invalid
+        out |= np.isnan(values, out=spare)
+    return out
 
 
 def _comparable(nodata: float | None, dtype: np.dtype[Any]) -> bool:
@@ -268,17 +276,34 @@ def _comparable(nodata: float | None, dtype: np.dtype[Any]) -> bool:
 
 
 def _burn(
-    shapes: list[list[Any]], zones: np.ndarray, k: int, transform: Any, shape: tuple[int, int]
-) -> np.ndarray:
-    """Burn zone ``i`` as ``K + i``, adding where zones overlap; 0 where none is."""
-    dtype = "int32" if k < 1 << 16 else "int64"
+    shapes: list[list[Any]], zones: np.ndarray, k: int, transform: Any, out: np.ndarray
+) -> None:
+    """Burn zone ``i`` into ``out`` as ``K + i + 1``, adding where zones overlap; 0 elsewhere."""
+    out.fill(0)
     pairs = [(part, int(i) + 1 + k) for i in zones for part in shapes[i]]
-    if not pairs:
-        return np.zeros(shape, dtype)
-    burned: np.ndarray = rasterio.features.rasterize(
-        pairs, out_shape=shape, transform=transform, fill=0, merge_alg=MergeAlg.add, dtype=dtype
-    )
-    return burned
+    if pairs:
+        rasterio.features.rasterize(pairs, out=out, transform=transform, merge_alg=MergeAlg.add)
+
+
+@dataclass
+class _Scratch:
+    """Arrays reused from strip to strip (no fresh pages for every strip)."""
+
+    size: int
+    label_dtype: str
+    value_dtype: str
+
+    def __post_init__(self) -> None:
+        self.labels = np.empty(self.size, self.label_dtype)
+        self.values = np.empty(self.size, self.value_dtype)
+        self.flags = np.empty(self.size, bool)
+        self.spare = np.empty(self.size, bool)
+
+    def take(self, shape: tuple[int, int]) -> tuple[np.ndarray, ...]:
+        """Return labels, values, flags and spare views of ``shape``."""
+        n = shape[0] * shape[1]
+        arrays = (self.labels, self.values, self.flags, self.spare)
+        return tuple(a[:n].reshape(shape) for a in arrays)
 
 
 def _shapes(geometries: np.ndarray) -> list[list[Any]]:
@@ -336,16 +361,20 @@ def labelled_stats(
     bins = _Bins(len(geometries), np.dtype(dataset.dtypes[band - 1]), frozenset(stats))
     shapes = _shapes(geometries)
     shared: list[np.ndarray] = []
-    for window, zones in _strips(windows, dataset.height, dataset.width):
-        shape = (int(window.height), int(window.width))
-        labels = _burn(shapes, zones, k, dataset.window_transform(window), shape)
-        values = dataset.read(band, window=window)
+    strips = list(_strips(windows, dataset.height, dataset.width))
+    largest = max((int(w.width * w.height) for w, _ in strips), default=0)
+    scratch = _Scratch(largest, "int32" if k < 1 << 16 else "int64", dataset.dtypes[band - 1])
+    for window, zones in strips:
+        labels, values, flags, spare = scratch.take((int(window.height), int(window.width)))
+        _burn(shapes, zones, k, dataset.window_transform(window), labels)
+        dataset.read(band, window=window, out=values)
         if labels.max(initial=0) >= 2 * k:  # pixels claimed by two zones or more
             rows, cols = np.nonzero(labels >= 2 * k)
             shared.append(np.stack([rows + window.row_off, cols + window.col_off], axis=1))
             labels[rows, cols] = 0
-        np.add(labels, k, out=labels, where=_invalid(dataset, band, window, values))
-        bins.add(labels.ravel(), values.ravel())
+        invalid = _invalid(dataset, band, window, values, flags, spare)
+        np.add(labels, k, out=labels, where=invalid)
+        bins.add(labels.ravel(), values.ravel(), spare.ravel())
     return bins.result(stats), _claimants(dataset.transform, geometries, shared)
 
 
