@@ -23,11 +23,11 @@ import goldmap
 provinces = [int(a) for a in dict.fromkeys(goldmap.load("key_mines")["province_adcode"])]
 at = AppTest.from_file({app!r}, default_timeout=120)
 at.run()
-at.multiselect(key="provinces").set_value([provinces[0]]).run()
+at.multiselect(key="provinces_zh").set_value([provinces[0]]).run()
 assert not at.exception, at.exception
 times = []
 for adcode in provinces[1:{count}]:
-    at.multiselect(key="provinces").set_value([adcode])
+    at.multiselect(key="provinces_zh").set_value([adcode])
     start = time.perf_counter()
     at.run()
     times.append(time.perf_counter() - start)
@@ -38,9 +38,9 @@ print(json.dumps({{"seconds": statistics.median(times), "reruns": len(times)}}))
 _EMPTY_MAP = """
 import folium
 from goldmap.app import views
-def _empty_map(*args, **kwargs):
-    return folium.Map(location=[35, 105], zoom_start=4, tiles=None)
-views.make_map = _empty_map
+def _empty_map(asset_url):
+    return folium.Map(location=[35, 105], zoom_start=4, tiles=None), []
+views._map_parts = _empty_map
 """
 
 

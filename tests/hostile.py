@@ -192,6 +192,16 @@ def _lying_zip(parts: dict[str, bytes]) -> bytes:
     return bytes(data)
 
 
+def _template_injection(secret: str) -> bytes:
+    """A table whose text would read the secret if any renderer ran it as a Jinja template."""
+    read = "{{ cycler.__init__.__globals__.__builtins__.open('" + secret + "').read() }}"
+    run = (
+        "{% for c in [1] %}{{ lipsum.__globals__['os'].popen('cat " + secret + "').read() }}"
+        "{% endfor %}"
+    )
+    return f'name,"{read}",lon,lat\n"{read}","{run}",120.3,37.2\n'.encode()
+
+
 def build_corpus(canary: Canary) -> list[Hostile]:
     """Return the hostile files, made against ``canary``."""
     secret = str(canary.secret_path)
@@ -307,6 +317,12 @@ def build_corpus(canary: Canary) -> list[Hostile]:
             geojson_html,
             may_succeed=True,
             why="HTML and a /vsicurl/ path as attribute text",
+        ),
+        Hostile(
+            "template_injection.csv",
+            _template_injection(secret),
+            may_succeed=True,
+            why="Jinja expressions reading the secret, as a column name and as values",
         ),
         Hostile("xxe.kml", xxe_kml, why="KML with an external entity on the secret"),
         Hostile("xxe_remote.kml", xxe_remote, why="KML with a remote parameter entity"),

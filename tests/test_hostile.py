@@ -141,3 +141,29 @@ def test_messages_name_the_upload_not_a_server_copy() -> None:
         goldmap.read_features(b"a,b\n1,2\n", filename="drill_collars.csv")
     # No advice that only works in Python (lon='...').
     assert "lon=" not in str(missing.value) and "'drill_collars.csv'" in str(missing.value)
+
+
+def test_user_text_never_runs_as_a_template_on_a_map(
+    hostile_files: list[tuple[Hostile, Path]], canary: Canary
+) -> None:
+    from goldmap.maps import Choropleth, add_layer, make_map, overlay_groups, to_html
+
+    path = next(p for item, p in hostile_files if item.name == "template_injection.csv")
+    located = goldmap.locate(str(path))
+    expression = next(c for c in located.columns if "cycler" in str(c))
+    table = pd.DataFrame({"province": ["Shandong", "Henan"], expression: [1.0, 2.0]})
+    joined = goldmap.join_stats(table, "province")
+    m = make_map([], choropleth=Choropleth(joined, expression))
+    add_layer(m, located, name="{{ 7 * 7 }} features")
+    page = to_html(m)
+    assert canary.secret not in page
+    assert "49 features" not in page
+    # The same through the app's path: layer groups rendered by streamlit-folium.
+    streamlit_folium = pytest.importorskip("streamlit_folium")
+    base = make_map([])
+    groups = overlay_groups(base, ["key_mines"], choropleth=Choropleth(joined, expression))
+    base.get_root().render()
+    scripts = "".join(
+        streamlit_folium._get_feature_group_string(g, map=base, idx=i) for i, g in enumerate(groups)
+    )
+    assert canary.secret not in scripts and canary.secret not in base.get_root().render()

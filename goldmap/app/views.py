@@ -6,7 +6,6 @@ Text from data or uploads is shown through dataframes or escaped Markdown, never
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from goldmap.maps import (
     overlay_group,
     overlay_groups,
 )
+from goldmap.maps._popups import escape
 from goldmap.maps.points import add_points
 from goldmap.stats import ON_DUPLICATE
 from goldmap.text import commodity_label, field_label
@@ -169,7 +169,7 @@ def _uploaded_group(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> foli
     group = overlay_group(m, name)
     points_only = bool((located.geom_type == "Point").all())
     if len(located) > MANY_POINTS and points_only:
-        add_points(group, located[[located.geometry.name]], name=html.escape(name))
+        add_points(group, located[[located.geometry.name]], name=escape(name))
     else:
         add_layer(group, located, name=name, lang=lang)
     return group

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, Figure, MacroElement
+from folium.elements import ElementAddToElement
 from jinja2 import Template
 
 from goldmap.errors import InputFileError, OptionError
@@ -78,7 +79,40 @@ def to_4326(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
 # -- Leaflet elements -----------------------------------------------------------------------
 
 
-class GeoLayer(folium.map.Layer):
+class _ScriptText(Element):
+    """A script already rendered, written into the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class DataLayer(folium.map.Layer):
+    """A layer whose script carries a lot of data: rendered once, never compiled again.
+
+    branca wraps every rendered script in a new template and compiles it, which for the
+    provinces' 300 kB of GeoJSON costs more than drawing them; a rerun of the app renders
+    the map twice. These layers write their script into the page as plain text instead.
+    """
+
+    def render(self, **kwargs: Any) -> str:
+        figure, parent = self.get_root(), self._parent
+        assert isinstance(figure, Figure) and parent is not None, "add the layer to a map first"
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure.script.add_child(_ScriptText(script), name=self.get_name())
+        if self.show:  # what folium's Layer.render adds: the layer joins its parent
+            add = ElementAddToElement(
+                element_name=self.get_name(), element_parent_name=parent.get_name()
+            )
+            self.add_child(add, name=self.get_name() + "_add")
+            add.render(**kwargs)  # type: ignore[no-untyped-call]
+        return ""
+
+
+class GeoLayer(DataLayer):
     """A GeoJSON layer whose features carry their own style, icon, tooltip and popup HTML."""
 
     _template = Template(

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -149,6 +150,7 @@ def _unknown_line(row: Mapping[str, Any], lang: str, short_zh: str) -> str:
     )
 
 
+@functools.cache
 def _short_names() -> dict[int, str]:
     from goldmap.catalog import load
 

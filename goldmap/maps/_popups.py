@@ -15,11 +15,16 @@ UNCERTAIN = ("county", "province")
 _METHOD_CHARS = 400
 
 
+# Braces as character references: folium's renderer passes a map's scripts through Jinja
+# again, where a user's "{{ ... }}" would be run as a template expression.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def escape(value: Any) -> str:
-    """Escape one value for HTML; missing values become an empty string."""
+    """Escape one value for HTML (braces too); missing values become an empty string."""
     if is_blank(value):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).translate(_BRACES)
 
 
 def details(summary: str, text: Any) -> str:

@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-import html
+import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -195,7 +195,7 @@ def add_basemap(
         tiles = folium.TileLayer(
             tiles=provider.build_url(scale_factor="{r}", fill_subdomain=False),
             attr=provider.html_attribution,
-            name=html.escape(provider.name),
+            name=escape(provider.name),
             max_zoom=provider.get("max_zoom", 18),
             subdomains=provider.get("subdomains", "abc"),
             overlay=overlay,
@@ -230,10 +230,24 @@ def add_provinces(
         ``m``, for chaining.
     """
     check_lang(lang)
-    frame = load("provinces", simplified=True) if provinces is None else provinces
-    frame = to_4326(frame, "provinces")
-    style = style_for("provinces")
     tiles = any(name.startswith("tile_layer") for name in child_names(m))
+    if provinces is None:  # the packaged provinces: drawn the same way on every map
+        data = _packaged_provinces(lang, tiles)
+    else:
+        data = _province_features(to_4326(provinces, "provinces"), lang, tiles)
+    ensure_setup(m)
+    add_below_controls(m, GeoLayer(data, name=escape(tr("base", lang)), control=False))
+    return m
+
+
+@functools.lru_cache(maxsize=4)
+def _packaged_provinces(lang: str, tiles: bool) -> dict[str, Any]:
+    return _province_features(load("provinces", simplified=True), lang, tiles)
+
+
+def _province_features(frame: gpd.GeoDataFrame, lang: str, tiles: bool) -> dict[str, Any]:
+    """Return the provinces as the base layer's features: land colour, names, adcode."""
+    style = style_for("provinces")
     base_style = {
         "color": style.stroke,
         "weight": style.weight,
@@ -254,10 +268,7 @@ def add_provinces(
                 "_popup": popup_html(title, other, rows),
             }
         )
-    data = feature_collection(frame, props, display_geometry(frame, simplify=None))
-    ensure_setup(m)
-    add_below_controls(m, GeoLayer(data, name=escape(tr("base", lang)), control=False))
-    return m
+    return feature_collection(frame, props, display_geometry(frame, simplify=None))
 
 
 def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from jinja2 import Template
 
 from goldmap.catalog import load
 from goldmap.maps._basemaps import is_gcj02, to_gcj02
-from goldmap.maps._leaflet import add_below_controls, child_names, ensure_setup
+from goldmap.maps._leaflet import DataLayer, add_below_controls, child_names, ensure_setup
 from goldmap.maps._popups import escape
 from goldmap.text import check_lang, tr
 
@@ -45,7 +45,7 @@ def _flat(xy: np.ndarray, *, gcj02: bool) -> list[float]:
     return [float(v) for v in np.round(xy, _DECIMALS).ravel()]
 
 
-class ContextLayer(folium.map.Layer):
+class ContextLayer(DataLayer):
     """Rivers, lakes and seats as one Leaflet layer group, from compact arrays."""
 
     _template = Template(
