@@ -2,22 +2,29 @@
 
 The per-zone path of :func:`goldmap.raster.zonal_stats` reads each zone's window and masks
 it, as rasterstats does; with thousands of zones the fixed cost per zone dominates. Here
-all zones are burned once into a label array, strip by strip (a few million pixels at a
-time, so memory stays bounded whatever the raster's size), with the same rule as the
-per-zone path (GDAL's rasterization, pixel centres inside), and each statistic is reduced
-per label with numpy: pixels are taken in runs of one label (``np.add.reduceat`` and its
-kin over the runs, then ``np.bincount`` / ``np.minimum.at`` over the few runs), so no
-pass sorts or copies the pixels. The median gathers each zone's values and takes
-``np.median`` of them, exactly as the per-zone path.
+all zones are burned into a label array strip by strip (rows of at most
+:data:`STRIP_PIXELS` pixels, the arrays reused from strip to strip, so memory stays
+bounded whatever the raster's size), with the per-zone path's rule (GDAL's
+rasterization, pixel centres inside; only a centre within rounding error of an edge could
+fall differently), and each statistic is reduced per label with numpy: the pixels come in
+runs of one label, reduced with ``np.add.reduceat`` / ``np.minimum.reduceat`` /
+``np.maximum.reduceat``, then the few runs gathered per label with ``np.bincount`` and
+``np.minimum.at``; no pass sorts the pixels. The median gathers each zone's valid values
+(sorted by label) and takes ``np.median`` of each group, as the per-zone path does; it is
+used only while those values fit in :data:`MEDIAN_PIXELS`.
 
-Overlapping zones cannot share one label array. Every zone is burned as ``id + K`` with
-``MergeAlg.add``, so a pixel claimed by two or more zones is recognised by its sum
-(``>= 2K``); such pixels are left out of the labelled pass and every zone that may have
-claimed one is computed again by the per-zone path, which is always right. Counties, which
-tile the country, have no such pixel (or a handful, from slivers between neighbours); plan
-areas, which overlap, mostly do. Which path to take is chosen by :func:`prefer_labelled`
-from a cost estimate: pixels the labelled pass reads against the pixels and the fixed cost
-of reading every zone's window.
+Overlapping zones cannot share one label array. Every zone is burned as ``K + i + 1``
+with ``MergeAlg.add``, so a pixel claimed by two or more zones shows as a sum ``>= 2K``;
+such pixels are left out of the labelled pass and every zone that meets one is computed
+again by the per-zone path, which is always right. Counties, which tile the country,
+have no such pixel; overlapping areas do. ``all_touched`` always takes the per-zone path
+(touched pixels of neighbours coincide along every shared edge).
+
+:func:`prefer_labelled` chooses from the pixels each way reads: the labelled pass reads
+the strips holding zones; the per-zone path reads every zone's window and pays a fixed
+cost per zone. On the 10,000 x 10,000 benchmark raster the 2,891 counties take 0.9-1.3 s
+labelled against 3.6-3.9 s zone by zone; the 15 plan areas 0.13 s labelled against 0.08 s
+zone by zone, so they stay on the per-zone path.
 """
 
 from __future__ import annotations

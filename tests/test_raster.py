@@ -523,3 +523,16 @@ def test_the_labelled_pass_is_chosen_for_many_zones_only():
     tiles = counties + np.array([0, 160, 0, 160])  # 2,500 zones tiling the raster
     assert _zonal.prefer_labelled(big, tiles, 1, ("mean",), False)
     assert not _zonal.prefer_labelled(big, tiles, 1, ("median",), False)  # 100 M values
+
+
+def test_the_labelled_pass_honours_a_mask_band(tmp_path, monkeypatch):
+    lon, lat, transform = centres(JIAODONG, 0.01)
+    array = (lonlat_value(lon[None, :], lat[:, None]) % 251).astype("uint8")
+    mask = np.full(array.shape, 255, dtype="uint8")
+    mask[100:200, 50:300] = 0  # masked out, whatever the values there
+    path = write_raster(tmp_path / "masked.tif", array, transform)
+    with rasterio.Env(GDAL_TIFF_INTERNAL_MASK=True), rasterio.open(path, "r+") as dst:
+        dst.write_mask(mask)
+    labelled, per_zone = both_paths(monkeypatch, path, jiaodong_zones())
+    assert_same_stats(labelled, per_zone)
+    assert labelled["nodata"].sum() > 0
