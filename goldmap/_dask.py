@@ -153,7 +153,7 @@ def write_located(
     """
     folder = check_folder(out_path, overwrite=overwrite)
     dask = _import("dask")
-    if not is_dask_input(located):
+    if isinstance(located, gpd.GeoDataFrame):
         located = _import("dask_geopandas").from_geopandas(located, npartitions=1)
     client, opened = _connect(client)
     try:
