@@ -20,6 +20,7 @@ from goldmap.maps import (
     make_map,
     to_html,
 )
+from tests.pages import layer_data
 
 KEY = "k3y-for-tests-0123"
 TIANDITU_LAYERS = {
@@ -74,7 +75,8 @@ def metres(a, b):
 
 
 def _layer_data(page):
-    return [json.loads(m) for m in re.findall(r"L\.geoJSON\((\{.*?\}), \{\n", page, flags=re.S)]
+    """The GeoJSON data of every goldmap layer in a page."""
+    return layer_data(page)
 
 
 def _layer(page, kind):

@@ -1,4 +1,3 @@
-import json
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import goldmap
 from goldmap.cli import cli
 from goldmap.errors import ColumnNotFoundError, ExportError, GoldmapError, LayerNotFoundError
 from goldmap.maps import Choropleth, add_choropleth, add_layer, filter_layer, make_map, to_html
+from tests.pages import layer_data
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -22,7 +22,7 @@ def default_html():
 
 def _layer_data(page):
     """The GeoJSON data of every goldmap layer in a page."""
-    return [json.loads(m) for m in re.findall(r"L\.geoJSON\((\{.*?\}), \{\n", page, flags=re.S)]
+    return layer_data(page)
 
 
 def test_default_map_draws_areas_and_mines_as_toggleable_layers(default_html):
@@ -130,8 +130,10 @@ def test_choropleth_classifies_with_legend_and_no_data():
     provinces.loc[provinces.index[:3], "value"] = None
     page = to_html(make_map([], choropleth=Choropleth(provinces, "value", k=4), lang="en"))
     assert "No data" in page
-    colors = re.findall(r'"fillColor": "(#[0-9a-f]{6})"', page)
+    (choropleth,) = [d for d in _layer_data(page) if "_base" not in d["features"][0]["properties"]]
+    colors = [f["properties"]["_style"]["fillColor"] for f in choropleth["features"]]
     assert len({c for c in colors if c != "#e0e0e0"}) == 4
+    assert colors.count("#e0e0e0") == 3  # the three provinces with no value
     with pytest.raises(ColumnNotFoundError, match="'missing'"):
         add_choropleth(make_map([]), provinces, "missing")
     with pytest.raises(GoldmapError, match="scheme"):

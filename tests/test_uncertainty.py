@@ -16,6 +16,7 @@ import shapely
 import goldmap
 from goldmap.io.write import FORMATS, export
 from goldmap.maps.build import make_map, to_html
+from tests.pages import map_features
 
 UNKNOWN = "gs-yidinan"
 #: The mines that share one stand-in point, as the issue names them.
@@ -97,14 +98,7 @@ def test_the_map_lists_the_unknown_mine_and_does_not_draw_it(mines) -> None:
 
 def _map_features(page: str) -> list[dict]:
     """Return the features of every goldmap GeoJSON layer written into the page."""
-    decoder = json.JSONDecoder()
-    features = []
-    start = 0
-    while (at := page.find("L.geoJSON(", start)) != -1:
-        data, end = decoder.raw_decode(page, at + len("L.geoJSON("))
-        features += data.get("features", [])
-        start = end
-    return features
+    return map_features(page)
 
 
 def test_the_popup_of_a_county_mine_names_its_county_and_the_radius_is_in_the_map() -> None:

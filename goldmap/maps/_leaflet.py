@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import weakref
 from typing import Any
 
@@ -50,6 +51,39 @@ def round(geoms: np.ndarray, decimals: int) -> np.ndarray:
     """Round coordinates so that they print short (set_precision leaves float noise)."""
     rounded: np.ndarray = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
     return rounded
+
+
+def _delta_ring(ring: Any) -> list[int]:
+    """Return a ring as integer steps of 10^-POLYGON_DECIMALS degree from the last point."""
+    steps = np.diff(np.round(np.asarray(ring, dtype=float)[:, :2] * 10**POLYGON_DECIMALS),
+                    axis=0, prepend=0.0)  # fmt: skip
+    return [int(v) for v in steps.ravel()]
+
+
+def encode_polygons(geometry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return a GeoJSON geometry with polygon rings delta-encoded (``q``), others as they are.
+
+    The page's script decodes ``q`` back into ``coordinates``: about a third of the bytes.
+    """
+    if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return geometry
+    coordinates = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "q": [_delta_ring(r) for r in coordinates]}
+    return {"type": "MultiPolygon", "q": [[_delta_ring(r) for r in p] for p in coordinates]}
+
+
+def page_json(value: Any) -> str:
+    r"""Return ``value`` as compact JSON safe inside a page's ``<script>``.
+
+    UTF-8 text is kept as it is (a Chinese character costs 3 bytes, not the 6 of
+    ``\\uXXXX``); the characters that could close the script or start markup are escaped.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
+        text = text.replace(char, code)
+    return text
 
 
 def feature_collection(
@@ -118,7 +152,25 @@ class GeoLayer(DataLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.shown_data()|tojson }}, {
+        var {{ this.get_name() }} = L.geoJSON((function (data) {
+            // Polygon rings come as integer steps of 10^-{{ this.decimals }} degree.
+            function ring(q) {
+                var out = [], x = 0, y = 0;
+                for (var i = 0; i < q.length; i += 2) {
+                    x += q[i]; y += q[i + 1];
+                    out.push([x / {{ this.scale }}, y / {{ this.scale }}]);
+                }
+                return out;
+            }
+            data.features.forEach(function (f) {
+                var g = f.geometry;
+                if (!g || !g.q) { return; }
+                g.coordinates = g.type === "Polygon" ? g.q.map(ring)
+                    : g.q.map(function (p) { return p.map(ring); });
+                delete g.q;
+            });
+            return data;
+        })({{ this.payload() }}), {
             style: function (f) { return f.properties._style || {}; },
             pointToLayer: function (f, latlng) {
                 if (f.properties._icon) {
@@ -181,9 +233,18 @@ class GeoLayer(DataLayer):
         self.data = data
         self.behind = behind
 
+    decimals = POLYGON_DECIMALS
+    scale = 10**POLYGON_DECIMALS
+
     def shown_data(self) -> dict[str, Any]:
         """Return the data as drawn: shifted to GCJ-02 when the map is on Gaode tiles."""
         return shift_geojson(self.data) if is_gcj02(self._parent) else self.data
+
+    def payload(self) -> str:
+        """Return the data as the page carries it: compact JSON, polygons delta-encoded."""
+        data = self.shown_data()
+        features = [{**f, "geometry": encode_polygons(f["geometry"])} for f in data["features"]]
+        return page_json({**data, "features": features})
 
     def get_bounds(self) -> list[list[float | None]]:
         """Return ``[[south, west], [north, east]]`` of the layer's features."""
@@ -238,6 +299,18 @@ CSS = f"""<style>
 .leaflet-control-layers {{ font-size: 12px; line-height: 1.35; }}
 .leaflet-interactive:focus, .leaflet-marker-icon:focus {{ outline: none; }}
 .leaflet-control-scale-line {{ white-space: nowrap; overflow: visible; }}
+.gm-popup {{ font: 13px/1.4 system-ui, sans-serif; max-width: 340px; }}
+.gm-popup .gm-t {{ font-weight: 700; font-size: 15px; }}
+.gm-popup .gm-s {{ margin-bottom: 4px; }}
+.gm-s {{ color: #666; }}
+.gm-popup table {{ border-collapse: collapse; }}
+.gm-popup th {{ text-align: left; vertical-align: top; padding: 1px 8px 1px 0;
+  white-space: nowrap; color: #555; font-weight: 600; }}
+.gm-popup td {{ padding: 1px 0; }}
+.gm-stands-for, .gm-corrected {{ margin: 4px 0; padding: 3px 6px; }}
+.gm-stands-for {{ background: #fff4e5; border-left: 3px solid #d4a017; }}
+.gm-corrected {{ background: #e5f5e0; border-left: 3px solid #2ca25f; }}
+.gm-sources ol {{ margin: 2px 0 0 18px; padding: 0; }}
 .gm-popup details summary {{ cursor: pointer; color: #555; font-weight: 600; }}
 .gm-popup .gm-sources li {{ word-break: break-all; }}
 </style>"""

@@ -79,35 +79,27 @@ def sources_html(sources: Any, lang: str) -> str:
             items.append(f"<li{title}>{label}</li>")
     if not items:
         return ""
-    return (
-        f'<div class="gm-sources"><b>{tr("sources", lang)}</b>'
-        f'<ol style="margin:2px 0 0 18px;padding:0">{"".join(items)}</ol></div>'
-    )
+    return f'<div class="gm-sources"><b>{tr("sources", lang)}</b><ol>{"".join(items)}</ol></div>'
 
 
 def row_html(label: str, value: str) -> str:
     if not value:
         return ""
-    return (
-        f'<tr><th style="text-align:left;vertical-align:top;padding:1px 8px 1px 0;'
-        f'white-space:nowrap;color:#555;font-weight:600">{label}</th>'
-        f'<td style="padding:1px 0">{value}</td></tr>'
-    )
+    return f"<tr><th>{label}</th><td>{value}</td></tr>"
 
 
 def popup_html(title: str, subtitle: str, rows: list[tuple[str, str]], extra: str = "") -> str:
     body = "".join(row_html(label, value) for label, value in rows)
-    sub = f'<div style="color:#666;margin-bottom:4px">{escape(subtitle)}</div>' if subtitle else ""
+    sub = f'<div class="gm-s">{escape(subtitle)}</div>' if subtitle else ""
     return (
-        '<div class="gm-popup" style="font:13px/1.4 system-ui,sans-serif;max-width:340px">'
-        f'<div style="font-weight:700;font-size:15px">{escape(title)}</div>{sub}'
-        f'<table style="border-collapse:collapse">{body}</table>{extra}</div>'
+        f'<div class="gm-popup"><div class="gm-t">{escape(title)}</div>{sub}'
+        f"<table>{body}</table>{extra}</div>"
     )
 
 
 def tooltip_html(title: str, subtitle: str, note: str = "") -> str:
-    sub = f' <span style="color:#666">{escape(subtitle)}</span>' if subtitle else ""
-    tail = f'<br><span style="color:#666">{escape(note)}</span>' if note else ""
+    sub = f' <span class="gm-s">{escape(subtitle)}</span>' if subtitle else ""
+    tail = f'<br><span class="gm-s">{escape(note)}</span>' if note else ""
     return f"<b>{escape(title)}</b>{sub}{tail}"
 
 
@@ -158,10 +150,7 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
 
 
 def _corrected_box(lang: str) -> str:
-    return (
-        '<div class="gm-corrected" style="margin:4px 0;padding:3px 6px;background:#e5f5e0;'
-        f'border-left:3px solid #2ca25f"><b>{escape(tr("corrected_box", lang))}</b></div>'
-    )
+    return f'<div class="gm-corrected"><b>{escape(tr("corrected_box", lang))}</b></div>'
 
 
 def _stands_for_box(row: Mapping[str, Any], lang: str, uncertain: bool) -> str:
@@ -172,10 +161,7 @@ def _stands_for_box(row: Mapping[str, Any], lang: str, uncertain: bool) -> str:
     text = "<br>".join(parts)
     if not text:
         return ""
-    return (
-        '<div class="gm-stands-for" style="margin:4px 0;padding:3px 6px;background:#fff4e5;'
-        f'border-left:3px solid #d4a017">{text}</div>'
-    )
+    return f'<div class="gm-stands-for">{text}</div>'
 
 
 def area_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
