@@ -1,7 +1,8 @@
 """Read the layers back out of a map page, as a browser's script would see them.
 
 goldmap writes each layer's GeoJSON into the page with its polygon rings as integer steps
-of 10^-3 degree (``q``); the page's script adds them up into coordinates. This is the same
+of 10^-3 degree (``q``) and each marker icon once (``icons``, referred to by number); the
+page's script adds the steps up into coordinates and puts the icons back. This is the same
 sum, written independently, so that tests check the data the browser will draw.
 """
 
@@ -25,7 +26,10 @@ def _ring(steps: list[int], scale: int) -> list[list[float]]:
 
 
 def _decode(data: dict[str, Any], scale: int) -> dict[str, Any]:
+    icons = data.pop("icons", [])
     for feature in data["features"]:
+        if isinstance(feature["properties"].get("_icon"), int):
+            feature["properties"]["_icon"] = icons[feature["properties"]["_icon"]]
         geometry = feature.get("geometry") or {}
         if "q" in geometry:
             q = geometry.pop("q")

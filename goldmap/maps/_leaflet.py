@@ -163,7 +163,8 @@ class GeoLayer(DataLayer):
                 return out;
             }
             data.features.forEach(function (f) {
-                var g = f.geometry;
+                var g = f.geometry, icon = f.properties._icon;
+                if (typeof icon === "number") { f.properties._icon = data.icons[icon]; }
                 if (!g || !g.q) { return; }
                 g.coordinates = g.type === "Polygon" ? g.q.map(ring)
                     : g.q.map(function (p) { return p.map(ring); });
@@ -243,8 +244,17 @@ class GeoLayer(DataLayer):
     def payload(self) -> str:
         """Return the data as the page carries it: compact JSON, polygons delta-encoded."""
         data = self.shown_data()
-        features = [{**f, "geometry": encode_polygons(f["geometry"])} for f in data["features"]]
-        return page_json({**data, "features": features})
+        icons: dict[str, int] = {}  # a marker icon is written once, features refer to it
+        features = []
+        for feature in data["features"]:
+            props = feature["properties"]
+            if isinstance(props.get("_icon"), dict):
+                key = json.dumps(props["_icon"], sort_keys=True)
+                props = {**props, "_icon": icons.setdefault(key, len(icons))}
+            geometry = encode_polygons(feature["geometry"])
+            features.append({**feature, "properties": props, "geometry": geometry})
+        table = [json.loads(key) for key in icons]
+        return page_json({**data, "features": features, "icons": table})
 
     def get_bounds(self) -> list[list[float | None]]:
         """Return ``[[south, west], [north, east]]`` of the layer's features."""
