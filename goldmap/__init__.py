@@ -44,12 +44,6 @@ from goldmap.validate import validate_data
 # Eager on purpose: the module and the function share the name `export`, which the lazy
 # lookup below cannot tell apart. goldmap.export imports its writers only when called.
 from goldmap.io.write import FORMATS, export, export_bytes
-from goldmap.maps.static import figure, save_figure
-
-try:
-    __version__ = version("goldmap")
-except PackageNotFoundError:  # pragma: no cover - running from an unpacked tree
-    __version__ = "0+unknown"
 
 # Heavier parts load on first use, so that `import goldmap` stays quick and never pulls in
 # folium, rasterio or the export drivers unless they are asked for.
@@ -62,6 +56,9 @@ _LAZY = {
     "read_features": "goldmap.spatial",
     "nearest_mine": "goldmap.spatial",
     "make_map": "goldmap.maps",
+    "figure": "goldmap.maps.static",
+    "save_figure": "goldmap.maps.static",
+    "write_located": "goldmap.spatial",
     "raster": "goldmap.raster",
     "plan_text": "goldmap.plan",
     "corrections": "goldmap.corrections",
@@ -110,10 +107,21 @@ __all__ = [
     "save_figure",
     "schema",
     "validate_data",
+    "write_located",
 ]
 
 
+def _version() -> str:
+    try:
+        return version("goldmap")
+    except PackageNotFoundError:  # pragma: no cover - running from an unpacked tree
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read from the installed metadata on first use (~50 ms)
+        globals()[name] = _version()
+        return globals()[name]
     module_name = _LAZY.get(name)
     if module_name is None:
         raise AttributeError(f"module 'goldmap' has no attribute {name!r}")

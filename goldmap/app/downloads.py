@@ -137,7 +137,7 @@ def _figure_bytes(lang: str, province: int | None, fmt: str) -> bytes:
     """Draw the static figure of all China or one province (goldmap.figure) as PNG/PDF bytes."""
     import tempfile
 
-    from goldmap import figure, save_figure
+    from goldmap.maps.static import figure, save_figure
 
     name = None if province is None else str(province)
     with tempfile.TemporaryDirectory(prefix="goldmap-figure-") as tmp:
