@@ -14,7 +14,6 @@ Examples
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from goldmap.catalog import describe_layers, layers
@@ -37,8 +36,7 @@ from goldmap.errors import (
 )
 from goldmap.loading import load
 from goldmap.names import province_name, resolve_county, resolve_province
-from goldmap.plan import plan
-from goldmap.validate import validate_data
+from goldmap.plan import plan  # eager: the module and the function share the name
 
 # isort: split
 # Eager on purpose: the module and the function share the name `export`, which the lazy
@@ -61,6 +59,7 @@ _LAZY = {
     "write_located": "goldmap.spatial",
     "raster": "goldmap.raster",
     "plan_text": "goldmap.plan",
+    "validate_data": "goldmap.validate",
     "corrections": "goldmap.corrections",
     "schema": "goldmap.schema",
 }
@@ -112,6 +111,8 @@ __all__ = [
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("goldmap")
     except PackageNotFoundError:  # pragma: no cover - running from an unpacked tree
