@@ -2,6 +2,7 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -192,3 +193,16 @@ def test_to_html_refuses_to_overwrite(tmp_path):
     path.write_text("x")
     with pytest.raises(ExportError, match="overwrite"):
         to_html(make_map(["key_mines"]), path)
+
+
+def test_the_legend_shows_the_symbol_the_map_draws_for_uploaded_points():
+    points = goldmap.read_features(pd.DataFrame({"lon": [120.3, 113.6], "lat": [37.2, 34.7]}))
+    m = add_layer(make_map([]), points, name="samples")
+    page = to_html(m)
+    for code, char in (("\\u003c", "<"), ("\\u003e", ">"), ('\\"', '"')):
+        page = page.replace(code, char)
+    entries = re.findall(r"<div>(<(?:span|svg)[^>]*>(?:</span>)?[^<]*samples)</div>", page)
+    assert entries, "the legend lists the uploaded layer"
+    entry = entries[0]
+    assert "border-radius:50%" in entry  # a dot, as the points are drawn
+    assert "<svg" not in entry  # not the mines' star

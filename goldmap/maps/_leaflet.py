@@ -371,6 +371,14 @@ def swatch(style: LayerStyle, *, point: bool, dashed: bool = False) -> str:
     )
 
 
+def dot_swatch(fill: str, stroke: str) -> str:
+    """Return the legend symbol of a layer drawn as circle markers."""
+    return (
+        '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+        f'vertical-align:-1px;background:{fill};border:1.5px solid {stroke}"></span>'
+    )
+
+
 def star_svg(fill: str, stroke: str, *, size: int, hollow: bool) -> str:
     points = "12,1.5 15,8.8 22.8,9.3 16.8,14.3 18.7,22 12,17.8 5.3,22 7.2,14.3 1.2,9.3 9,8.8"
     dash = ' stroke-dasharray="2.5 1.8"' if hollow else ""

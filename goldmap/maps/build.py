@@ -39,6 +39,7 @@ from goldmap.maps._leaflet import (
     add_below_controls,
     child_names,
     display_geometry,
+    dot_swatch,
     ensure_setup,
     feature_collection,
     get_legend,
@@ -392,16 +393,17 @@ def add_layer(
     ensure_setup(m)
     points_only = bool(len(frame)) and bool((shapely.get_dimensions(geoms) == 0).all())
     count = len(frame) if is_mines else len(data["features"])  # mines: with those not drawn
-    label = f"{swatch(style, point=is_mines)} {escape(title)} ({count})"
+    # The symbol the map draws: a star for the mines, a dot for other points, else a patch.
+    dots = points_only and not is_mines
+    symbol = dot_swatch(style.marker_color, style.stroke) if dots else swatch(style, point=is_mines)
+    label = f"{symbol} {escape(title)} ({count})"
     add_below_controls(m, drawn := GeoLayer(data, name=label, show=show))
     if isinstance(m, folium.FeatureGroup):
         # The group stands for the layer in the layer switch, whose swatch says what a
         # one-symbol layer's legend would; only the mines keep a legend of their own.
         m.layer_name = label
     else:
-        get_legend(m).sections[f"layer_{layer or title}"] = (
-            f"<div>{swatch(style, point=is_mines or points_only)} {escape(title)}</div>"
-        )
+        get_legend(m).sections[f"layer_{layer or title}"] = f"<div>{symbol} {escape(title)}</div>"
     if is_mines:
         legend = get_legend(m)
         legend.sections["layer_key_mines"] = (

@@ -18,7 +18,7 @@ import shapely
 from jinja2 import Template
 
 from goldmap.errors import OptionError
-from goldmap.maps._leaflet import add_below_controls, to_4326
+from goldmap.maps._leaflet import add_below_controls, dot_swatch, to_4326
 
 __all__ = ["POINT_DECIMALS", "PointCloud", "add_points"]
 
@@ -124,6 +124,9 @@ def add_points(
     ys = np.round(shapely.get_y(anchors), POINT_DECIMALS)
     flat = np.column_stack([xs, ys]).ravel()
     text = json.dumps([None if np.isnan(v) else float(v) for v in flat], separators=(",", ":"))
-    layer = PointCloud(text, name=name, fill=fill, stroke=stroke, radius=radius)
+    label = f"{dot_swatch(fill, stroke)} {name} ({len(frame):,})"
+    layer = PointCloud(text, name=label, fill=fill, stroke=stroke, radius=radius)
+    if isinstance(m, folium.FeatureGroup):
+        m.layer_name = label
     add_below_controls(m, layer)
     return m
