@@ -51,14 +51,6 @@ def allowed_precisions() -> tuple[str, ...]:
     return tuple(schema("key_mines")["$defs"]["precision"]["enum"])
 
 
-def _display_name(source: object, filename: str | None) -> str:
-    if filename:
-        return Path(filename).name or filename
-    if isinstance(source, str | os.PathLike):
-        return os.fspath(source)
-    return "corrections"
-
-
 def cell(value: Any) -> str | None:
     """Return a cell as stripped text, or None when it is empty."""
     if value is None or value is pd.NA:
@@ -146,8 +138,9 @@ def read_corrections(
     'row 2'
     """
     from goldmap.io import read_features, read_table
+    from goldmap.io._tables import display_name
 
-    name = _display_name(source, filename)
+    name = display_name(source, filename, "corrections")
     suffix = Path(name).suffix.lower()
     if isinstance(source, str | os.PathLike):
         source = os.fspath(source)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import warnings
 from pathlib import Path
 from typing import IO
@@ -32,8 +33,8 @@ def display_name(source: object, filename: str | None, default: str) -> str:
     """Return the name to show the user for ``source``: theirs, never a temporary path."""
     if filename:
         return Path(filename).name or filename
-    if isinstance(source, str | Path):
-        return str(source)
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
     return default
 
 
