@@ -16,8 +16,8 @@ import traceback
 
 from bench._common import RESULTS, WORK, Figure, fmt, machine, quick, versions
 
-#: In this order; the browser benchmark last.
-BENCHMARKS = ("locate", "cluster", "zonal", "maps", "app", "coldstart", "browser")
+#: In this order; the browser benchmarks last (``browser`` the very last).
+BENCHMARKS = ("locate", "cluster", "zonal", "maps", "app", "coldstart", "upload", "browser")
 
 
 def _cell(text: str) -> str:
