@@ -206,6 +206,20 @@ def test_language_round_trip_keeps_the_layers_and_a_focus_link_zooms_in(app_url)
         browser.close()
 
 
+def _wait_until_idle(page, timeout_s: float = 30.0) -> None:
+    """Wait until the app has no script run going (Streamlit's running indicator is gone)."""
+    deadline = time.monotonic() + timeout_s
+    quiet_since = None
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        now = time.monotonic()
+        quiet_since = None if running else (quiet_since or now)
+        if quiet_since is not None and now - quiet_since > 1.5:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the app kept running for 30 s")
+
+
 def test_a_filter_change_keeps_the_users_zoom_and_swaps_the_layers(app_url):
     _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -218,6 +232,7 @@ def test_a_filter_change_keeps_the_users_zoom_and_swaps_the_layers(app_url):
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         markers = frame.locator(".leaflet-marker-icon")
         markers.first.wait_for(timeout=30_000)
+        _wait_until_idle(page)
         # The user zooms in on Jiaodong, as with the mouse wheel.
         _map_frame(page).evaluate("() => window.map.setView([37.3, 120.2], 8)")
         page.wait_for_timeout(1_000)

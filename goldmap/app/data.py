@@ -126,13 +126,11 @@ def plan() -> dict[str, Any]:
     return goldmap.plan()
 
 
-@st.cache_data(show_spinner=False, max_entries=8, ttl=1800)
 def joined_upload(data: bytes, filename: str, on_duplicate: str) -> gpd.GeoDataFrame:
     """Join an uploaded statistics table to the provinces (display geometry)."""
     return goldmap.join_stats(data, filename=filename, simplified=True, on_duplicate=on_duplicate)
 
 
-@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
 def corrected_mines(data: bytes, filename: str) -> gpd.GeoDataFrame:
     """Return the key mines with an uploaded corrections file applied (all rows or none)."""
     from goldmap.corrections import apply_corrections, read_corrections
@@ -149,7 +147,6 @@ def corrections_template() -> bytes:
     return template().to_csv(index=False).encode("utf-8-sig")
 
 
-@st.cache_data(show_spinner=False, max_entries=4, ttl=1800)
 def located_upload(data: bytes, filename: str, lang: str) -> gpd.GeoDataFrame:
     """Locate uploaded features against the plan layers."""
     result: gpd.GeoDataFrame = goldmap.locate(data, filename=filename, lang=lang)

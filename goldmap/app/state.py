@@ -108,27 +108,54 @@ def process_uploads() -> None:
     state.setdefault("on_duplicate", "error")
     state["stats_duplicates"] = False
     rule = str(state["on_duplicate"])
-    readers: tuple[tuple[str, str, Callable[[bytes, str], gpd.GeoDataFrame]], ...] = (
-        ("stats_upload", "user_stats", lambda d, n: data.joined_upload(d, n, rule)),
-        (
-            "features_upload",
-            "user_features",
-            lambda d, n: data.located_upload(d, n, current_lang()),
-        ),
-        ("corrections_upload", "user_corrections", data.corrected_mines),
+    lang = current_lang()
+    readers: tuple[tuple[str, str, tuple[str, ...], Callable[[bytes, str], gpd.GeoDataFrame]], ...]
+    readers = (
+        ("stats_upload", "user_stats", (rule,), lambda d, n: data.joined_upload(d, n, rule)),
+        ("features_upload", "user_features", (lang,), lambda d, n: data.located_upload(d, n, lang)),
+        ("corrections_upload", "user_corrections", (), data.corrected_mines),
     )
-    for key, target, work in readers:
+    for key, target, options, work in readers:
         state[target] = None
         state[f"{target}_error"] = None
         try:
             upload = _read_upload(key)
             if upload is not None:
-                state[target] = work(*upload)
+                state[target] = _once_per_upload(target, upload, options, work)
         except DuplicateProvinceError as err:
             state["stats_duplicates"] = True
             state[f"{target}_error"] = err
         except GoldmapError as err:
             state[f"{target}_error"] = err
+
+
+def _once_per_upload(
+    target: str,
+    upload: tuple[bytes, str],
+    options: tuple[str, ...],
+    work: Callable[[bytes, str], gpd.GeoDataFrame],
+) -> gpd.GeoDataFrame:
+    """Return ``work(*upload)``, computed once per file and options in this session.
+
+    Kept in the session, not in a server-wide cache: a 10⁵-row result lives as long as the
+    session that uploaded it, and the server's memory goes back down when it ends.
+    """
+    state = st.session_state
+    content, name = upload
+    key = (upload_digest(content), name, options)
+    memo = state.get(f"_{target}_memo")
+    if memo is not None and memo[0] == key:
+        if isinstance(memo[1], GoldmapError):
+            raise memo[1]
+        result: gpd.GeoDataFrame = memo[1]
+        return result
+    try:
+        result = work(content, name)
+    except GoldmapError as err:
+        state[f"_{target}_memo"] = (key, err)
+        raise
+    state[f"_{target}_memo"] = (key, result)
+    return result
 
 
 def widget_key(name: str, lang: str) -> str:

@@ -38,7 +38,6 @@ from goldmap.maps import (
     blank_map,
     get_basemap,
     make_map,
-    overlay_group,
     overlay_groups,
 )
 from goldmap.maps._popups import escape
@@ -164,15 +163,18 @@ MANY_POINTS = 2_000
 MAP_HEIGHT = 640
 
 
-def _uploaded_group(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+def _draw_uploaded(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> None:
+    """Draw the user's features on the map itself, not in a group the filters swap.
+
+    The filters never change them, so a filter change leaves their (up to 10⁵) points
+    where they are instead of sending and drawing them again.
+    """
     name = tr("your_features", lang)
-    group = overlay_group(m, name)
     points_only = bool((located.geom_type == "Point").all())
     if len(located) > MANY_POINTS and points_only:
-        add_points(group, located[[located.geometry.name]], name=escape(name))
+        add_points(m, located[[located.geometry.name]], name=escape(name))
     else:
-        add_layer(group, located, name=name, lang=lang)
-    return group
+        add_layer(m, located, name=name, lang=lang)
 
 
 def _zoom_to_new_upload() -> None:
@@ -188,7 +190,11 @@ def _zoom_to_new_upload() -> None:
 
 
 def _map_parts(asset_url: str) -> tuple[folium.Map, list[folium.FeatureGroup]]:
-    """Return the map (what stays put) and its layer groups (what the filters change)."""
+    """Return the map (what stays put) and its layer groups (what the filters change).
+
+    The map holds the basemap, provinces, context and the user's features; the groups hold
+    the plan layers and the statistic, which the filters change.
+    """
     state = st.session_state
     lang = current_lang()
     provinces, commodities = current_filters()
@@ -213,7 +219,7 @@ def _map_parts(asset_url: str) -> tuple[folium.Map, list[folium.FeatureGroup]]:
     )
     located = state["user_features"]
     if located is not None and len(located):
-        groups.append(_uploaded_group(m, located, lang))
+        _draw_uploaded(m, located, lang)
     return m, groups
 
 

@@ -281,8 +281,11 @@ def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict
         corrected = row.get("corrected") is True
         return {"_icon": mine_icon(style, uncertain=uncertain, corrected=corrected)}
     if is_point:
+        # A user's points lie over the plan's areas, so that each can be clicked.
+        pane = {"pane": "markerPane"} if layer is None else {}
         return {
             "_style": {
+                **pane,
                 "radius": 5,
                 "color": style.stroke,
                 "weight": 1.5,
