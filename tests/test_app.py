@@ -289,3 +289,12 @@ def test_a_link_coloured_by_an_upload_says_so_and_colours_once_it_is_uploaded_ag
     assert not at.exception
     assert at.session_state["stat"] == "upload:output"
     assert not any("uploaded column 'output'" in i.value for i in at.info)
+
+
+def test_a_link_to_a_province_opens_the_map_on_it():
+    at = _app(lang="en", prov="370000")
+    assert not at.exception
+    (south, west), (north, east) = at.session_state["view"]
+    shandong = goldmap.load("provinces").set_index("adcode").geometry[370000].bounds
+    assert west < shandong[0] < shandong[2] < east and south < shandong[1] < shandong[3] < north
+    assert east - west < 15  # Shandong, not all of China

@@ -206,3 +206,8 @@ def test_the_legend_shows_the_symbol_the_map_draws_for_uploaded_points():
     entry = entries[0]
     assert "border-radius:50%" in entry  # a dot, as the points are drawn
     assert "<svg" not in entry  # not the mines' star
+
+
+def test_the_city_labels_are_styled_in_the_page_head(default_html):
+    head = default_html.split("</head>", 1)[0]
+    assert ".goldmap-city {" in head and "font: 10px/1.2" in head

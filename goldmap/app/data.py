@@ -29,6 +29,7 @@ __all__ = [
     "plan",
     "province_options",
     "province_summary_table",
+    "provinces_view",
     "stat_options",
     "visible",
 ]
@@ -55,6 +56,15 @@ def province_options() -> pd.DataFrame:
     """Return adcode, name_zh, name_en of the provinces."""
     frame = goldmap.load("provinces", simplified=True)
     return pd.DataFrame(frame[["adcode", "name_zh", "name_en"]])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def provinces_view(adcodes: tuple[int, ...]) -> list[list[float]]:
+    """Return the map bounds that show these provinces (a link's first view)."""
+    from goldmap.maps.base import first_view
+
+    frame = goldmap.load("provinces", simplified=True)
+    return first_view([frame[frame["adcode"].isin(adcodes)]])
 
 
 @st.cache_data(show_spinner=False)

@@ -61,6 +61,8 @@ def init_state() -> None:
     st.session_state["provinces"] = [
         int(v) for v in _split(params.get("prov")) if v.isdigit() and int(v) in known
     ]
+    if st.session_state["provinces"]:  # a link to some provinces opens on them
+        st.session_state["view"] = data.provinces_view(tuple(st.session_state["provinces"]))
     commodities = set(data.commodity_options())
     st.session_state["commodities"] = [v for v in _split(params.get("com")) if v in commodities]
     st.session_state["stat"] = params.get("stat", "")

@@ -135,8 +135,13 @@ class DataLayer(folium.map.Layer):
     def render(self, **kwargs: Any) -> str:
         figure, parent = self.get_root(), self._parent
         assert isinstance(figure, Figure) and parent is not None, "add the layer to a map first"
-        script = self._template.module.__dict__["script"](self, kwargs)
-        figure.script.add_child(_ScriptText(script), name=self.get_name())
+        macros = self._template.module.__dict__
+        for part in ("header", "html"):  # small and goldmap's own: as branca adds them
+            if part in macros:
+                getattr(figure, part).add_child(
+                    _ScriptText(macros[part](self, kwargs)), name=self.get_name()
+                )
+        figure.script.add_child(_ScriptText(macros["script"](self, kwargs)), name=self.get_name())
         if self.show:  # what folium's Layer.render adds: the layer joins its parent
             add = ElementAddToElement(
                 element_name=self.get_name(), element_parent_name=parent.get_name()
