@@ -6,6 +6,8 @@ same way; the language check that every entry point shares lives here too.
 
 from __future__ import annotations
 
+import numpy as np
+
 from goldmap.errors import OptionError
 
 __all__ = [
@@ -363,7 +365,7 @@ def statistic_label(column: str, lang: str, *, unit: str = "t") -> str:
 
 def value_label(field: str, value: object, lang: str) -> str:
     """Return a coded value (precision, confidence, commodity, true/false) in ``lang``."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":  # numpy's too
+    if isinstance(value, bool | np.bool_):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     text = str(value)
     if field == "location_precision" and text in PRECISION:

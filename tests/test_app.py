@@ -298,3 +298,14 @@ def test_a_link_to_a_province_opens_the_map_on_it():
     shandong = goldmap.load("provinces").set_index("adcode").geometry[370000].bounds
     assert west < shandong[0] < shandong[2] < east and south < shandong[1] < shandong[3] < north
     assert east - west < 15  # Shandong, not all of China
+
+
+def test_the_details_of_a_mine_read_in_words_not_codes():
+    at = _app(lang="zh", focus="key_mines:sd-jiaojia")
+    assert not at.exception
+    details = "\n".join(m.value for m in at.markdown)
+    assert "**位置精度**：乡镇（近似）" in details
+    assert "**海域矿床**：否" in details and "**位置已知**：是" in details
+    assert "**矿种**：金" in details
+    for raw in ("location_precision", "False", "True", "province_adcode", "**gold"):
+        assert raw not in details
