@@ -18,7 +18,7 @@ import shapely
 from jinja2 import Template
 
 from goldmap.errors import OptionError
-from goldmap.maps._leaflet import add_below_controls, dot_swatch, to_4326
+from goldmap.maps._leaflet import DataLayer, add_below_controls, dot_swatch, to_4326
 
 __all__ = ["POINT_DECIMALS", "PointCloud", "add_points"]
 
@@ -26,7 +26,7 @@ __all__ = ["POINT_DECIMALS", "PointCloud", "add_points"]
 POINT_DECIMALS = 5
 
 
-class PointCloud(folium.map.Layer):
+class PointCloud(DataLayer):
     """A Leaflet layer of circle markers on one canvas, built from a flat coordinate array."""
 
     _template = Template(
