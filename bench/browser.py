@@ -132,21 +132,27 @@ def _measure(browser, url: str, repeat: int) -> tuple[float, float]:  # type: ig
     return statistics.median(first), statistics.median(latency)
 
 
+def unavailable() -> str:
+    """Return why the browser benchmarks cannot run here, or "" when they can."""
+    if not (ROOT / "app.py").is_file():
+        return "app.py does not exist yet"
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (make browser installs it)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return ""
+
+
 def run(quick: bool = False) -> list[Figure]:
     names = ("time to first map (browser)", "filter change latency (browser)")
     app = ROOT / "app.py"
-    reason = ""
-    if not app.is_file():
-        reason = "app.py does not exist yet"
-    elif not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (make browser installs it)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            reason = "playwright is not installed"
+    reason = unavailable()
     if reason:
         return [Figure(n, "s", skipped=reason) for n in names]
+    from playwright.sync_api import sync_playwright
+
     repeat = 2 if quick else 3
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     try:

@@ -39,7 +39,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bench._common import ROOT, Figure
-from bench.browser import ARGS, CHROMIUM, _serve
+from bench.browser import ARGS, CHROMIUM, _serve, unavailable
 from bench.maps import _local_copy
 
 #: Points uploaded (``--quick``: fewer) and the generator's seed.
@@ -431,18 +431,11 @@ def run(quick: bool = False) -> list[Figure]:
         "server memory after the session (browser)",
     )
     app = ROOT / "app.py"
-    reason = ""
-    if not app.is_file():
-        reason = "app.py does not exist yet"
-    elif not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (make browser installs it)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            reason = "playwright is not installed"
+    reason = unavailable()
     if reason:
         return [Figure(n, "", skipped=reason) for n in names]
+    from playwright.sync_api import sync_playwright
+
     n = N_QUICK if quick else N_POINTS
     repeat = 1 if quick else 2
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
