@@ -38,8 +38,9 @@ print(json.dumps({{"seconds": statistics.median(times), "reruns": len(times)}}))
 _EMPTY_MAP = """
 import folium
 from goldmap.app import views
+from goldmap.app.live_map import render_page
 def _empty_map(asset_url):
-    return folium.Map(location=[35, 105], zoom_start=4, tiles=None), []
+    return render_page(folium.Map(location=[35, 105], zoom_start=4, tiles=None)), []
 views._map_parts = _empty_map
 """
 

@@ -309,3 +309,27 @@ def test_the_details_of_a_mine_read_in_words_not_codes():
     assert "**矿种**：金" in details
     for raw in ("location_precision", "False", "True", "province_adcode", "**gold"):
         assert raw not in details
+
+
+def test_the_map_is_rendered_again_only_when_it_changes(monkeypatch):
+    from goldmap.app import views
+
+    renders = []
+    render_page = views.render_page
+    monkeypatch.setattr(views, "render_page", lambda m: renders.append(1) or render_page(m))
+    views._shared_page.clear()
+    at = _app(lang="en")
+    assert len(renders) == 1
+    at.multiselect(key="provinces_en").set_value([370000]).run()
+    at.selectbox(key="stat_en").set_value("summary:key_mines").run()
+    at.multiselect(key="layers_en").set_value(["key_mines"]).run()
+    assert not at.exception and len(renders) == 1  # filters, statistic, layers: groups only
+    at.selectbox(key="basemap_en").set_value("gaode").run()
+    assert len(renders) == 2
+    again = _app(lang="en")  # another session on the same map shares its render
+    assert not again.exception and len(renders) == 2
+    csv = b"lon,lat\n120.4,37.4\n"
+    _uploader(at, "features_upload").set_value(("p.csv", csv, "text/csv")).run()
+    assert not at.exception and len(renders) == 3  # the user's features are on the map
+    at.multiselect(key="provinces_en").set_value([410000]).run()
+    assert len(renders) == 3

@@ -158,12 +158,14 @@ def test_user_text_never_runs_as_a_template_on_a_map(
     page = to_html(m)
     assert canary.secret not in page
     assert "49 features" not in page
-    # The same through the app's path: layer groups rendered by streamlit-folium.
-    streamlit_folium = pytest.importorskip("streamlit_folium")
-    base = make_map([])
-    groups = overlay_groups(base, ["key_mines"], choropleth=Choropleth(joined, expression))
-    base.get_root().render()
-    scripts = "".join(
-        streamlit_folium._get_feature_group_string(g, map=base, idx=i) for i, g in enumerate(groups)
-    )
-    assert canary.secret not in scripts and canary.secret not in base.get_root().render()
+    # The same through the app's path: the map rendered once, its layer groups each rerun.
+    pytest.importorskip("streamlit_folium")
+    from goldmap.app.live_map import render_group, render_page, stand_in
+
+    base = add_layer(make_map([]), located, name="{{ 7 * 7 }} features")
+    rendered = render_page(base)
+    groups = overlay_groups(stand_in(), ["key_mines"], choropleth=Choropleth(joined, expression))
+    scripts = "".join(render_group(g, i).script for i, g in enumerate(groups))
+    page = rendered.script + rendered.header + rendered.html
+    assert canary.secret not in scripts and canary.secret not in page
+    assert "49 features" not in page

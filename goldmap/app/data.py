@@ -94,15 +94,23 @@ def _packaged_wide() -> gpd.GeoDataFrame:
     return goldmap.join_stats(table, "adcode", simplified=True)
 
 
+@st.cache_data(show_spinner=False)
+def _packaged_statistics() -> list[str]:
+    """Return the packaged statistics' columns that hold numbers."""
+    packaged = _packaged_wide()
+    return [
+        str(column)
+        for column in packaged.columns
+        if column not in ("adcode", "name_zh", "name_zh_short", "name_en", "region_zh", "geometry")
+        and pd.to_numeric(packaged[column], errors="coerce").notna().any()
+    ]
+
+
 def stat_options(user_stats: gpd.GeoDataFrame | None, lang: str) -> dict[str, str]:
     """Return statistic keys ("summary:col", "stats:col", "upload:col") and their labels."""
     options = {f"summary:{c}": field_label(c, lang) for c in SUMMARY_COLUMNS}
-    packaged = _packaged_wide()
-    for column in packaged.columns:
-        if column in ("adcode", "name_zh", "name_zh_short", "name_en", "region_zh", "geometry"):
-            continue
-        if pd.to_numeric(packaged[column], errors="coerce").notna().any():
-            options[f"stats:{column}"] = statistic_label(str(column), lang)
+    for column in _packaged_statistics():
+        options[f"stats:{column}"] = statistic_label(column, lang)
     if user_stats is not None:
         for column in user_stats.columns:
             if column in ("adcode", "name_zh", "name_zh_short", "name_en", "geometry"):

@@ -18,6 +18,14 @@ import streamlit as st
 from goldmap.app import data
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
+from goldmap.app.live_map import (
+    GroupScript,
+    MapPage,
+    render_group,
+    render_page,
+    show_map,
+    stand_in,
+)
 from goldmap.app.state import (
     MAX_UPLOAD_MB,
     bound,
@@ -189,16 +197,10 @@ def _zoom_to_new_upload() -> None:
         state["view"] = focus_bounds(shapely.box(*located.total_bounds))
 
 
-def _map_parts(asset_url: str) -> tuple[folium.Map, list[folium.FeatureGroup]]:
-    """Return the map (what stays put) and its layer groups (what the filters change).
-
-    The map holds the basemap, provinces, context and the user's features; the groups hold
-    the plan layers and the statistic, which the filters change.
-    """
+def _base_map(asset_url: str, view: list[list[float]] | None) -> folium.Map:
+    """Return the map that stays put: basemap, provinces, context and the user's features."""
     state = st.session_state
     lang = current_lang()
-    provinces, commodities = current_filters()
-    view = _view()
     m = make_map(
         [],
         m=blank_map(bounds=view, max_zoom=FOCUS_ZOOM, layer_control=False),
@@ -206,45 +208,109 @@ def _map_parts(asset_url: str) -> tuple[folium.Map, list[folium.FeatureGroup]]:
         basemap=get_basemap(state["basemap"], key=state.get("tianditu_key") or None),
         assets=asset_url,
     )
-    choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
-    stat_title = data.stat_options(state["user_stats"], lang).get(state["stat"])
-    corrected = state.get("user_corrections")
-    groups = overlay_groups(
-        m,
-        {n: corrected if n == "key_mines" else None for n in state["layers"]},
-        lang=lang,
-        provinces=provinces,
-        commodities=commodities,
-        choropleth=None if choropleth is None else Choropleth(*choropleth, title=stat_title),
-    )
     located = state["user_features"]
     if located is not None and len(located):
         _draw_uploaded(m, located, lang)
-    return m, groups
+    return m
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shared_page(
+    asset_url: str, lang: str, basemap: str, view: tuple[tuple[float, ...], ...] | None
+) -> MapPage:
+    """Render a map with nothing of the user's on it once for every session that shows it."""
+    return render_page(_base_map(asset_url, None if view is None else [list(v) for v in view]))
+
+
+def _page(asset_url: str) -> MapPage:
+    """Return the rendered map that stays put, rendering it only when its inputs change.
+
+    A map with nothing of the user's on it is shared by the sessions; one with the user's
+    features or Tianditu key is kept in the session, one at a time.
+    """
+    state = st.session_state
+    view = _view()
+    lang, located, key = current_lang(), state["user_features"], state.get("tianditu_key")
+    if located is None and not (key and str(state["basemap"]).startswith("tianditu")):
+        frozen = None if view is None else tuple(tuple(v) for v in view)
+        return _shared_page(asset_url, lang, str(state["basemap"]), frozen)
+    inputs = (asset_url, lang, state["basemap"], key, view)
+    kept = state.get("_map_page")
+    if kept is not None and kept[0] == inputs and kept[1] is located:
+        page: MapPage = kept[2]
+        return page
+    state["_map_page"] = None  # free the old page before rendering the new one
+    page = render_page(_base_map(asset_url, view))
+    state["_map_page"] = (inputs, located, page)
+    return page
+
+
+@st.cache_resource(show_spinner=False, max_entries=96, ttl=3600)
+def _plan_group(
+    name: str,
+    position: int,
+    lang: str,
+    provinces: tuple[int, ...] | None,
+    commodities: tuple[str, ...] | None,
+    gcj02: bool,
+) -> GroupScript:
+    """Render a packaged plan layer's group once for every session that shows it."""
+    (group,) = overlay_groups(
+        stand_in(gcj02=gcj02), [name], lang=lang, provinces=provinces, commodities=commodities
+    )
+    return render_group(group, position)
+
+
+def _groups(page: MapPage) -> list[GroupScript]:
+    """Return the layer groups the filters change: a statistic, then the plan layers."""
+    state = st.session_state
+    lang = current_lang()
+    provinces, commodities = current_filters()
+    groups: list[GroupScript] = []
+    choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
+    if choropleth is not None:
+        title = data.stat_options(state["user_stats"], lang).get(state["stat"])
+        statistic = Choropleth(*choropleth, title=title)
+        (group,) = overlay_groups(stand_in(gcj02=page.gcj02), [], lang=lang, choropleth=statistic)
+        groups.append(render_group(group, 0))
+    corrected = state.get("user_corrections")
+    for name in sorted(state["layers"], key=MAP_LAYERS.index):
+        if name == "key_mines" and corrected is not None:
+            (group,) = overlay_groups(
+                stand_in(gcj02=page.gcj02), {name: corrected}, lang=lang, provinces=provinces,
+                commodities=commodities,
+            )  # fmt: skip
+            groups.append(render_group(group, len(groups)))
+        else:
+            groups.append(_plan_group(name, len(groups), lang, provinces, commodities, page.gcj02))
+    return groups
+
+
+def _map_parts(asset_url: str) -> tuple[MapPage, list[GroupScript]]:
+    """Return the rendered map (what stays put) and its layer groups (what the filters change)."""
+    page = _page(asset_url)
+    return page, _groups(page)
 
 
 def map_view(asset_url: str) -> None:
     """Draw the map; a click selects the feature for the detail panel.
 
-    The map itself (basemap, provinces, context, the view) is the same page from one rerun
-    to the next, so streamlit-folium keeps it, with the user's pan and zoom; the layers the
-    filters change are layer groups it swaps in place.
+    The map itself (basemap, provinces, context, the user's features, the view) is rendered
+    only when it changes and is the same page from one rerun to the next, so the browser
+    keeps it, with the user's pan and zoom; the layers the filters change are layer groups
+    swapped in place.
     """
-    from streamlit_folium import st_folium
-
     state = st.session_state
     _zoom_to_new_upload()
     try:
-        m, groups = _map_parts(asset_url)
+        page, groups = _map_parts(asset_url)
     except GoldmapError as err:
         st.error(error_text(err, current_lang()))
         return
-    result = st_folium(
-        m,
-        key="map",
+    result = show_map(
+        page,
+        groups,
         height=MAP_HEIGHT,
-        use_container_width=True,
-        feature_group_to_add=groups,
         layer_control=folium.LayerControl(collapsed=False, position="topright"),
         returned_objects=["last_active_drawing"],
     )

@@ -22,6 +22,8 @@ _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 def escape(value: Any) -> str:
     """Escape one value for HTML (braces too); missing values become an empty string."""
+    if type(value) is str:  # the common case, without the checks for other types
+        return html.escape(value, quote=True).translate(_BRACES) if value.strip() else ""
     if is_blank(value):
         return ""
     return html.escape(str(value), quote=True).translate(_BRACES)
