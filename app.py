@@ -43,6 +43,10 @@ with detail_column:
 table_tab, plan_tab, data_tab, download_tab = st.tabs(
     [tr("tab_table", lang), tr("tab_plan", lang), tr("tab_data", lang), tr("tab_download", lang)]
 )
+if state.is_first_run():
+    # A session's first run ends here and the page runs again at once, with the tabs: the
+    # browser draws the map without waiting for the code of the tables below it to load.
+    st.rerun()
 with table_tab:
     views.feature_table()
 with plan_tab:

@@ -153,7 +153,7 @@ def run(quick: bool = False) -> list[Figure]:
         return [Figure(n, "s", skipped=reason) for n in names]
     from playwright.sync_api import sync_playwright
 
-    repeat = 2 if quick else 3
+    repeat = 2 if quick else 5
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     try:
         with tempfile.TemporaryDirectory() as folder:

@@ -316,7 +316,9 @@ def test_the_map_is_rendered_again_only_when_it_changes(monkeypatch):
 
     renders = []
     render_page = views.render_page
-    monkeypatch.setattr(views, "render_page", lambda m: renders.append(1) or render_page(m))
+    monkeypatch.setattr(
+        views, "render_page", lambda m, **kw: renders.append(1) or render_page(m, **kw)
+    )
     views._shared_page.clear()
     at = _app(lang="en")
     assert len(renders) == 1

@@ -123,7 +123,15 @@ def test_app_draws_the_map_offline_and_shows_a_clicked_mine(app_url):
 
 
 def _page_text(page) -> str:
-    return "\n".join(frame.content() for frame in page.frames)
+    """Return the text of the page and its frames, read again if a frame is replaced meanwhile."""
+    for _ in range(10):
+        try:
+            return "\n".join(frame.content() for frame in page.frames)
+        except Exception as err:  # playwright's Error: a map frame replaced by a new map
+            if "detached" not in str(err):
+                raise
+            page.wait_for_timeout(200)
+    raise AssertionError("the page's frames kept changing")
 
 
 def test_hostile_uploads_get_one_line_errors_in_the_app(app_url, hostile_files, canary):
@@ -233,6 +241,10 @@ def test_a_filter_change_keeps_the_users_zoom_and_swaps_the_layers(app_url):
         markers = frame.locator(".leaflet-marker-icon")
         markers.first.wait_for(timeout=30_000)
         _wait_until_idle(page)
+        # The map is the page: most of the window's height, and all of it in the window.
+        box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        assert box["height"] >= 0.7 * 900 and box["y"] + box["height"] <= 900, box
+        assert _map_frame(page).evaluate("() => window.map.getSize().y") == round(box["height"])
         # The user zooms in on Jiaodong, as with the mouse wheel.
         _map_frame(page).evaluate("() => window.map.setView([37.3, 120.2], 8)")
         page.wait_for_timeout(1_000)

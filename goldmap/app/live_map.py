@@ -31,6 +31,7 @@ from jinja2 import Template
 from goldmap.maps._basemaps import is_gcj02, mark_gcj02
 
 __all__ = [
+    "FRAME_CSS",
     "GroupScript",
     "MapPage",
     "render_group",
@@ -102,7 +103,19 @@ def _links(m: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
 
 
-def render_page(m: folium.Map, *, key: str = "map") -> MapPage:
+# The map takes the whole height of its frame, which the page sizes (see FRAME_CSS).
+_FILL_FRAME = "<style>#map_div { height: 100vh !important; }</style>"
+
+#: CSS for the page around the map: the map's frame as high as the window allows below a
+#: title of two lines, never lower than 480 px. With ``render_page(..., fill_frame=True)``.
+FRAME_CSS = """<style>
+iframe[title="streamlit_folium.st_folium"] {
+    height: max(480px, calc(100vh - 190px)) !important;
+}
+</style>"""
+
+
+def render_page(m: folium.Map, *, key: str = "map", fill_frame: bool = False) -> MapPage:
     """Render ``m`` once for :func:`show_map`.
 
     Parameters
@@ -112,6 +125,9 @@ def render_page(m: folium.Map, *, key: str = "map") -> MapPage:
         changed by the render (streamlit-folium renames its elements): do not reuse it.
     key : str, default "map"
         Names this map among the page's maps.
+    fill_frame : bool, default False
+        Whether the map fills its frame, whatever ``show_map``'s height; the page sizes
+        the frame with :data:`FRAME_CSS`.
 
     Returns
     -------
@@ -121,7 +137,7 @@ def render_page(m: folium.Map, *, key: str = "map") -> MapPage:
     m.get_root().render()
     m.render()  # type: ignore[no-untyped-call]
     html = sf._get_html(m)
-    header = sf._get_header(m)
+    header = sf._get_header(m) + (_FILL_FRAME if fill_frame else "")
     script = sf._get_map_string(m)  # renames m's elements: read the names after it
     switch = tuple(
         _SwitchEntry(str(item.layer_name), item.get_name(), bool(item.overlay), bool(item.show))

@@ -27,6 +27,7 @@ __all__ = [
     "current_lang",
     "current_layer",
     "init_state",
+    "is_first_run",
     "process_uploads",
     "sync_query_params",
     "upload_digest",
@@ -72,6 +73,13 @@ def init_state() -> None:
     st.session_state["selected"] = tuple(focus.split(":", 1)) if ":" in focus else None
     st.session_state["focus"] = st.session_state["selected"]
     st.session_state["_initialised"] = True
+
+
+def is_first_run() -> bool:
+    """Return True on the first run of a session, False on every run after it."""
+    first = not st.session_state.get("_ran_once")
+    st.session_state["_ran_once"] = True
+    return first
 
 
 def sync_query_params() -> None:

@@ -19,6 +19,7 @@ from goldmap.app import data
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
 from goldmap.app.live_map import (
+    FRAME_CSS,
     GroupScript,
     MapPage,
     render_group,
@@ -167,7 +168,9 @@ def sidebar() -> None:
 
 #: Uploads with more points than this are drawn as one canvas layer (no popup per point).
 MANY_POINTS = 2_000
-#: Height of the map in CSS pixels: most of a 900-pixel-high window.
+# The page starts closer to the top than Streamlit's 6rem, so that the map gets the room.
+_COMPACT_TOP = "<style>.stMainBlockContainer { padding-top: 2rem; }</style>"
+#: Height of the map in CSS pixels before the page's CSS sizes it to the window (FRAME_CSS).
 MAP_HEIGHT = 640
 
 
@@ -219,7 +222,9 @@ def _shared_page(
     asset_url: str, lang: str, basemap: str, view: tuple[tuple[float, ...], ...] | None
 ) -> MapPage:
     """Render a map with nothing of the user's on it once for every session that shows it."""
-    return render_page(_base_map(asset_url, None if view is None else [list(v) for v in view]))
+    return render_page(
+        _base_map(asset_url, None if view is None else [list(v) for v in view]), fill_frame=True
+    )
 
 
 def _page(asset_url: str) -> MapPage:
@@ -240,7 +245,7 @@ def _page(asset_url: str) -> MapPage:
         page: MapPage = kept[2]
         return page
     state["_map_page"] = None  # free the old page before rendering the new one
-    page = render_page(_base_map(asset_url, view))
+    page = render_page(_base_map(asset_url, view), fill_frame=True)
     state["_map_page"] = (inputs, located, page)
     return page
 
@@ -307,6 +312,7 @@ def map_view(asset_url: str) -> None:
     except GoldmapError as err:
         st.error(error_text(err, current_lang()))
         return
+    st.html(FRAME_CSS + _COMPACT_TOP)
     result = show_map(
         page,
         groups,
