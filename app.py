@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from goldmap.app import details, downloads, state, views
+from goldmap.app.memory import tune_allocator
 from goldmap.app.text import tr
 from goldmap.maps import write_assets
 
@@ -23,8 +24,14 @@ def _publish_assets() -> None:
     write_assets(views.static_dir(__file__))
 
 
+@st.cache_resource
+def _tune_allocator() -> bool:
+    return tune_allocator()  # once per server: freed memory goes back to the system
+
+
 st.set_page_config(page_title="goldmap", page_icon="🟡", layout="wide")
 _publish_assets()
+_tune_allocator()
 state.init_state()
 state.process_uploads()
 views.sidebar()

@@ -17,7 +17,9 @@ import traceback
 from bench._common import RESULTS, WORK, Figure, fmt, machine, quick, versions
 
 #: In this order; the browser benchmarks last (``browser`` the very last).
-BENCHMARKS = ("locate", "cluster", "zonal", "maps", "app", "coldstart", "upload", "browser")
+BENCHMARKS = (
+    "locate", "cluster", "zonal", "maps", "app", "coldstart", "upload", "sessions", "browser",
+)  # fmt: skip
 
 
 def _cell(text: str) -> str:

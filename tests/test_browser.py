@@ -417,3 +417,43 @@ def test_every_label_of_the_chinese_interface_is_chinese(app_url):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "zh_1920.png"))
         browser.close()
+
+
+def test_a_clicked_uploaded_polygon_shows_its_row_in_the_details(app_url, tmp_path):
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import json
+
+    concession = tmp_path / "concessions.geojson"
+    square = [[112.0, 34.0], [112.6, 34.0], [112.6, 34.4], [112.0, 34.4], [112.0, 34.0]]
+    concession.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"licence": "HN-A17", "holder": "Song Mining"},
+        "geometry": {"type": "Polygon", "coordinates": [square]},
+    }]}), encoding="utf-8")  # fmt: skip
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{app_url}/?lang=en")
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+        page.get_by_role("tab", name="Your data").click()
+        uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
+        uploader.locator('input[type="file"]').set_input_files(str(concession))
+        page.get_by_text("Located features").first.wait_for(timeout=60_000)
+        frame.get_by_text("Your features").first.wait_for(timeout=30_000)
+        _wait_until_idle(page)
+        # The map went to the upload; a click in its middle lands on the concession.
+        assert _map_frame(page).evaluate(_LEAFLET_ZOOM) >= 7
+        box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        centre = _map_frame(page).evaluate("() => window.map.latLngToContainerPoint([34.2, 112.3])")
+        panel = page.locator(
+            '[data-testid="stColumn"]', has=page.get_by_role("heading", name="Details")
+        ).last
+        assert "HN-A17" not in panel.inner_text()
+        page.mouse.click(box["x"] + centre["x"], box["y"] + centre["y"])
+        panel.get_by_text("HN-A17").first.wait_for(timeout=15_000)
+        shown = panel.inner_text()
+        assert "Song Mining" in shown and "Henan" in shown, shown
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "uploaded_polygon_details.png"))
+        browser.close()

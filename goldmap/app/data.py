@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import goldmap
+from goldmap.app.memory import in_child_process
 from goldmap.maps import filter_layer
 from goldmap.text import field_label, statistic_label, tr
 
@@ -166,6 +167,9 @@ def corrections_template() -> bytes:
 
 
 def located_upload(data: bytes, filename: str, lang: str) -> gpd.GeoDataFrame:
-    """Locate uploaded features against the plan layers."""
-    result: gpd.GeoDataFrame = goldmap.locate(data, filename=filename, lang=lang)
+    """Locate uploaded features against the plan layers, in a child process.
+
+    The server keeps none of the memory ``locate`` needs (see :mod:`goldmap.app.memory`).
+    """
+    result: gpd.GeoDataFrame = in_child_process(goldmap.locate, data, filename=filename, lang=lang)
     return result

@@ -46,13 +46,12 @@ def download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
         st.selectbox, f"{key}_fmt", tr("format", lang), list(FORMATS),
         format_func=lambda f: _format_label(f, lang),
     )  # fmt: skip
-    try:
-        content, _, mime = export_bytes({name: frame}, format=fmt)
-    except GoldmapError as err:
-        st.error(error_text(err, lang))
-        return
-    filename, _ = download_name(f"goldmap_{name}", fmt)
-    st.download_button(tr("download_result", lang), content, filename, mime, key=key)
+    filename, mime = download_name(f"goldmap_{name}", fmt)
+    # Written when the user clicks, not on every rerun (10⁵ rows take seconds to write).
+    st.download_button(
+        tr("download_result", lang), lambda: export_bytes({name: frame}, format=fmt)[0],
+        filename, mime, key=key, on_click="ignore",
+    )  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=1800)

@@ -477,6 +477,19 @@ def plan_view() -> None:
             )
 
 
+def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    """Return the located features for reading, the answers first; made once per upload."""
+    kept = st.session_state.get("_located_table")
+    if kept is not None and kept[0] is located and kept[1] == lang:
+        table: pd.DataFrame = kept[2]
+        return table
+    frame = pd.DataFrame(located.drop(columns=located.geometry.name))
+    frame = frame[[*(c for c in _ANSWERS if c in frame), *(c for c in frame if c not in _ANSWERS)]]
+    table = reader_table(frame, lang)
+    st.session_state["_located_table"] = (located, lang, table)
+    return table
+
+
 def your_data() -> None:
     """Upload a statistics table (join, colour) or features (locate), with downloads."""
     lang = current_lang()
@@ -522,11 +535,7 @@ def your_data() -> None:
         located = state["user_features"]
         if located is not None:
             st.caption(tr("located", lang))
-            table = pd.DataFrame(located.drop(columns=located.geometry.name))
-            table = table[
-                [*(c for c in _ANSWERS if c in table), *(c for c in table if c not in _ANSWERS)]
-            ]
-            st.dataframe(reader_table(table, lang), hide_index=True, width="stretch")
+            st.dataframe(_located_table(located, lang), hide_index=True, width="stretch")
             download_frame(located, "located", "dl_located")
     st.divider()
     corrections_panel()

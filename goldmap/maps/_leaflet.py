@@ -177,6 +177,7 @@ class GeoLayer(DataLayer):
             });
             return data;
         })({{ this.payload() }}), {
+            {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
             style: function (f) { return f.properties._style || {}; },
             pointToLayer: function (f, latlng) {
                 if (f.properties._icon) {
@@ -211,6 +212,14 @@ class GeoLayer(DataLayer):
                 }
             }
         });
+        {% if this.pane %}
+        // Its own pane, made when the layer joins a map (directly or in a layer group).
+        {{ this.get_name() }}.beforeAdd = function (map) {
+            if (!map.getPane({{ this.pane|tojson }})) {
+                map.createPane({{ this.pane|tojson }}).style.zIndex = {{ this.pane_z }};
+            }
+        };
+        {% endif %}
         {% if this.behind %}
         // Drawn over the base provinces but under water and the plan's layers, also when
         // it joins the map after them (the app adds a statistic's colours last).
@@ -233,11 +242,15 @@ class GeoLayer(DataLayer):
         show: bool = True,
         control: bool = True,
         behind: bool = False,
+        pane: str | None = None,
+        pane_z: int = 450,
     ) -> None:
         super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "GoldmapLayer"
         self.data = data
         self.behind = behind
+        self.pane = pane
+        self.pane_z = pane_z
 
     decimals = POLYGON_DECIMALS
     scale = 10**POLYGON_DECIMALS

@@ -405,7 +405,10 @@ def add_layer(
     dots = points_only and not is_mines
     symbol = dot_swatch(style.marker_color, style.stroke) if dots else swatch(style, point=is_mines)
     label = f"{symbol} {escape(title)} ({count})"
-    add_below_controls(m, drawn := GeoLayer(data, name=label, show=show))
+    # A user's shapes lie over the plan's areas (overlay pane, 400), under the mines (600),
+    # so that each can be clicked; their points do too (in the marker pane, see above).
+    pane = "goldmap-user" if layer is None else None
+    add_below_controls(m, drawn := GeoLayer(data, name=label, show=show, pane=pane))
     if isinstance(m, folium.FeatureGroup):
         # The group stands for the layer in the layer switch, whose swatch says what a
         # one-symbol layer's legend would; only the mines keep a legend of their own.

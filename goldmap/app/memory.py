@@ -1,0 +1,79 @@
+"""Keep the app server's memory down: heavy work in a child process, freed memory given back.
+
+A 10⁵-point upload makes ``locate`` build its grids and trees (about 80 MB) and pass through
+a few hundred MB of arrays. Done in the server, that memory stays with the server after the
+session ends: the grids are kept for the next call, and the C allocator keeps freed pages for
+reuse. Done in a child process that ends with the job, all of it goes back to the system.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["in_child_process", "tune_allocator"]
+
+T = TypeVar("T")
+
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+
+
+def tune_allocator() -> bool:
+    """Have glibc give freed memory back to the system instead of keeping it for reuse.
+
+    Large blocks (1 MB and more: arrays, frames, page scripts) are mapped on their own and
+    unmapped when freed, free memory above 1 MB at the top of the heap is returned, and the
+    script threads share two arenas instead of one each. Call it once, early in the server.
+
+    Returns
+    -------
+    bool
+        Whether the allocator was tuned (False where the C library is not glibc).
+    """
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    settings = ((_M_MMAP_THRESHOLD, 1 << 20), (_M_TRIM_THRESHOLD, 1 << 20), (_M_ARENA_MAX, 2))
+    return all(mallopt(option, value) == 1 for option, value in settings)
+
+
+def in_child_process(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Return ``work(*args, **kwargs)``, run in a fresh Python process that ends with it.
+
+    The call goes to the child pickled on its standard input, and what ``work`` returns, or
+    raises, comes back the same way; the child imports only what ``work`` needs (not
+    streamlit), which costs about 1.5 s of start-up.
+
+    Raises
+    ------
+    Exception
+        What ``work`` raised, raised again here.
+    RuntimeError
+        When the child process ended without an answer (it crashed or was killed).
+    """
+    payload = pickle.dumps((work, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+    child = subprocess.run(
+        [sys.executable, "-m", "goldmap.app._child"], input=payload, capture_output=True
+    )
+    if child.returncode != 0 or not child.stdout:
+        detail = child.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise RuntimeError(
+            f"The worker process for {getattr(work, '__name__', work)!r} ended with code "
+            f"{child.returncode} and no answer ({' '.join(detail) or 'no message'})."
+        )
+    status, value = pickle.loads(child.stdout)  # written by _child, our own code
+    if status == "error":
+        raise value
+    result: T = value
+    return result
