@@ -47,13 +47,13 @@ def _short_session(browser: Any, url: str, province: str) -> None:
 
 
 def run(quick: bool = False) -> list[Figure]:
-    name = "server memory after 40 short sessions (browser)"
+    count = 6 if quick else SESSIONS
+    name = f"server memory after {count} short sessions (browser)"
     reason = unavailable()
     if reason:
         return [Figure(name, "MB", skipped=reason)]
     from playwright.sync_api import sync_playwright
 
-    count = 6 if quick else SESSIONS
     provinces = ["Shandong", "Henan", "Hebei", "Gansu", "Yunnan", "Xinjiang", "Anhui", "Hunan"]
     os.environ["STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"] = str(SESSION_TTL_S)
     app = ROOT / "app.py"
