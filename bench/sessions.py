@@ -4,7 +4,7 @@ An analyst's team opens the atlas many times a day: each short session opens the
 changes the province filter and the statistic, and closes. Forty such sessions run one after
 another on one fresh server (headless Chromium, Debian's); once Streamlit has dropped the
 closed sessions (``server.disconnectedSessionTTL``) and one more page was opened, the
-server's resident set is compared with the server idle (after one visit). Memory that grew
+server's resident set is compared with the server idle (after one such session). Memory that grew
 with every session would show here; bounded caches keep it flat. Reported against the same
 ≤ 150 MB above idle as one session with an upload.
 """
@@ -64,7 +64,8 @@ def run(quick: bool = False) -> list[Figure]:
             pid = _server_pid(app)
             time.sleep(1.0)
             bare = _status_mb(pid, "VmRSS")
-            _visit(browser, url + "?lang=en")
+            _short_session(browser, url + "?lang=en", "Shandong")  # all loaded: idle
+            time.sleep(2.0)
             idle = _status_mb(pid, "VmRSS")
             for i in range(count):
                 _short_session(browser, url + "?lang=en", provinces[i % len(provinces)])

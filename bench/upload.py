@@ -345,6 +345,19 @@ def _visit(browser: Any, url: str) -> None:
     time.sleep(2.0)
 
 
+def _served_once(browser: Any, url: str, side: _Side) -> None:
+    """Open the page until its map is drawn (the server has loaded all it needs), then close."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        side.prepare(page)
+        time.sleep(1.0)
+    finally:
+        context.close()
+    time.sleep(2.0)
+
+
 def _session(browser: Any, side: _Side, csv: Path, n: int) -> _Run:
     """Serve ``side``'s page, upload ``csv``, change the filter; measure all four figures."""
     run = _Run()
@@ -362,7 +375,7 @@ def _session(browser: Any, side: _Side, csv: Path, n: int) -> _Run:
         pid = _server_pid(side.script)
         time.sleep(1.0)
         run.bare_mb = _status_mb(pid, "VmRSS")
-        _visit(browser, url + side.query)  # the server as it idles once it has served a page
+        _served_once(browser, url + side.query, side)  # the server idle once it served a page
         run.idle_mb = _status_mb(pid, "VmRSS")
         sampling = _sampling_peak(pid, run)
         sampling.__enter__()
@@ -576,7 +589,8 @@ def run(quick: bool = False) -> list[Figure]:
             note=runs + f"; VmRSS of the server {SETTLE_S:.0f} s after the browser context "
             "closed and one short visit (Streamlit drops a closed tab's session after "
             f"server.disconnectedSessionTTL, {SESSION_TTL_S} s on both sides, when another "
-            "session is saved) minus VmRSS idle: the server after one visit without an upload, "
+            "session is saved) minus VmRSS idle: the server after one visit without an "
+            "upload (open until its map was drawn), "
             "with the page's libraries and data loaded (peak = VmHWM, the session and the "
             "wait; with child processes: sampled every 0.1 s); goldmap before any "
             f"session/idle/peak/peak with children/after "
