@@ -348,6 +348,7 @@ def _visit(browser: Any, url: str) -> None:
 def _served_once(browser: Any, url: str, side: _Side) -> None:
     """Open the page until its map is drawn (the server has loaded all it needs), then close."""
     context = browser.new_context(viewport=VIEWPORT)
+    context.route(lambda url: not _is_local(url), _offline_cdn(_Run()))  # as in _session
     try:
         page = context.new_page()
         page.goto(url)
