@@ -434,7 +434,8 @@ def test_a_clicked_uploaded_polygon_shows_its_row_in_the_details(app_url, tmp_pa
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{app_url}/?lang=en")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        # The upload replaces the map: for a moment there are two frames, the new one last.
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1')
         frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
         page.get_by_role("tab", name="Your data").click()
         uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
@@ -444,7 +445,7 @@ def test_a_clicked_uploaded_polygon_shows_its_row_in_the_details(app_url, tmp_pa
         _wait_until_idle(page)
         # The map went to the upload; a click in its middle lands on the concession.
         assert _map_frame(page).evaluate(_LEAFLET_ZOOM) >= 7
-        box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        box = page.locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1').bounding_box()
         centre = _map_frame(page).evaluate("() => window.map.latLngToContainerPoint([34.2, 112.3])")
         panel = page.locator(
             '[data-testid="stColumn"]', has=page.get_by_role("heading", name="Details")
