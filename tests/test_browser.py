@@ -344,6 +344,19 @@ def test_mines_sharing_a_point_are_told_apart_and_each_opens_its_popup(map_url):
         browser.close()
 
 
+def _upload_features(page, app_url: str, path: Path, *, timeout_ms: int):
+    """Open the English app, upload ``path`` as features; return the map frame once located."""
+    page.goto(f"{app_url}/?lang=en")
+    # The upload replaces the map: for a moment there are two frames, the new one last.
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1')
+    frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Your data").click()
+    uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
+    uploader.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_text("Located features").first.wait_for(timeout=timeout_ms)
+    return frame
+
+
 def test_100k_uploaded_points_appear_on_the_map(app_url, tmp_path):
     _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -364,13 +377,7 @@ def test_100k_uploaded_points_appear_on_the_map(app_url, tmp_path):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.goto(f"{app_url}/?lang=en")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1')
-        frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
-        page.get_by_role("tab", name="Your data").click()
-        uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
-        uploader.locator('input[type="file"]').set_input_files(str(samples))
-        page.get_by_text("Located features").first.wait_for(timeout=120_000)
+        frame = _upload_features(page, app_url, samples, timeout_ms=120_000)
         frame.locator("canvas").first.wait_for(timeout=120_000)
         frame.get_by_text("Your features").first.wait_for(timeout=30_000)
         errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
@@ -433,14 +440,7 @@ def test_a_clicked_uploaded_polygon_shows_its_row_in_the_details(app_url, tmp_pa
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.goto(f"{app_url}/?lang=en")
-        # The upload replaces the map: for a moment there are two frames, the new one last.
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1')
-        frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
-        page.get_by_role("tab", name="Your data").click()
-        uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
-        uploader.locator('input[type="file"]').set_input_files(str(concession))
-        page.get_by_text("Located features").first.wait_for(timeout=60_000)
+        frame = _upload_features(page, app_url, concession, timeout_ms=60_000)
         frame.get_by_text("Your features").first.wait_for(timeout=30_000)
         _wait_until_idle(page)
         # The map went to the upload; a click in its middle lands on the concession.

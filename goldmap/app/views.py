@@ -200,18 +200,22 @@ def _zoom_to_new_upload() -> None:
         state["view"] = focus_bounds(shapely.box(*located.total_bounds))
 
 
-def _base_map(asset_url: str, view: list[list[float]] | None) -> folium.Map:
+def _base_map(
+    asset_url: str,
+    view: list[list[float]] | None,
+    lang: str,
+    basemap: str,
+    key: str | None,
+    located: gpd.GeoDataFrame | None,
+) -> folium.Map:
     """Return the map that stays put: basemap, provinces, context and the user's features."""
-    state = st.session_state
-    lang = current_lang()
     m = make_map(
         [],
         m=blank_map(bounds=view, max_zoom=FOCUS_ZOOM, layer_control=False),
         lang=lang,
-        basemap=get_basemap(state["basemap"], key=state.get("tianditu_key") or None),
+        basemap=get_basemap(basemap, key=key or None),
         assets=asset_url,
     )
-    located = state["user_features"]
     if located is not None and len(located):
         _draw_uploaded(m, located, lang)
     return m
@@ -222,9 +226,8 @@ def _shared_page(
     asset_url: str, lang: str, basemap: str, view: tuple[tuple[float, ...], ...] | None
 ) -> MapPage:
     """Render a map with nothing of the user's on it once for every session that shows it."""
-    return render_page(
-        _base_map(asset_url, None if view is None else [list(v) for v in view]), fill_frame=True
-    )
+    bounds = None if view is None else [list(v) for v in view]
+    return render_page(_base_map(asset_url, bounds, lang, basemap, None, None), fill_frame=True)
 
 
 def _page(asset_url: str) -> MapPage:
@@ -235,17 +238,18 @@ def _page(asset_url: str) -> MapPage:
     """
     state = st.session_state
     view = _view()
-    lang, located, key = current_lang(), state["user_features"], state.get("tianditu_key")
-    if located is None and not (key and str(state["basemap"]).startswith("tianditu")):
+    lang, located, basemap = current_lang(), state["user_features"], str(state["basemap"])
+    key = state.get("tianditu_key") if basemap.startswith("tianditu") else None
+    if located is None and not key:
         frozen = None if view is None else tuple(tuple(v) for v in view)
-        return _shared_page(asset_url, lang, str(state["basemap"]), frozen)
-    inputs = (asset_url, lang, state["basemap"], key, view)
+        return _shared_page(asset_url, lang, basemap, frozen)
+    inputs = (asset_url, lang, basemap, key, view)
     kept = state.get("_map_page")
     if kept is not None and kept[0] == inputs and kept[1] is located:
         page: MapPage = kept[2]
         return page
     state["_map_page"] = None  # free the old page before rendering the new one
-    page = render_page(_base_map(asset_url, view), fill_frame=True)
+    page = render_page(_base_map(asset_url, view, lang, basemap, key, located), fill_frame=True)
     state["_map_page"] = (inputs, located, page)
     return page
 
