@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import weakref
+from collections.abc import Iterable
 from typing import Any
 
 import folium
@@ -86,9 +87,7 @@ def page_json(value: Any) -> str:
     return text
 
 
-def feature_collection(
-    frame: gpd.GeoDataFrame, properties: list[dict[str, Any]], geometry: gpd.GeoSeries
-) -> dict[str, Any]:
+def feature_collection(properties: list[dict[str, Any]], geometry: Iterable[Any]) -> dict[str, Any]:
     features = []
     for props, geom in zip(properties, geometry, strict=True):
         if geom is None or geom.is_empty:

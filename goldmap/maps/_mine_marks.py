@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
-import geopandas as gpd
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -50,7 +50,7 @@ ICON_PX = 22
 CIRCLED = ("town", "county")
 
 
-def _rounded(geometries: Sequence[Any]) -> list[Any]:
+def _rounded(geometries: Sequence[Any] | np.ndarray) -> list[Any]:
     out: list[Any] = []
     for shape in geometries:
         if shape is None or shape.is_empty or shapely.get_dimensions(shape) != 0:
@@ -72,7 +72,7 @@ def _uncertainty_m(row: Mapping[str, Any]) -> float | None:
 
 
 def point_context(
-    records: list[dict[str, Any]], geometries: Sequence[Any], lang: str
+    records: list[dict[str, Any]], geometries: Sequence[Any] | np.ndarray, lang: str
 ) -> list[dict[str, Any]]:
     """Add to each mine record its uncertainty radius and who shares its point.
 
@@ -290,29 +290,30 @@ class MineMarks(MacroElement):
 def add_mine_marks(
     m: folium.Map | folium.FeatureGroup,
     layer: folium.map.Layer,
-    frame: gpd.GeoDataFrame,
+    records: Sequence[Mapping[str, Any]],
+    geometry: np.ndarray,
     lang: str,
 ) -> folium.Map | folium.FeatureGroup:
-    """Fan out ``layer``'s overlapping stars and list the mines of ``frame`` with no point.
+    """Fan out ``layer``'s overlapping stars and list the mines with no point.
 
-    ``layer`` must already be on ``m`` (the script refers to it). The legend says how
-    stacked mines are drawn when ``frame`` has mines sharing a point.
+    ``layer`` must already be on ``m`` (the script refers to it); ``records`` and
+    ``geometry`` are its mines' values and points (see :class:`goldmap.maps.build.LayerRows`).
+    The legend says how stacked mines are drawn when some of them share a point.
     """
     add_css(m, "goldmap_mine_marks_css", _CSS)
     m.add_child(MineMarks(layer), name=f"goldmap_mine_marks_{layer.get_name()}")
-    if any(shared_point_groups(_rounded(list(frame.geometry.values)))):
+    if any(shared_point_groups(_rounded(list(geometry)))):
         get_legend(m).sections["key_mines_stacked"] = (
             f'<div style="color:#555">{escape(_STACK_NOTE[0 if lang == "zh" else 1])}</div>'
         )
-    geoms = frame.geometry.values
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     if not missing.any():
         return m
     short = _short_names()
-    rows = frame.loc[missing].drop(columns=frame.geometry.name).to_dict("records")
     lines = "".join(
         _unknown_line(r, lang, short.get(int(r["province_adcode"]), str(r.get("province_zh"))))
-        for r in rows
+        for r, gone in zip(records, missing, strict=True)
+        if gone
     )
     box = (
         '<div style="background:rgba(255,255,255,.92);padding:5px 8px;border-radius:5px;'

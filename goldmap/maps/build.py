@@ -19,12 +19,13 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
-import pandas as pd
+import numpy as np
 import shapely
 import xyzservices
 
@@ -139,23 +140,33 @@ def filter_layer(
     >>> len(filter_layer(load("key_mines"), provinces=["山东"])) > 0
     True
     """
+    return frame.loc[filter_mask(frame, provinces=provinces, commodities=commodities)]
+
+
+def filter_mask(
+    frame: gpd.GeoDataFrame,
+    *,
+    provinces: Iterable[Any] | None = None,
+    commodities: Iterable[str] | None = None,
+) -> np.ndarray:
+    """Return which rows of ``frame`` :func:`filter_layer` keeps, as a boolean array."""
     from goldmap.names import resolve_province
 
-    keep = pd.Series(True, index=frame.index)
+    keep = np.ones(len(frame), dtype=bool)
     if provinces is not None:
         codes = {resolve_province(p) for p in provinces}
         if "province_adcode" in frame.columns:
-            keep &= frame["province_adcode"].isin(codes)
+            keep &= frame["province_adcode"].isin(codes).to_numpy()
         elif "province_adcodes" in frame.columns:
-            keep &= frame["province_adcodes"].map(lambda v: bool(codes & set(as_list(v))))
+            keep &= [bool(codes & set(as_list(v))) for v in frame["province_adcodes"].tolist()]
         elif "adcode" in frame.columns:
-            keep &= frame["adcode"].isin(codes)
+            keep &= frame["adcode"].isin(codes).to_numpy()
     if commodities is not None:
         wanted = {str(c).lower() for c in commodities}
         column = next((c for c in ("commodity", "commodities") if c in frame.columns), None)
         if column is not None:
-            keep &= frame[column].map(lambda v: bool(wanted & {str(x) for x in as_list(v)}))
-    return frame.loc[keep].copy()
+            keep &= [bool(wanted & {str(x) for x in as_list(v)}) for v in frame[column].tolist()]
+    return keep
 
 
 def add_basemap(
@@ -269,7 +280,7 @@ def _province_features(frame: gpd.GeoDataFrame, lang: str, tiles: bool) -> dict[
                 "_popup": popup_html(title, other, rows),
             }
         )
-    return feature_collection(frame, props, display_geometry(frame, simplify=None))
+    return feature_collection(props, display_geometry(frame, simplify=None))
 
 
 def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict[str, Any]:
@@ -305,21 +316,80 @@ def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict
     }
 
 
-def _feature_properties(
-    frame: gpd.GeoDataFrame, layer: str | None, lang: str
-) -> list[dict[str, Any]]:
-    """Return each feature's tooltip, popup and drawing, in the frame's order."""
-    kept = [i for i, c in enumerate(frame.columns) if c != frame.geometry.name]
-    columns = [frame.columns[i] for i in kept]
+@dataclass(frozen=True)
+class LayerRows:
+    """A layer's features as the map reads them: each row's values and geometry.
+
+    Attributes
+    ----------
+    columns : tuple of str
+        The frame's columns but its geometry, in order.
+    records : list of dict
+        Each row's values by column, as ``to_dict("records")`` gives them.
+    geometry : numpy.ndarray
+        Each row's geometry in WGS84 (shapely objects, None where missing).
+    shown : numpy.ndarray
+        Each row's geometry as the page draws it (simplified and rounded).
+    """
+
+    columns: tuple[str, ...]
+    records: list[dict[str, Any]]
+    geometry: np.ndarray
+    shown: np.ndarray
+
+    def take(self, positions: Sequence[int] | np.ndarray) -> LayerRows:
+        """Return the rows at ``positions`` (a filter's subset), in that order."""
+        index = np.asarray(positions, dtype=np.intp)
+        return LayerRows(
+            self.columns, [self.records[i] for i in index], self.geometry[index],
+            self.shown[index],
+        )  # fmt: skip
+
+
+def layer_rows(frame: gpd.GeoDataFrame, layer: str | None) -> LayerRows:
+    """Read ``frame`` (a goldmap layer ``layer``, or a frame of the user's) for drawing."""
+    frame = to_4326(frame, "frame")
+    geometry_name = frame.geometry.name
+    kept = [i for i, c in enumerate(frame.columns) if c != geometry_name]
+    columns = tuple(str(frame.columns[i]) for i in kept)
     # Column lists zipped into rows: the values to_dict("records") gives, in half its time.
     values = [frame.iloc[:, i].tolist() for i in kept]
     records = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
     records = records or [{} for _ in range(len(frame))]  # a frame of geometry alone
+    simplify = _AREA_TOLERANCE if layer in LAYERS else None
+    shown = np.asarray(display_geometry(frame, simplify=simplify).values, dtype=object)
+    return LayerRows(columns, records, np.asarray(frame.geometry.values, dtype=object), shown)
+
+
+@functools.cache
+def _packaged_rows(name: str) -> tuple[gpd.GeoDataFrame, LayerRows]:
+    """Return a packaged layer and its rows, read once: the filters pick from them."""
+    frame = load(name)
+    return frame, layer_rows(frame, name)
+
+
+def packaged_rows(
+    name: str,
+    *,
+    provinces: Iterable[Any] | None = None,
+    commodities: Iterable[str] | None = None,
+) -> LayerRows:
+    """Return the rows of packaged layer ``name`` that :func:`filter_layer` keeps."""
+    frame, rows = _packaged_rows(name)
+    if provinces is None and commodities is None:
+        return rows
+    mask = filter_mask(frame, provinces=provinces, commodities=commodities)
+    return rows.take(np.flatnonzero(mask))
+
+
+def _feature_properties(rows: LayerRows, layer: str | None, lang: str) -> list[dict[str, Any]]:
+    """Return each feature's tooltip, popup and drawing, in the rows' order."""
+    records = rows.records
     if layer == "key_mines":
-        records = point_context(records, frame.geometry.values, lang)
-    labels = [str(c) for c in columns]
+        records = point_context(records, rows.geometry, lang)
+    labels = list(rows.columns)
     props = []
-    for position, (row, geom) in enumerate(zip(records, frame.geometry.values, strict=True)):
+    for position, (row, geom) in enumerate(zip(records, rows.geometry, strict=True)):
         if layer == "key_mines":
             tooltip, popup = mine_content(row, lang)
         elif layer in LAYERS:
@@ -387,20 +457,31 @@ def add_layer(
     >>> m = add_layer(m, goldmap.load("key_mines"), layer="key_mines")
     """
     check_lang(lang)
-    frame = to_4326(frame, "frame")
+    return draw_rows(m, layer_rows(frame, layer), layer=layer, name=name, lang=lang, show=show)
+
+
+def draw_rows(
+    m: folium.Map | folium.FeatureGroup,
+    rows: LayerRows,
+    *,
+    layer: str | None = None,
+    name: str | None = None,
+    lang: str = "zh",
+    show: bool = True,
+) -> folium.Map | folium.FeatureGroup:
+    """Draw a layer read by :func:`layer_rows` (see :func:`add_layer`)."""
     style = style_for(layer or "")
     spec = LAYERS.get(layer or "")
     title = name or (
         (spec.title_zh if lang == "zh" else spec.title_en) if spec else "Your features"
     )
     is_mines = layer == "key_mines"
-    geoms = frame.geometry.values
-    props = _feature_properties(frame, layer, lang)
-    simplify = _AREA_TOLERANCE if layer in LAYERS else None
-    data = feature_collection(frame, props, display_geometry(frame, simplify=simplify))
+    geoms = rows.geometry
+    props = _feature_properties(rows, layer, lang)
+    data = feature_collection(props, rows.shown)
     ensure_setup(m)
-    points_only = bool(len(frame)) and bool((shapely.get_dimensions(geoms) == 0).all())
-    count = len(frame) if is_mines else len(data["features"])  # mines: with those not drawn
+    points_only = bool(len(geoms)) and bool((shapely.get_dimensions(geoms) == 0).all())
+    count = len(geoms) if is_mines else len(data["features"])  # mines: with those not drawn
     # The symbol the map draws: a star for the mines, a dot for other points, else a patch.
     dots = points_only and not is_mines
     symbol = dot_swatch(style.marker_color, style.stroke) if dots else swatch(style, point=is_mines)
@@ -422,13 +503,13 @@ def add_layer(
             f"<div>{swatch(style, point=True, dashed=True)} "
             f"{escape(tr('mine_uncertain', lang))}</div>"
         )
-        if "corrected" in frame.columns and bool(frame["corrected"].eq(True).any()):
+        if any(row.get("corrected") is True for row in rows.records):
             fill, stroke = CORRECTED_COLORS
             legend.sections["layer_key_mines"] += (
                 f"<div>{star_svg(fill, stroke, size=14, hollow=False)} "
                 f"{escape(tr('mine_corrected', lang))}</div>"
             )
-        add_mine_marks(m, drawn, frame, lang)  # stacks fanned out, unknown positions listed
+        add_mine_marks(m, drawn, rows.records, geoms, lang)  # stacks fanned out, unknown listed
     return m
 
 

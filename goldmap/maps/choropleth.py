@@ -177,7 +177,7 @@ def add_choropleth(
                 "_popup": popup_html(name, other, [(escape(label), escape(shown))]),
             }
         )  # fmt: skip
-    data = feature_collection(frame, props, display_geometry(frame, simplify=None))
+    data = feature_collection(props, display_geometry(frame, simplify=None))
     ensure_setup(m)
     add_below_controls(m, GeoLayer(data, name=escape(label), show=True, behind=True))
     if isinstance(m, folium.FeatureGroup):

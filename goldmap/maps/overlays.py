@@ -15,10 +15,10 @@ from typing import Any
 import folium
 import geopandas as gpd
 
-from goldmap.catalog import LAYERS, load
+from goldmap.catalog import LAYERS
 from goldmap.errors import LayerNotFoundError
 from goldmap.maps._basemaps import shift_like
-from goldmap.maps.build import MAP_LAYERS, add_layer, filter_layer
+from goldmap.maps.build import MAP_LAYERS, draw_rows, filter_layer, layer_rows, packaged_rows
 from goldmap.maps.choropleth import Choropleth, add_choropleth
 from goldmap.text import check_lang
 
@@ -99,10 +99,13 @@ def overlay_groups(
         groups.append(group)
     for name in sorted(frames, key=MAP_LAYERS.index):
         given = frames[name]
-        frame = load(name) if given is None else given
-        frame = filter_layer(frame, provinces=provinces, commodities=commodities)
+        if given is None:  # the packaged layer, read once: a filter picks rows from it
+            rows = packaged_rows(name, provinces=provinces, commodities=commodities)
+        else:
+            kept = filter_layer(given, provinces=provinces, commodities=commodities)
+            rows = layer_rows(kept, name)
         spec = LAYERS[name]
         group = overlay_group(m, spec.title_zh if lang == "zh" else spec.title_en)
-        add_layer(group, frame, layer=name, lang=lang)
+        draw_rows(group, rows, layer=name, lang=lang)
         groups.append(group)
     return groups
