@@ -16,6 +16,9 @@ checked against, and the browser tests draw every map through here.
 
 from __future__ import annotations
 
+import functools
+import json
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from textwrap import dedent
@@ -25,6 +28,7 @@ import branca
 import folium
 import folium.elements
 import streamlit_folium as sf
+from branca.element import MacroElement
 from folium.elements import ElementAddToElement
 from jinja2 import Template
 
@@ -171,11 +175,12 @@ class _Listed(folium.map.Layer):
         return self._js_name
 
 
+@functools.cache
 def stand_in(*, gcj02: bool = False) -> folium.Map:
     """Return an empty map that draws as a page's map does (``MapPage.gcj02``), to draw groups for.
 
     Give it to :func:`goldmap.maps.overlay_groups`, which reads how the map draws (GCJ-02 on
-    Gaode tiles) without drawing on it.
+    Gaode tiles) without drawing on it; it is made once and shared, so never draw on it.
     """
     m = folium.Map(tiles=None)
     if gcj02:
@@ -218,6 +223,18 @@ def _add_shown_layers(element: Any) -> None:
         )
 
 
+def _page_map() -> MacroElement:
+    """Return the parent of a group as the page names its map: ``map_div``.
+
+    ``st_folium`` adds a group to the map and then renames the map's variable in the
+    script; a parent with the page's name gives that script at once. It draws nothing, and
+    each group gets its own.
+    """
+    parent = MacroElement()  # type: ignore[no-untyped-call]
+    parent._name, parent._id = "Map", "div"
+    return parent
+
+
 def render_group(group: folium.FeatureGroup, position: int) -> GroupScript:
     """Render ``group`` as the ``position``-th group of a map shown by :func:`show_map`.
 
@@ -233,18 +250,21 @@ def render_group(group: folium.FeatureGroup, position: int) -> GroupScript:
     GroupScript
         The group's script, the same for the same group and position (cacheable).
     """
-    holder = folium.Map(tiles=None)
     name = f"feature_group_{position}"
     group._id = name
-    group.add_to(holder)
+    group.add_to(_page_map())
     _add_shown_layers(group)
     script = sf.generate_leaflet_string(group, base_id=name)
-    script = dedent(script.replace(sf.get_full_id(holder), "map_div")) + _SHOW_GROUP % {
-        "group": group.get_name()
-    }
+    script = dedent(script) + _SHOW_GROUP % {"group": group.get_name()}
     entry = _SwitchEntry(str(group.layer_name), group.get_name(), bool(group.overlay),
                          bool(group.show))  # fmt: skip
     return GroupScript(script, entry)
+
+
+# Layer switches already written, by what decides their script (see switch_script).
+_SWITCHES: dict[tuple[Any, ...], str] = {}
+_SWITCHES_LOCK = threading.Lock()
+_MAX_SWITCHES = 512
 
 
 def switch_script(
@@ -253,11 +273,25 @@ def switch_script(
     """Return the script of ``control`` listing the page's layers, then the groups.
 
     The same script streamlit-folium writes for a layer switch over the map and its groups.
+    It depends only on the listed layers and the control's class and options, and is kept
+    for them: a filter change that leaves the counts as they were writes none.
     """
+    entries = (*page.switch, *(g.entry for g in groups))
+    options = json.dumps(control.options, sort_keys=True, default=str)
+    key = (type(control), options, bool(getattr(control, "draggable", False)), entries)
+    with _SWITCHES_LOCK:
+        known = _SWITCHES.get(key)
+    if known is not None:
+        return known
     switch_map = folium.Map(tiles=None)
-    for entry in (*page.switch, *(g.entry for g in groups)):
+    for entry in entries:
         switch_map.add_child(_Listed(entry))
-    return str(sf._get_layer_control_string(control, switch_map))
+    script = str(sf._get_layer_control_string(control, switch_map))
+    with _SWITCHES_LOCK:
+        if len(_SWITCHES) >= _MAX_SWITCHES:
+            _SWITCHES.pop(next(iter(_SWITCHES)))  # the oldest
+        _SWITCHES[key] = script
+    return script
 
 
 def show_map(
