@@ -53,9 +53,8 @@ class ContextLayer(DataLayer):
         {% macro header(this, kwargs) %}
         <style>
         .goldmap-city { background: none; border: none; box-shadow: none; padding: 0 2px;
-          font: 10px/1.2 system-ui, sans-serif; color: #333;
+          font: 10px/1.2 system-ui, sans-serif; color: #333; white-space: nowrap;
           text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
-        .goldmap-city::before { display: none; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -88,8 +87,12 @@ class ContextLayer(DataLayer):
                     fillColor: major ? "#444" : "#ffffff", fillOpacity: 1,
                     bubblingMouseEvents: false});
                 if (major) {
-                    dot.bindTooltip(c[2], {permanent: true, direction: "right", offset: [2, 0],
-                        className: "goldmap-city", pane: "goldmapCities"});
+                    // A label as an icon, not a permanent tooltip: a tooltip measures
+                    // itself when placed, a page layout for each of the 34 labels.
+                    group.addLayer(L.marker([c[1], c[0]], {pane: "goldmapCities",
+                        interactive: false, keyboard: false, icon: L.divIcon({
+                            className: "goldmap-city", html: c[2], iconSize: null,
+                            iconAnchor: [-8, 6]})}));
                 } else {
                     dot.bindTooltip(c[2] + (c[4] ? " " + c[4] : ""), {direction: "top"});
                 }
