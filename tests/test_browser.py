@@ -105,6 +105,12 @@ def test_app_draws_the_map_offline_and_shows_a_clicked_mine(app_url):
             placed["location_precision"].isin(["county", "province"]).sum()
         )
         assert frame.get_by_text("Key mines (35)").count() == 1
+        # Beijing and the provincial capitals are named on the map, the others on hover.
+        cities = goldmap.load("cities")
+        capitals = cities[cities["rank"].isin(["capital", "provincial_capital"])]
+        labels = frame.locator(".goldmap-city")
+        assert labels.count() == len(capitals)
+        assert labels.get_by_text("Beijing", exact=True).count() == 1
 
         name = "Dachaidan"
         frame.locator(f'.leaflet-marker-icon[title="{name}"]').click()
@@ -353,7 +359,13 @@ def _upload_features(page, app_url: str, path: Path, *, timeout_ms: int):
     page.get_by_role("tab", name="Your data").click()
     uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
     uploader.locator('input[type="file"]').set_input_files(str(path))
-    page.get_by_text("Located features").first.wait_for(timeout=timeout_ms)
+    located = page.get_by_text("Located features").locator("visible=true")
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not located.count():
+        if time.monotonic() > deadline:
+            errors = page.locator('[data-testid="stAlertContentError"]').all_text_contents()
+            raise AssertionError(f"{path.name} was not located; the page says: {errors}")
+        page.wait_for_timeout(200)
     return frame
 
 

@@ -54,6 +54,7 @@ class ContextLayer(DataLayer):
         <style>
         .goldmap-city { background: none; border: none; box-shadow: none; padding: 0 2px;
           font: 10px/1.2 system-ui, sans-serif; color: #333; white-space: nowrap;
+          position: absolute; left: 0; top: 0;
           text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
         </style>
         {% endmacro %}
@@ -70,6 +71,14 @@ class ContextLayer(DataLayer):
                 for (var i = 0; i < c.length; i += 2) { out.push([c[i + 1], c[i]]); }
                 return out;
             }
+            // A label is not a marker (whose icons are the plan's mines).
+            var Label = L.DivIcon.extend({
+                createIcon: function (old) {
+                    var div = L.DivIcon.prototype.createIcon.call(this, old);
+                    div.classList.remove("leaflet-marker-icon");
+                    return div;
+                }
+            });
             var group = L.layerGroup(), water = [];
             d.rivers.forEach(function (c) {
                 water.push(L.polyline(pairs(c), {color: "#7fb0d8", weight: 1, opacity: 0.9,
@@ -90,7 +99,7 @@ class ContextLayer(DataLayer):
                     // A label as an icon, not a permanent tooltip: a tooltip measures
                     // itself when placed, a page layout for each of the 34 labels.
                     group.addLayer(L.marker([c[1], c[0]], {pane: "goldmapCities",
-                        interactive: false, keyboard: false, icon: L.divIcon({
+                        interactive: false, keyboard: false, icon: new Label({
                             className: "goldmap-city", html: c[2], iconSize: null,
                             iconAnchor: [-8, 6]})}));
                 } else {
