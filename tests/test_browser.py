@@ -425,6 +425,7 @@ def test_every_label_of_the_chinese_interface_is_chinese(app_url):
         header_texts = [str(h.text_content()) for h in headers.all()]
         assert tabs == ["要素表", "规划原文", "我的数据", "下载"]
         assert "中文名称" in header_texts and "位置精度" in header_texts
+        assert "省份筛选" in sidebar  # the controls are drawn (they come after the map)
         assert _english_words([sidebar]) == []
         assert _english_words(tabs) == []
         assert _english_words(header_texts) == []
