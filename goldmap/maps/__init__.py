@@ -1,10 +1,11 @@
 """Draw goldmap's layers on interactive folium maps that work with no internet.
 
 :func:`make_map` draws the provinces as a light base, then the plan areas and the key mines;
-the ``add_*`` builders compose onto any folium map. Plumbing: ``_popups`` (tooltip and popup
-HTML, escaped), ``_leaflet`` (compact GeoJSON layers, legend, CSS), ``_assets`` (Leaflet from
-the local xstatic-leaflet package, never a CDN), ``_basemaps`` (the basemap table, the
-Tianditu key, the GCJ-02 display shift); ``context`` draws rivers, lakes and cities.
+the ``add_*`` builders compose onto any folium map. Plumbing: ``_layer_rows`` (a layer's
+values, geometry, popups and styles, read once), ``_popups`` (tooltip and popup HTML,
+escaped), ``_leaflet`` (compact GeoJSON layers, legend, CSS), ``_assets`` (Leaflet from the
+local xstatic-leaflet package, never a CDN), ``_basemaps`` (the basemap table, the Tianditu
+key, the GCJ-02 display shift); ``context`` draws rivers, lakes and cities.
 """
 
 from __future__ import annotations

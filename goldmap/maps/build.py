@@ -19,13 +19,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import folium
 import geopandas as gpd
-import numpy as np
 import shapely
 import xyzservices
 
@@ -34,6 +32,7 @@ from goldmap.errors import ExportError
 from goldmap.io._files import check_output
 from goldmap.maps._assets import apply_assets
 from goldmap.maps._basemaps import Basemap, get_basemap, mark_gcj02
+from goldmap.maps._layer_rows import LayerRows, feature_properties, filter_mask, layer_rows
 from goldmap.maps._leaflet import (
     LAND_COLOR,
     GeoLayer,
@@ -51,16 +50,9 @@ from goldmap.maps._leaflet import (
 from goldmap.maps._mine_marks import (
     CORRECTED_COLORS,
     add_mine_marks,
-    mine_icon,
-    point_context,
 )
 from goldmap.maps._popups import (
-    UNCERTAIN,
-    area_content,
-    as_list,
     escape,
-    generic_content,
-    mine_content,
     names,
     popup_html,
     tooltip_html,
@@ -100,8 +92,6 @@ DEFAULT_LAYERS = layers_in(LayerGroup.MAP_DEFAULT)
 # ~1 m for points.
 POLYGON_DECIMALS = 3
 POINT_DECIMALS = 5
-# Display simplification of the plan areas, in degrees (~500 m).
-_AREA_TOLERANCE = 0.005
 _METHOD_CHARS = 400
 
 
@@ -141,32 +131,6 @@ def filter_layer(
     True
     """
     return frame.loc[filter_mask(frame, provinces=provinces, commodities=commodities)]
-
-
-def filter_mask(
-    frame: gpd.GeoDataFrame,
-    *,
-    provinces: Iterable[Any] | None = None,
-    commodities: Iterable[str] | None = None,
-) -> np.ndarray:
-    """Return which rows of ``frame`` :func:`filter_layer` keeps, as a boolean array."""
-    from goldmap.names import resolve_province
-
-    keep = np.ones(len(frame), dtype=bool)
-    if provinces is not None:
-        codes = {resolve_province(p) for p in provinces}
-        if "province_adcode" in frame.columns:
-            keep &= frame["province_adcode"].isin(codes).to_numpy()
-        elif "province_adcodes" in frame.columns:
-            keep &= [bool(codes & set(as_list(v))) for v in frame["province_adcodes"].tolist()]
-        elif "adcode" in frame.columns:
-            keep &= frame["adcode"].isin(codes).to_numpy()
-    if commodities is not None:
-        wanted = {str(c).lower() for c in commodities}
-        column = next((c for c in ("commodity", "commodities") if c in frame.columns), None)
-        if column is not None:
-            keep &= [bool(wanted & {str(x) for x in as_list(v)}) for v in frame[column].tolist()]
-    return keep
 
 
 def add_basemap(
@@ -283,135 +247,6 @@ def _province_features(frame: gpd.GeoDataFrame, lang: str, tiles: bool) -> dict[
     return feature_collection(props, display_geometry(frame, simplify=None))
 
 
-def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict[str, Any]:
-    """Return the drawing of one feature: a star icon, a circle or a polygon style."""
-    style = style_for(layer or "")
-    is_point = geom is not None and shapely.get_dimensions(geom) == 0
-    uncertain = row.get("location_precision") in UNCERTAIN
-    if layer == "key_mines" and is_point:
-        corrected = row.get("corrected") is True
-        return {"_icon": mine_icon(style, uncertain=uncertain, corrected=corrected)}
-    if is_point:
-        # A user's points lie over the plan's areas, so that each can be clicked.
-        pane = {"pane": "markerPane"} if layer is None else {}
-        return {
-            "_style": {
-                **pane,
-                "radius": 5,
-                "color": style.stroke,
-                "weight": 1.5,
-                "fillColor": "#ffffff" if uncertain else style.marker_color,
-                "fillOpacity": 0.9,
-                "dashArray": "2 2" if uncertain else None,
-            }
-        }
-    return {
-        "_style": {
-            "color": style.stroke,
-            "weight": style.weight,
-            "fillColor": style.fill,
-            "fillOpacity": style.fill_opacity,
-            "dashArray": style.dash,
-        }
-    }
-
-
-@dataclass(frozen=True)
-class LayerRows:
-    """A layer's features as the map reads them: each row's values and geometry.
-
-    Attributes
-    ----------
-    columns : tuple of str
-        The frame's columns but its geometry, in order.
-    records : list of dict
-        Each row's values by column, as ``to_dict("records")`` gives them.
-    geometry : numpy.ndarray
-        Each row's geometry in WGS84 (shapely objects, None where missing).
-    shown : numpy.ndarray
-        Each row's geometry as the page draws it (simplified and rounded).
-    """
-
-    columns: tuple[str, ...]
-    records: list[dict[str, Any]]
-    geometry: np.ndarray
-    shown: np.ndarray
-
-    def take(self, positions: Sequence[int] | np.ndarray) -> LayerRows:
-        """Return the rows at ``positions`` (a filter's subset), in that order."""
-        index = np.asarray(positions, dtype=np.intp)
-        return LayerRows(
-            self.columns, [self.records[i] for i in index], self.geometry[index],
-            self.shown[index],
-        )  # fmt: skip
-
-
-def layer_rows(frame: gpd.GeoDataFrame, layer: str | None) -> LayerRows:
-    """Read ``frame`` (a goldmap layer ``layer``, or a frame of the user's) for drawing."""
-    frame = to_4326(frame, "frame")
-    geometry_name = frame.geometry.name
-    kept = [i for i, c in enumerate(frame.columns) if c != geometry_name]
-    columns = tuple(str(frame.columns[i]) for i in kept)
-    # Column lists zipped into rows: the values to_dict("records") gives, in half its time.
-    values = [frame.iloc[:, i].tolist() for i in kept]
-    records = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
-    records = records or [{} for _ in range(len(frame))]  # a frame of geometry alone
-    simplify = _AREA_TOLERANCE if layer in LAYERS else None
-    shown = np.asarray(display_geometry(frame, simplify=simplify).values, dtype=object)
-    return LayerRows(columns, records, np.asarray(frame.geometry.values, dtype=object), shown)
-
-
-@functools.cache
-def _packaged_rows(name: str) -> tuple[gpd.GeoDataFrame, LayerRows]:
-    """Return a packaged layer and its rows, read once: the filters pick from them."""
-    frame = load(name)
-    return frame, layer_rows(frame, name)
-
-
-def packaged_rows(
-    name: str,
-    *,
-    provinces: Iterable[Any] | None = None,
-    commodities: Iterable[str] | None = None,
-) -> LayerRows:
-    """Return the rows of packaged layer ``name`` that :func:`filter_layer` keeps."""
-    frame, rows = _packaged_rows(name)
-    if provinces is None and commodities is None:
-        return rows
-    mask = filter_mask(frame, provinces=provinces, commodities=commodities)
-    return rows.take(np.flatnonzero(mask))
-
-
-def _feature_properties(rows: LayerRows, layer: str | None, lang: str) -> list[dict[str, Any]]:
-    """Return each feature's tooltip, popup and drawing, in the rows' order."""
-    records = rows.records
-    if layer == "key_mines":
-        records = point_context(records, rows.geometry, lang)
-    labels = list(rows.columns)
-    props = []
-    for position, (row, geom) in enumerate(zip(records, rows.geometry, strict=True)):
-        if layer == "key_mines":
-            tooltip, popup = mine_content(row, lang)
-        elif layer in LAYERS:
-            tooltip, popup = area_content(row, lang)
-        else:
-            tooltip, popup = generic_content(row, lang, labels)
-        feature: dict[str, Any] = {
-            "_layer": layer or "user",
-            "id": json_safe(row.get("id", row.get("name_en"))),
-            "_tooltip": tooltip,
-            "_popup": popup,
-            **_feature_style(row, layer, geom),
-        }
-        if layer is None:
-            feature["row"] = position  # a frame of the user's: which row was clicked
-        if "_icon" in feature:
-            feature["_title"] = names(row, lang)[0]
-        feature.update({"_uncertainty": row["_uncertainty"]} if row.get("_uncertainty") else {})
-        props.append(feature)
-    return props
-
-
 def add_layer(
     m: folium.Map | folium.FeatureGroup,
     frame: gpd.GeoDataFrame,
@@ -477,7 +312,7 @@ def draw_rows(
     )
     is_mines = layer == "key_mines"
     geoms = rows.geometry
-    props = _feature_properties(rows, layer, lang)
+    props = feature_properties(rows, layer, lang)
     data = feature_collection(props, rows.shown)
     ensure_setup(m)
     points_only = bool(len(geoms)) and bool((shapely.get_dimensions(geoms) == 0).all())

@@ -18,7 +18,8 @@ import geopandas as gpd
 from goldmap.catalog import LAYERS
 from goldmap.errors import LayerNotFoundError
 from goldmap.maps._basemaps import shift_like
-from goldmap.maps.build import MAP_LAYERS, draw_rows, filter_layer, layer_rows, packaged_rows
+from goldmap.maps._layer_rows import layer_rows, packaged_rows
+from goldmap.maps.build import MAP_LAYERS, draw_rows, filter_layer
 from goldmap.maps.choropleth import Choropleth, add_choropleth
 from goldmap.text import check_lang
 
