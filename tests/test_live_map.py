@@ -71,3 +71,18 @@ def test_the_same_map_gives_the_same_page_key():
     first, again = render_page(_base()), render_page(_base())
     assert first.key == again.key  # the browser keeps its map
     assert render_page(_base("gaode")).key != first.key
+
+
+def test_the_scripts_are_dedented_as_textwrap_does():
+    import itertools
+    import random
+    import textwrap
+
+    from goldmap.app.live_map import dedent
+
+    pieces = ["", " ", "  ", "\t", " \t", "x", "  y", "\tz", " \r", "\n", "  \n", "\t\n"]
+    rng = random.Random(7)
+    cases = ["".join(c) for c in itertools.product(pieces, repeat=3)]
+    cases += ["".join(rng.choice(pieces) for _ in range(12)) for _ in range(3000)]
+    for text in cases:
+        assert dedent(text) == textwrap.dedent(text), repr(text)

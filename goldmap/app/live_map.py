@@ -21,7 +21,6 @@ import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from textwrap import dedent
 from typing import Any
 
 import branca
@@ -221,6 +220,25 @@ def _add_shown_layers(element: Any) -> None:
             ),
             name=element.get_name() + "_add",
         )
+
+
+def dedent(text: str) -> str:
+    """Return ``text`` as :func:`textwrap.dedent` does, in a fraction of its time.
+
+    ``textwrap.dedent`` runs two regular expressions over the whole text; a group's script
+    is a few lines, one of them its data (up to megabytes). Same rules: lines of spaces and
+    tabs become empty, and the longest run of them that every other line starts with goes.
+    """
+    lines = ["" if not line.strip(" \t") else line for line in text.split("\n")]
+    indents = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line]
+    if not indents:
+        return "\n".join(lines)
+    low, high = min(indents), max(indents)  # their common start is every indent's
+    size = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
+    margin = low[:size]
+    if not margin:
+        return "\n".join(lines)
+    return "\n".join(line[len(margin) :] if line else line for line in lines)
 
 
 def _page_map() -> MacroElement:

@@ -6,6 +6,7 @@ Text from data or uploads is shown through dataframes or escaped Markdown, never
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -254,7 +255,9 @@ def _page(asset_url: str) -> MapPage:
     return page
 
 
-@st.cache_resource(show_spinner=False, max_entries=96, ttl=3600)
+# A process-wide memo, not st.cache_resource: a rerun asks for three groups, and Streamlit's
+# hashing of the arguments cost more than finding them (the arguments are plain values).
+@functools.lru_cache(maxsize=96)
 def _plan_group(
     name: str,
     position: int,
