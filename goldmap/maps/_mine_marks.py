@@ -297,7 +297,7 @@ def add_mine_marks(
     """Fan out ``layer``'s overlapping stars and list the mines with no point.
 
     ``layer`` must already be on ``m`` (the script refers to it); ``records`` and
-    ``geometry`` are its mines' values and points (see :class:`goldmap.maps.build.LayerRows`).
+    ``geometry`` are its mines' values and points (see :class:`goldmap.maps._layer_rows.LayerRows`).
     The legend says how stacked mines are drawn when some of them share a point.
     """
     add_css(m, "goldmap_mine_marks_css", _CSS)
