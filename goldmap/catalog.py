@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 import functools
-import json
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+import pyproj
 
+from goldmap._geojson import read_feature_collection
 from goldmap._resources import data_path
 from goldmap.crs import WGS84
 from goldmap.errors import LayerNotFoundError
@@ -254,24 +255,14 @@ def _read(parts: tuple[str, ...]) -> gpd.GeoDataFrame:
     path = data_path(*parts)
     if path.suffix == ".parquet":
         return gpd.read_parquet(path)
-    # Read GeoJSON with the json module so that list and object properties (sources,
-    # commodities) stay Python lists and dicts instead of becoming JSON strings.
-    with path.open(encoding="utf-8") as f:
-        collection = json.load(f)
-    frame = gpd.GeoDataFrame.from_features(collection["features"], crs=WGS84)
-    columns = [c for c in _property_order(collection) if c in frame.columns]
-    return frame[[*columns, "geometry"]]
+    return read_feature_collection(path, _wgs84())
 
 
-def _property_order(collection: dict[str, object]) -> list[str]:
-    features = collection.get("features") or []
-    assert isinstance(features, list)
-    order: list[str] = []
-    for feature in features:
-        for key in feature.get("properties") or {}:
-            if key not in order:
-                order.append(key)
-    return order
+@functools.cache
+def _wgs84() -> pyproj.CRS:
+    # One object for every layer: a CRS built from its name costs milliseconds each time,
+    # and geopandas would build one per frame and per column set.
+    return pyproj.CRS.from_user_input(WGS84)
 
 
 def load(name: str, *, simplified: bool = False) -> gpd.GeoDataFrame:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import geopandas as gpd
 
 from goldmap import catalog
-from goldmap.corrections import corrected_layer
 
 __all__ = ["load"]
 
@@ -55,4 +54,7 @@ def load(name: str, *, simplified: bool = False, corrections: object = None) -> 
     frame = catalog.load(name, simplified=simplified)
     if corrections is None:
         return frame
+    # Imported here so that `import goldmap` leaves the corrections' checks unloaded.
+    from goldmap.corrections import corrected_layer
+
     return corrected_layer(name, frame, corrections)

@@ -6,8 +6,6 @@ import copy
 import functools
 from typing import Any
 
-import yaml
-
 from goldmap._resources import data_path
 
 __all__ = ["plan", "plan_text"]
@@ -15,6 +13,8 @@ __all__ = ["plan", "plan_text"]
 
 @functools.cache
 def _plan() -> dict[str, Any]:
+    import yaml  # here, not at the top: `import goldmap` imports this module
+
     with data_path("plan", "plan.yaml").open(encoding="utf-8") as f:
         loaded: dict[str, Any] = yaml.safe_load(f)
     return loaded

@@ -58,3 +58,19 @@ def test_installed_wheel_loads_layers_from_another_directory(wheel, tmp_path):
     module_file, shape, _ = result.stdout.splitlines()
     assert Path(module_file).is_relative_to(site)  # the wheel's copy, not the checkout
     assert shape == "(34, 5)"
+
+
+def test_loading_every_layer_leaves_the_readers_of_user_files_unloaded():
+    # A notebook's `import goldmap; goldmap.load(...)` should not pay for the parsers of
+    # uploads, the corrections' checks or the plan's YAML until it uses them.
+    script = (
+        "import sys, goldmap\n"
+        "for name in goldmap.layers(): goldmap.load(name)\n"
+        "heavy = ['yaml', 'defusedxml', 'goldmap.io.read', 'goldmap.corrections', 'folium']\n"
+        "print(' '.join(m for m in heavy if m in sys.modules) or 'none')\n"
+        "from goldmap.io import MAX_UPLOAD_BYTES, read_features\n"
+        "print(MAX_UPLOAD_BYTES > 0, callable(read_features), goldmap.plan()['column1'] != {})\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["none", "True True True"]

@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
-from goldmap.io._guard import MAX_UPLOAD_BYTES
-from goldmap.io._tables import TABLE_FORMATS, read_table
-from goldmap.io.read import FEATURE_FORMATS, read_features
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from goldmap.io._guard import MAX_UPLOAD_BYTES
+    from goldmap.io._tables import TABLE_FORMATS, read_table
+    from goldmap.io.read import FEATURE_FORMATS, read_features
 
 __all__ = ["FEATURE_FORMATS", "MAX_UPLOAD_BYTES", "TABLE_FORMATS", "read_features", "read_table"]
+
+# Each name loads its module on first use: `import goldmap` imports goldmap.io.write (for
+# goldmap.export), and should not pay for the readers' parsers (KML, GeoPackage ...) then.
+_LAZY = {
+    "MAX_UPLOAD_BYTES": "goldmap.io._guard",
+    "TABLE_FORMATS": "goldmap.io._tables",
+    "read_table": "goldmap.io._tables",
+    "FEATURE_FORMATS": "goldmap.io.read",
+    "read_features": "goldmap.io.read",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'goldmap.io' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
