@@ -11,12 +11,15 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import pickle
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["in_child_process", "tune_allocator"]
+from goldmap.errors import GoldmapError
+
+__all__ = ["WorkerError", "in_child_process", "tune_allocator"]
 
 T = TypeVar("T")
 
@@ -24,6 +27,10 @@ T = TypeVar("T")
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
+
+
+class WorkerError(GoldmapError, RuntimeError):
+    """The child process doing a job ended without a readable answer (killed, crashed)."""
 
 
 def tune_allocator() -> bool:
@@ -59,21 +66,43 @@ def in_child_process(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     ------
     Exception
         What ``work`` raised, raised again here.
-    RuntimeError
-        When the child process ended without an answer (it crashed or was killed).
+    WorkerError
+        When the child process ended without an answer, or with one cut short (it crashed,
+        or was killed: most often by the system, for lack of memory).
     """
     payload = pickle.dumps((work, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
     child = subprocess.run(
         [sys.executable, "-m", "goldmap.app._child"], input=payload, capture_output=True
     )
+    job = getattr(work, "__name__", repr(work))
     if child.returncode != 0 or not child.stdout:
         detail = child.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
-        raise RuntimeError(
-            f"The worker process for {getattr(work, '__name__', work)!r} ended with code "
-            f"{child.returncode} and no answer ({' '.join(detail) or 'no message'})."
+        raise WorkerError(
+            f"The worker process for {job!r} {_how_it_ended(child.returncode)} "
+            f"({' '.join(detail) or 'no message'}). {_RETRY}"
         )
-    status, value = pickle.loads(child.stdout)  # written by _child, our own code
+    try:
+        status, value = pickle.loads(child.stdout)  # written by _child, our own code
+    except Exception as err:  # truncated or garbled: pickle raises several kinds
+        raise WorkerError(
+            f"The worker process for {job!r} ended with an answer cut short ({err}). {_RETRY}"
+        ) from None
     if status == "error":
         raise value
     result: T = value
     return result
+
+
+_RETRY = "Nothing was changed: try again, or with a smaller file if it happens again."
+
+
+def _how_it_ended(returncode: int) -> str:
+    if returncode >= 0:
+        return f"ended with code {returncode} and no answer"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        name = f"signal {-returncode}"
+    if name == "SIGKILL":  # what the kernel sends when memory runs out
+        return "was killed before it answered, most often because the server ran out of memory"
+    return f"was stopped by {name} before it answered"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from goldmap import errors
+from goldmap.app.memory import WorkerError
 from goldmap.text import tr
 
 __all__ = ["error_text", "md_escape", "tr"]
@@ -21,6 +22,7 @@ _ERROR_HEADLINES_ZH: tuple[tuple[type[Exception], str], ...] = (
     (errors.OutsideChinaError, "要素位于中国境外。"),
     (errors.ExportError, "无法导出为该格式。"),
     (errors.OptionError, "选项无效。"),
+    (WorkerError, "后台处理意外中止，未作任何更改；请重试，或改用较小的文件。"),
     (errors.GoldmapError, "无法完成此操作。"),
 )
 
