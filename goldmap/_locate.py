@@ -24,6 +24,7 @@ import shapely
 from pyproj import Geod
 from scipy.spatial import cKDTree
 
+from goldmap import _county_grid
 from goldmap.catalog import LayerGroup, layers_in, load
 from goldmap.errors import OutsideChinaError
 
@@ -286,39 +287,12 @@ GRID_MIN_FEATURES = 50_000
 _GRID_CELL_DEG = 0.02
 
 
-@functools.cache
-def county_grid() -> tuple[np.ndarray, Any]:
-    """Rasterize the counties once into a lookup grid of 0.02° cells (int16, row-major).
+def county_grid() -> np.ndarray:
+    """Return the county lookup grid of 0.02° cells over :data:`CHINA_BOUNDS`, north row first.
 
-    A cell holds its county's row when one county covers it entirely, -1 when no county
-    touches it, and -2 when a boundary crosses it or a neighbouring cell (those cells are
-    answered exactly by the polygons).
+    See :mod:`goldmap._county_grid`: shipped with the counties, built when they change.
     """
-    from rasterio import features, transform
-    from scipy import ndimage
-
-    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
-    shape = (round((lat1 - lat0) / _GRID_CELL_DEG), round((lon1 - lon0) / _GRID_CELL_DEG))
-    affine = transform.from_origin(lon0, lat1, _GRID_CELL_DEG, _GRID_CELL_DEG)
-    geoms = load("counties").geometry.values
-    grid = features.rasterize(
-        zip(geoms, range(len(geoms)), strict=True),
-        out_shape=shape,
-        transform=affine,
-        fill=-1,
-        dtype="int16" if len(geoms) < 2**15 else "int32",
-    )
-    edges = features.rasterize(
-        ((g, 1) for g in shapely.boundary(geoms)),
-        out_shape=shape,
-        transform=affine,
-        fill=0,
-        all_touched=True,
-        dtype="uint8",
-    )
-    # One cell of margin: a boundary that only grazes a cell's corner must not be missed.
-    grid[ndimage.binary_dilation(edges.astype(bool))] = -2
-    return grid, affine
+    return _county_grid.county_grid(CHINA_BOUNDS, _GRID_CELL_DEG)
 
 
 def _polygon_hits(
@@ -347,7 +321,7 @@ def county_rows(
     index = np.full(len(x), -1, dtype=np.int32)
     exact = np.flatnonzero(inside)
     if len(exact) >= GRID_MIN_FEATURES:
-        grid, _ = county_grid()
+        grid = county_grid()
         cells, boundary = grid.ravel(), []
         for part in _chunks(exact):
             cell = cells[_cells(x[part], y[part], _GRID_CELL_DEG, grid.shape)]

@@ -59,10 +59,50 @@ def test_county_grid_gives_the_exact_county_near_borders(jitter, monkeypatch):
 
 def test_county_grid_answers_most_points_itself():
     """Off the borders the grid decides alone: the fast path is taken, not just tolerated."""
-    grid, _ = _locate.county_grid()
+    grid = _locate.county_grid()
     x, y = _near_county_borders(20_000, 0.05)
     cells = grid.ravel()[_locate._cells(x, y, _locate._GRID_CELL_DEG, grid.shape)]
     assert (cells >= 0).mean() > 0.15
+
+
+def test_the_shipped_county_grid_is_the_one_the_installed_counties_give():
+    """Rebuilding the boundaries without the grid fails here, not as slow uploads later."""
+    from goldmap import _county_grid
+    from goldmap._resources import data_path
+
+    with np.load(data_path(*_county_grid.GRID_FILE)) as shipped:
+        assert str(shipped["counties_sha256"]) == _county_grid._counties_digest()
+        stored = shipped["grid"]
+    built = _county_grid.build_county_grid(_locate.CHINA_BOUNDS, _locate._GRID_CELL_DEG)
+    np.testing.assert_array_equal(stored, built)
+    np.testing.assert_array_equal(_locate.county_grid(), built)
+
+
+@pytest.mark.parametrize("stale", ["other counties", "other cell size"])
+def test_a_grid_built_for_something_else_is_built_again(stale, monkeypatch, tmp_path):
+    from goldmap import _county_grid
+
+    cell = _locate._GRID_CELL_DEG
+    written = _county_grid.write_county_grid(
+        _locate.CHINA_BOUNDS, cell * 2 if stale == "other cell size" else cell, tmp_path / "g.npz"
+    )
+    real_path = _county_grid.data_path
+    monkeypatch.setattr(
+        _county_grid,
+        "data_path",
+        lambda *parts: written if parts == _county_grid.GRID_FILE else real_path(*parts),
+    )
+    if stale == "other counties":
+        monkeypatch.setattr(_county_grid, "_counties_digest", lambda: "0" * 64)
+    assert _county_grid._shipped(_locate.CHINA_BOUNDS, cell) is None
+    builds = []
+    monkeypatch.setattr(_county_grid, "build_county_grid", lambda *a: builds.append(a) or a)
+    _county_grid.county_grid.cache_clear()
+    try:
+        assert _county_grid.county_grid(_locate.CHINA_BOUNDS, cell) == (_locate.CHINA_BOUNDS, cell)
+    finally:
+        _county_grid.county_grid.cache_clear()
+    assert builds == [(_locate.CHINA_BOUNDS, cell)]
 
 
 def test_mine_grid_gives_the_k_d_tree_answer():

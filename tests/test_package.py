@@ -31,6 +31,7 @@ def test_wheel_contains_the_data_and_type_marker(wheel):
         "goldmap/py.typed",
         "goldmap/data/boundaries/provinces.parquet",
         "goldmap/data/boundaries/counties.parquet",
+        "goldmap/data/boundaries/county_grid.npz",
         "goldmap/data/mines/key_mines.geojson",
         "goldmap/data/regions/exploration_areas.geojson",
         "goldmap/data/regions/development_areas.geojson",
