@@ -145,6 +145,39 @@ def test_common_encodings_are_read(tmp_path, encoding):
     assert joined.set_index("adcode").loc[650000, "产量"] == 20
 
 
+# What analysts' CSVs look like; each is read as pandas' own separator sniffing reads it.
+AWKWARD_CSV = {
+    "semicolons": "省份;产量\n山东省;10\n新疆;20\n",
+    "tabs in a .csv": "a\tb\n1\t2\n",
+    "pipes": "a|b\n1|x\n",
+    "quoted separators": 'name,lon,lat\n"A, the first",120.1,37.2\n"B ""q""",100,30\n',
+    "a newline in quotes": 'name,lon,lat\n"line1\nline2",120.1,37.2\n',
+    "blank lines": "a,b\n\n1,2\n\n3,4\n",
+    "trailing separators": "a,b,\n1,2,\n",
+    "repeated headers": "a,a,b\n1,2,3\n",
+    "long codes, leading zeros": "id,v\n123456789012345678901,1\n007,2\n",
+    "missing values": "a,b\nNA,\n-,null\n",
+    "CRLF": "a,b\r\n1,2\r\n",
+    "a row too long": "a,b\n1,2,3\n",
+    "one column": "province\n山东\n",
+    "spaces after separators": "a, b\n1, 2\n",
+    "formulas": "a,b\n=1+1,@SUM(A1)\n",
+    "coordinates": "x,y\n120.123456789012345,37.1\n1e-7,-0.0\n",
+}
+
+
+@pytest.mark.parametrize("name", AWKWARD_CSV)
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_a_csv_reads_as_pandas_sniffing_reads_it(name, encoding):
+    import io
+
+    from goldmap.io import read_table
+
+    text = AWKWARD_CSV[name]
+    expected = pd.read_csv(io.StringIO(text), sep=None, engine="python")
+    pd.testing.assert_frame_equal(read_table(text.encode(encoding), filename="t.csv"), expected)
+
+
 def test_xlsx_and_adcode_columns(tmp_path):
     path = tmp_path / "t.xlsx"
     pd.DataFrame({"code": [370000, 620000], "value": [1, 2]}).to_excel(path, index=False)
