@@ -13,9 +13,10 @@ from goldmap.app.memory import WorkerError, in_child_process, tune_allocator
 POINTS = b"name,lon,lat\nA,120.4,37.4\nB,113.6,34.7\n"
 
 
-def test_a_child_gives_the_answer_locate_gives_here():
+@pytest.mark.parametrize("work", [goldmap.locate, "goldmap.spatial:locate"], ids=["func", "name"])
+def test_a_child_gives_the_answer_locate_gives_here(work):
     here = goldmap.locate(POINTS, filename="points.csv", lang="en")
-    there = in_child_process(goldmap.locate, POINTS, filename="points.csv", lang="en")
+    there = in_child_process(work, POINTS, filename="points.csv", lang="en")
     assert there.equals(here) and there.crs == here.crs
 
 

@@ -43,3 +43,25 @@ def test_the_points_are_a_switchable_layer_named_as_given():
 def test_a_radius_must_be_positive():
     with pytest.raises(goldmap.OptionError, match="radius"):
         add_points(make_map([]), goldmap.read_features(_points(3)), name="x", radius=0)
+
+
+def test_a_feature_without_coordinates_is_drawn_nowhere_and_keeps_its_row():
+    import geopandas as gpd
+    import shapely
+
+    features = gpd.GeoDataFrame(
+        geometry=[
+            shapely.Point(120.5, 37.25),
+            shapely.Point(),
+            shapely.box(100, 30, 101, 31),
+            None,
+            shapely.Polygon(),
+        ],
+        crs="EPSG:4326",
+    )
+    page = to_html(add_points(make_map([]), features, name="x"))
+    (array,) = re.findall(r"var xy = (\[[^\]]*\]);", page)
+    xy = json.loads(array)  # strict JSON: no NaN token
+    assert xy[:4] == [120.5, 37.25, None, None]
+    assert 100 < xy[4] < 101 and 30 < xy[5] < 31  # a polygon at a point inside it
+    assert xy[6:] == [None] * 4

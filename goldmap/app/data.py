@@ -169,7 +169,10 @@ def corrections_template() -> bytes:
 def located_upload(data: bytes, filename: str, lang: str) -> gpd.GeoDataFrame:
     """Locate uploaded features against the plan layers, in a child process.
 
-    The server keeps none of the memory ``locate`` needs (see :mod:`goldmap.app.memory`).
+    The server keeps none of the memory ``locate`` needs (see :mod:`goldmap.app.memory`),
+    and does not even import its engine.
     """
-    result: gpd.GeoDataFrame = in_child_process(goldmap.locate, data, filename=filename, lang=lang)
+    result: gpd.GeoDataFrame = in_child_process(
+        "goldmap.spatial:locate", data, filename=filename, lang=lang
+    )
     return result

@@ -55,12 +55,14 @@ def tune_allocator() -> bool:
     return all(mallopt(option, value) == 1 for option, value in settings)
 
 
-def in_child_process(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def in_child_process(work: Callable[..., T] | str, *args: Any, **kwargs: Any) -> T:
     """Return ``work(*args, **kwargs)``, run in a fresh Python process that ends with it.
 
     The call goes to the child pickled on its standard input, and what ``work`` returns, or
     raises, comes back the same way; the child imports only what ``work`` needs (not
-    streamlit), which costs about 1.5 s of start-up.
+    streamlit), which costs about 1.5 s of start-up. ``work`` may be named as
+    ``"module:function"``, so that the server need not import the module itself (locate's
+    engine brings in scipy.spatial, half a second and some 30 MB).
 
     Raises
     ------
@@ -74,7 +76,7 @@ def in_child_process(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     child = subprocess.run(
         [sys.executable, "-m", "goldmap.app._child"], input=payload, capture_output=True
     )
-    job = getattr(work, "__name__", repr(work))
+    job = work.partition(":")[2] if isinstance(work, str) else getattr(work, "__name__", work)
     if child.returncode != 0 or not child.stdout:
         detail = child.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         raise WorkerError(

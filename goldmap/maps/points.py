@@ -44,6 +44,7 @@ class PointCloud(DataLayer):
                 }
             };
             for (var i = 0; i < xy.length; i += 2) {
+                if (xy[i] === null || xy[i + 1] === null) { continue; }  // no coordinates
                 var marker = L.circleMarker([xy[i + 1], xy[i]], {
                     renderer: renderer, pane: "goldmap-points",
                     radius: {{ this.radius }}, weight: 1,
@@ -120,10 +121,14 @@ def add_points(
     anchors = np.where(
         shapely.get_type_id(geometries) == 0, geometries, shapely.point_on_surface(geometries)
     )
+    anchors[shapely.is_empty(anchors)] = None  # GEOS has no x of an empty point
     xs = np.round(shapely.get_x(anchors), POINT_DECIMALS)
     ys = np.round(shapely.get_y(anchors), POINT_DECIMALS)
     flat = np.column_stack([xs, ys]).ravel()
-    text = json.dumps([None if np.isnan(v) else float(v) for v in flat], separators=(",", ":"))
+    # The list in C, then JSON: only a point without coordinates can give "NaN", and JSON
+    # has no NaN, so it becomes null (as before: one Python float per value cost ~0.5 s/10⁵).
+    flat[~np.isfinite(flat)] = np.nan
+    text = json.dumps(flat.tolist(), separators=(",", ":")).replace("NaN", "null")
     label = f"{dot_swatch(fill, stroke)} {name} ({len(frame):,})"
     layer = PointCloud(text, name=label, fill=fill, stroke=stroke, radius=radius)
     if isinstance(m, folium.FeatureGroup):
