@@ -13,9 +13,9 @@ Examples
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from goldmap._lazy import lazy_attribute
 from goldmap.catalog import describe_layers, layers
 from goldmap.citation import data_version
 from goldmap.errors import (
@@ -123,13 +123,7 @@ def __getattr__(name: str) -> Any:
     if name == "__version__":  # read from the installed metadata on first use (~50 ms)
         globals()[name] = _version()
         return globals()[name]
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'goldmap' has no attribute {name!r}")
-    module = importlib.import_module(module_name)
-    value = module if module_name == f"goldmap.{name}" else getattr(module, name)
-    globals()[name] = value
-    return value
+    return lazy_attribute(globals(), _LAZY, name)
 
 
 def __dir__() -> list[str]:

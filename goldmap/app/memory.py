@@ -29,6 +29,10 @@ _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 
 
+#: The end of every WorkerError message: what the user can do.
+_RETRY = "Nothing was changed: try again, or with a smaller file if it happens again."
+
+
 class WorkerError(GoldmapError, RuntimeError):
     """The child process doing a job ended without a readable answer (killed, crashed)."""
 
@@ -93,9 +97,6 @@ def in_child_process(work: Callable[..., T] | str, *args: Any, **kwargs: Any) ->
         raise value
     result: T = value
     return result
-
-
-_RETRY = "Nothing was changed: try again, or with a smaller file if it happens again."
 
 
 def _how_it_ended(returncode: int) -> str:
