@@ -60,11 +60,14 @@ def _connect(client: Any) -> tuple[Any, bool]:
 
 
 def _locate_partition(
-    part: pd.DataFrame, read: Callable[[Any], gpd.GeoDataFrame], lang: str
+    part: pd.DataFrame,
+    read: Callable[[Any], gpd.GeoDataFrame],
+    lang: str,
+    mines: gpd.GeoDataFrame | None,
 ) -> gpd.GeoDataFrame:
     from goldmap._locate import locate_frame
 
-    located = locate_frame(read(part), lang=lang, check_extent=False)
+    located = locate_frame(read(part), lang=lang, mines=mines, check_extent=False)
     located.index = part.index
     return located
 
@@ -202,6 +205,7 @@ def locate_dask(
     client: Any = None,
     compute: bool = True,
     lang: str = "zh",
+    mines: gpd.GeoDataFrame | None = None,
     read: Callable[[Any], gpd.GeoDataFrame],
 ) -> Any:
     """Locate Dask input partition by partition; see :func:`goldmap.locate`.
@@ -217,6 +221,9 @@ def locate_dask(
         Return the in-memory result (index 0..n-1); False returns the lazy frame.
     lang : {"zh", "en"}, default "zh"
         Language of the plan-area names.
+    mines : geopandas.GeoDataFrame, optional
+        The key mines to measure to (default: the packaged layer); sent with the task to
+        every worker, which indexes it once per content.
     read : callable
         Turns one partition into an EPSG:4326 GeoDataFrame (``read_features`` with the
         caller's options).
@@ -240,8 +247,8 @@ def locate_dask(
     try:
         collection = _as_collection(features, client, read)
         sample = read(collection._meta_nonempty)
-        meta = locate_frame(sample, lang=lang, check_extent=False).iloc[:0]
-        located = collection.map_partitions(_locate_partition, read, lang, meta=meta)
+        meta = locate_frame(sample, lang=lang, mines=mines, check_extent=False).iloc[:0]
+        located = collection.map_partitions(_locate_partition, read, lang, mines, meta=meta)
         counts_meta = pd.DataFrame({"inside": [0], "swapped": [0], "total": [0]}).iloc[:0]
         counts = collection.map_partitions(_extent_counts, read, meta=counts_meta)
         options = {} if client is None else {"scheduler": client}

@@ -2,8 +2,8 @@
 
 The engine behind :func:`goldmap.locate`, shared by its Dask path. Containment uses each
 feature's representative point for the province and county (a point is its own) and the
-whole geometry for the plan areas. Nearest mines are found exactly on the sphere (3-D unit
-vectors in a k-d tree) and their distance is measured on the WGS84 ellipsoid.
+whole geometry for the plan areas. Nearest mines come from :mod:`goldmap._nearest_mine`,
+over the mines frame each call is given.
 
 Two lookup grids answer most points without a polygon test or a tree query: a county grid
 (cells inside one county) and a mine grid (cells whose nearest mine is the same for every
@@ -21,10 +21,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
-from scipy.spatial import cKDTree
 
 from goldmap import _county_grid
+from goldmap._nearest_mine import MineIndex, check_mines, mine_index, nearest_mine, nearest_rows
+from goldmap._points import CHINA_BOUNDS, anchor_points, grid_cells, in_box
 from goldmap.catalog import LayerGroup, layers_in, load
 from goldmap.errors import OutsideChinaError
 
@@ -32,19 +32,17 @@ __all__ = [
     "CHINA_BOUNDS",
     "GRID_MIN_FEATURES",
     "LOCATE_COLUMNS",
+    "MineIndex",
     "anchor_points",
+    "check_mines",
     "extent_masks",
     "locate_frame",
+    "mine_index",
     "nearest_mine",
     "raise_for_extent",
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Longitude/latitude box around China's territory, used to catch swapped or foreign points.
-CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
-
-_GEOD = Geod(ellps="WGS84")
 
 LOCATE_COLUMNS = [
     "province_adcode",
@@ -62,16 +60,11 @@ LOCATE_COLUMNS = [
 ]
 
 
-def _in_box(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
-    return (x >= lon0) & (x <= lon1) & (y >= lat0) & (y <= lat1)
-
-
 def extent_masks(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return masks of points inside China's box and of points inside it once swapped."""
     x, y = shapely.get_x(points), shapely.get_y(points)
-    inside = _in_box(x, y)
-    return inside, _in_box(y, x) & ~inside
+    inside = in_box(x, y)
+    return inside, in_box(y, x) & ~inside
 
 
 def raise_for_extent(inside: int, swapped: int, total: int) -> None:
@@ -105,12 +98,11 @@ def _swapped_message(count: int, total: int) -> str:
 
 @functools.cache
 def _reference() -> dict[str, Any]:
-    """Build, once, the trees and arrays that every locate call queries.
+    """Build, once, the trees and arrays of the packaged boundaries every locate call queries.
 
     County and plan-area polygons are prepared, so that a point is tested against them
-    with ``shapely.intersects_xy``. Mines whose geometry is empty or missing (a mine known
-    only by its province) are left out of the nearest-mine search; mines sharing one point
-    are kept once, as their first row.
+    with ``shapely.intersects_xy``. The mines are not here: they are data given to each
+    call (see :func:`mine_index`).
     """
     counties = load("counties")
     areas = pd.concat([load(n) for n in layers_in(LayerGroup.PLAN_AREA)], ignore_index=True)
@@ -125,39 +117,7 @@ def _reference() -> dict[str, Any]:
         "area_tree": shapely.STRtree(area_polygons),
         "area_polygons": area_polygons,
         "areas": areas[["id", "kind", "name_zh", "name_en"]].reset_index(drop=True),
-        **_mine_reference(load("key_mines")),
     }
-
-
-def _mine_reference(mines: gpd.GeoDataFrame) -> dict[str, Any]:
-    """Return the searchable mines: one entry per distinct known point, as its first row.
-
-    A mine with an empty or missing geometry, or non-finite coordinates, has no position to
-    measure to: it is skipped here, so it is never anyone's nearest mine.
-    """
-    geometries = np.asarray(mines.geometry.values, dtype=object)
-    rows = np.flatnonzero(~(shapely.is_empty(geometries) | shapely.is_missing(geometries)))
-    xy = np.column_stack([shapely.get_x(geometries[rows]), shapely.get_y(geometries[rows])])
-    finite = np.isfinite(xy).all(axis=1)
-    rows, xy = rows[finite], xy[finite]
-    _, first = np.unique(xy, axis=0, return_index=True)
-    distinct = np.sort(first)  # positions in ``rows`` of each point's first mine row
-    if len(rows) < len(mines):
-        logger.debug(
-            "%d key mine(s) without a position: never a nearest mine", len(mines) - len(rows)
-        )
-    return {
-        "mines": mines[["id", "name_zh", "name_en"]].reset_index(drop=True),
-        "mine_rows": rows[distinct],
-        "mine_xy": xy[distinct],
-        "mine_tree": cKDTree(_unit_vectors(xy[distinct, 0], xy[distinct, 1])),
-    }
-
-
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lam, phi = np.radians(lon), np.radians(lat)
-    cos_phi = np.cos(phi)
-    return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
 
 
 #: Points handled at a time where a step's temporaries grow with the input.
@@ -167,118 +127,6 @@ _CHUNK = 1 << 17
 def _chunks(positions: np.ndarray) -> list[np.ndarray]:
     """``positions`` in consecutive pieces of at most :data:`_CHUNK` (bounds temporaries)."""
     return [positions[i : i + _CHUNK] for i in range(0, max(len(positions), 1), _CHUNK)]
-
-
-def _cells(x: np.ndarray, y: np.ndarray, size: float, shape: tuple[int, int]) -> np.ndarray:
-    """Flat index of the ``size``-degree cell of each point (points inside China's box)."""
-    lon0, _, _, lat1 = CHINA_BOUNDS
-    rows = np.clip(((lat1 - y) / size).astype(np.intp), 0, shape[0] - 1)
-    cols = np.clip(((x - lon0) / size).astype(np.intp), 0, shape[1] - 1)
-    return rows * shape[1] + cols
-
-
-_MINE_CELL_DEG = 0.1
-
-
-@functools.cache
-def _mine_grid() -> np.ndarray:
-    """Per 0.1° cell, the distinct mine point nearest to all of the cell (-1: not one).
-
-    A cell is answered when its nearest mine point is nearer to the cell's centre than the
-    second nearest by more than twice the cell's radius (its centre-to-corner chord, the
-    farthest point of a small longitude/latitude box): then, by the triangle inequality,
-    that mine is the nearest to every point of the cell. Other cells ask the k-d tree.
-    """
-    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
-    shape = (round((lat1 - lat0) / _MINE_CELL_DEG), round((lon1 - lon0) / _MINE_CELL_DEG))
-    tree = _reference()["mine_tree"]
-    grid = np.full(shape, -1, dtype=np.int16)
-    if tree.n < 2:
-        grid[:] = 0 if tree.n == 1 else -1
-        return grid.ravel()
-    lat = lat1 - (np.arange(shape[0]) + 0.5) * _MINE_CELL_DEG
-    lon = lon0 + (np.arange(shape[1]) + 0.5) * _MINE_CELL_DEG
-    centre = _unit_vectors(np.tile(lon, shape[0]), np.repeat(lat, shape[1]))
-    half = _MINE_CELL_DEG / 2
-    corners = [
-        _unit_vectors(np.full(shape[0], lon[0] + dx), lat + dy)
-        for dx in (-half, half)
-        for dy in (-half, half)
-    ]
-    radius = np.max(
-        [
-            np.linalg.norm(c - _unit_vectors(np.full(shape[0], lon[0]), lat), axis=1)
-            for c in corners
-        ],
-        axis=0,
-    )
-    chord, nearest = tree.query(centre, k=2)
-    margin = 2 * np.repeat(radius, shape[1]) * 1.001 + 1e-9
-    sure = (chord[:, 1] - chord[:, 0]) > margin
-    grid.ravel()[sure] = nearest[sure, 0]
-    return grid.ravel()
-
-
-def nearest_mine(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Find the nearest key mine to each point and its geodesic distance.
-
-    Mines whose geometry is empty or missing (position unknown) are skipped: they are never
-    the nearest. Mines sharing one point tie: the first row among them is the answer.
-
-    Parameters
-    ----------
-    lon, lat : array-like
-        Coordinates in WGS84 degrees.
-
-    Returns
-    -------
-    index : numpy.ndarray
-        Row of the nearest mine in ``goldmap.load("key_mines")`` (-1 when no mine has a
-        position).
-    distance_km : numpy.ndarray
-        Geodesic distance on the WGS84 ellipsoid, in kilometres (NaN when no mine has a
-        position).
-
-    Examples
-    --------
-    >>> index, km = nearest_mine([120.0], [37.4])
-    >>> float(km[0]) < 100
-    True
-    """
-    ref = _reference()
-    lon_arr = np.ascontiguousarray(lon, dtype="float64")
-    lat_arr = np.ascontiguousarray(lat, dtype="float64")
-    n = len(lon_arr)
-    if ref["mine_tree"].n == 0:
-        return np.full(n, -1), np.full(n, np.nan)
-    distinct = _nearest_distinct(lon_arr, lat_arr)
-    mine_xy = ref["mine_xy"]
-    # Geod.inv writes its answers into its (fresh, float64) inputs: no further copies.
-    _, _, metres = _GEOD.inv(
-        lon_arr.copy(),
-        lat_arr.copy(),
-        mine_xy[distinct, 0],
-        mine_xy[distinct, 1],
-        inplace=True,
-        return_back_azimuth=False,
-    )
-    km = np.asarray(metres)
-    km /= 1000.0
-    return ref["mine_rows"][distinct], km
-
-
-def _nearest_distinct(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Entry of the nearest distinct mine point (chord on the unit sphere, exact)."""
-    grid = _mine_grid()
-    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
-    shape = (round((lat1 - lat0) / _MINE_CELL_DEG), round((lon1 - lon0) / _MINE_CELL_DEG))
-    distinct = np.full(len(lon), -1, dtype=np.intp)
-    inside = _in_box(lon, lat)
-    distinct[inside] = grid[_cells(lon[inside], lat[inside], _MINE_CELL_DEG, shape)]
-    ask = np.flatnonzero(distinct < 0)
-    if len(ask):
-        _, distinct[ask] = _reference()["mine_tree"].query(_unit_vectors(lon[ask], lat[ask]), k=1)
-    return distinct
 
 
 #: Inputs of at least this many features use the county lookup grid (building it costs
@@ -324,7 +172,7 @@ def county_rows(
         grid = county_grid()
         cells, boundary = grid.ravel(), []
         for part in _chunks(exact):
-            cell = cells[_cells(x[part], y[part], _GRID_CELL_DEG, grid.shape)]
+            cell = cells[grid_cells(x[part], y[part], _GRID_CELL_DEG, grid.shape)]
             index[part] = np.maximum(cell, -1)
             boundary.append(part[cell == -2])
         exact = np.concatenate(boundary)
@@ -363,17 +211,6 @@ def _strings(labels: list[str], codes: np.ndarray) -> Any:
 
     taken = pa.array(labels, type=pa.large_string()).take(pa.array(codes))
     return pd.array(taken, dtype=pd.StringDtype(na_value=np.nan))
-
-
-def anchor_points(geometries: np.ndarray, empty: np.ndarray) -> np.ndarray:
-    """Return each feature's representative point (a point is its own); POINT(0 0) if empty."""
-    anchors = np.array(geometries, dtype=object)
-    types = shapely.get_type_id(geometries)
-    needs = ~empty & (types != 0)
-    if needs.any():
-        anchors[needs] = shapely.point_on_surface(geometries[needs])
-    anchors[empty] = shapely.Point(0, 0)
-    return anchors
 
 
 def _area_pairs(
@@ -454,9 +291,17 @@ _NOTES = [
 
 
 def locate_frame(
-    frame: gpd.GeoDataFrame, *, lang: str, check_extent: bool = True
+    frame: gpd.GeoDataFrame,
+    *,
+    lang: str,
+    mines: gpd.GeoDataFrame | None = None,
+    check_extent: bool = True,
 ) -> gpd.GeoDataFrame:
-    """Locate the features of an EPSG:4326 frame (the work behind :func:`goldmap.locate`)."""
+    """Locate the features of an EPSG:4326 frame (the work behind :func:`goldmap.locate`).
+
+    ``mines`` are the key mines to measure to (default: the packaged layer).
+    """
+    index = mine_index(mines)
     frame = frame.reset_index(drop=True)
     clash = [c for c in LOCATE_COLUMNS if c in frame.columns]
     if clash:
@@ -468,7 +313,7 @@ def locate_frame(
     else:  # points only: each is its own anchor (read, never written)
         anchors = geometries
     x, y = shapely.get_x(anchors), shapely.get_y(anchors)
-    inside, swapped = _in_box(x, y), _in_box(y, x)
+    inside, swapped = in_box(x, y), in_box(y, x)
     swapped &= ~inside
     if check_extent:
         raise_for_extent(int(inside.sum()), int(swapped.sum()), len(frame))
@@ -493,7 +338,7 @@ def locate_frame(
     result["development_areas"] = _join_names(masks, ref["areas"], "development", column)
     del masks
 
-    _add_nearest_mines(result, x, y, ~empty)
+    _add_nearest_mines(result, index, x, y, ~empty)
     notes = np.zeros(len(frame), dtype=np.int8)
     notes[~found] = 1
     notes[~inside] = 2
@@ -503,14 +348,13 @@ def locate_frame(
 
 
 def _add_nearest_mines(
-    result: pd.DataFrame, x: np.ndarray, y: np.ndarray, usable: np.ndarray
+    result: pd.DataFrame, mines: MineIndex, x: np.ndarray, y: np.ndarray, usable: np.ndarray
 ) -> None:
     """Add the nearest mine's id, names and geodesic km (missing where not ``usable``)."""
     index = np.full(len(x), -1, dtype=np.int32)
     km = np.full(len(x), np.nan)
     for part in _chunks(np.flatnonzero(usable)):
-        index[part], km[part] = nearest_mine(x[part], y[part])
-    mines = _reference()["mines"]
+        index[part], km[part] = nearest_rows(mines, x[part], y[part])
     for column_name, source in (("id", "id"), ("zh", "name_zh"), ("en", "name_en")):
-        result[f"nearest_mine_{column_name}"] = _labels(mines[source], index)
+        result[f"nearest_mine_{column_name}"] = _labels(mines.mines[source], index)
     result["nearest_mine_km"] = np.round(km, 3, out=km)

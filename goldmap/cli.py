@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -174,14 +174,13 @@ def locate_command(
     overwrite: bool,
 ) -> None:
     """Locate FEATURES: province, county, plan areas, nearest key mine and its distance."""
-    from goldmap.corrections import locate_corrected
+    from goldmap.loading import load
     from goldmap.spatial import locate
 
     options: dict[str, Any] = {"lon": lon, "lat": lat, "layer": layer, "lang": lang}
-    if corrections is None:
-        located = locate(features, **options)
-    else:
-        located = locate_corrected(features, corrections, **options)
+    # Corrections are checked (and the mines built) before the features are read.
+    mines = None if corrections is None else load("key_mines", corrections=corrections)
+    located = locate(features, mines=mines, **options)
     _write_or_print(located, out, overwrite=overwrite, name="located")
 
 
@@ -218,12 +217,11 @@ def map_command(
     overwrite: bool,
 ) -> None:
     """Write an interactive map as one self-contained HTML file that opens offline."""
-    from goldmap.corrections import corrected_layers
     from goldmap.maps import DEFAULT_LAYERS, make_map, to_html
 
     drawn: Any = list(layers) or None
     if corrections is not None:
-        drawn = corrected_layers(drawn or DEFAULT_LAYERS, corrections)
+        drawn = _corrected_layers(drawn or DEFAULT_LAYERS, corrections)
     m = make_map(
         drawn,
         lang=lang,
@@ -233,6 +231,20 @@ def map_command(
     )
     page = to_html(m, out, overwrite=overwrite)
     click.echo(f"wrote {out} ({len(page.encode('utf-8')):,} bytes)", err=True)
+
+
+def _corrected_layers(names: Sequence[str], corrections: str) -> dict[str, Any]:
+    """Load ``names``, the key mines through ``load(..., corrections=)`` (the one door)."""
+    from goldmap.errors import CorrectionError
+    from goldmap.loading import load
+
+    if "key_mines" not in names:
+        raise CorrectionError(
+            f"Corrections apply to the key mines, which are not among the layers "
+            f"{', '.join(map(repr, names))}. Add the layer key_mines, or leave out the "
+            "corrections file."
+        )
+    return {n: load(n, corrections=corrections if n == "key_mines" else None) for n in names}
 
 
 @cli.command("export")
@@ -257,12 +269,11 @@ def export_command(
     layers: tuple[str, ...], fmt: str | None, out: str, corrections: str | None, overwrite: bool
 ) -> None:
     """Export LAYERS (default: the plan layers) to a GIS file, Google Earth or a QGIS project."""
-    from goldmap.corrections import corrected_layers
     from goldmap.io.write import DEFAULT_LAYERS, export
 
     chosen: Any = list(layers) or None
     if corrections is not None:
-        chosen = corrected_layers(chosen or DEFAULT_LAYERS, corrections)
+        chosen = _corrected_layers(chosen or DEFAULT_LAYERS, corrections)
     written = export(chosen, out, format=fmt, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)
 

@@ -1,5 +1,9 @@
 """The public :func:`load`: a packaged layer, with the user's corrections merged when given.
 
+This is the one place corrections are applied: the CLI, the app and
+``goldmap.locate(..., mines=...)`` all take the frame ``load("key_mines", corrections=...)``
+returns, so the three give one answer.
+
 It sits one level above :mod:`goldmap.catalog` (which reads the packaged layers) and
 :mod:`goldmap.corrections` (which reads the catalog to check a correction), so that neither
 has to import the other.
@@ -7,9 +11,13 @@ has to import the other.
 
 from __future__ import annotations
 
+import os
+
 import geopandas as gpd
+import pandas as pd
 
 from goldmap import catalog
+from goldmap.errors import CorrectionError
 
 __all__ = ["load"]
 
@@ -51,10 +59,24 @@ def load(name: str, *, simplified: bool = False, corrections: object = None) -> 
     >>> mines.crs.to_epsg()
     4326
     """
-    frame = catalog.load(name, simplified=simplified)
     if corrections is None:
-        return frame
+        return catalog.load(name, simplified=simplified)
+    if name != "key_mines":
+        raise CorrectionError(
+            f"Corrections apply to the key mines only, not to the layer {name!r}. Load "
+            "'key_mines' with the corrections file, or load this layer without it."
+        )
+    if not isinstance(corrections, str | os.PathLike | bytes | pd.DataFrame) and not hasattr(
+        corrections, "read"
+    ):
+        raise CorrectionError(
+            f"Corrections must be a file (a path, bytes or an open file) or a table, not "
+            f"{type(corrections).__name__}. Give the path of a CSV, XLSX or GeoJSON file."
+        )
     # Imported here so that `import goldmap` leaves the corrections' checks unloaded.
-    from goldmap.corrections import corrected_layer
+    from goldmap.corrections import apply_corrections
 
-    return corrected_layer(name, frame, corrections)
+    return apply_corrections(
+        catalog.load(name, simplified=simplified),
+        corrections,  # type: ignore[arg-type]  # checked above
+    )

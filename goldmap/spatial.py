@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from goldmap import _dask
-from goldmap._locate import CHINA_BOUNDS, LOCATE_COLUMNS, locate_frame, nearest_mine
+from goldmap._locate import CHINA_BOUNDS, LOCATE_COLUMNS, check_mines, locate_frame, nearest_mine
 from goldmap.io.read import FEATURE_FORMATS, FeatureSource, read_features
 from goldmap.text import check_lang
 
@@ -32,9 +32,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-def locate(
+def locate(  # noqa: PLR0913 (the public call: input, mines, four read options, lang, Dask)
     features: FeatureSource,
     *,
+    mines: Any = None,
     filename: str | None = None,
     lon: str | None = None,
     lat: str | None = None,
@@ -53,6 +54,11 @@ def locate(
         dask-geopandas GeoDataFrame (or a Dask DataFrame with lon/lat columns) or the path
         of a partitioned GeoParquet dataset directory: these are located partition by
         partition on Dask (needs ``pip install "goldmap[dask]"``), with the same answers.
+    mines : geopandas.GeoDataFrame, optional
+        The key mines to measure to: ``goldmap.load("key_mines", corrections="my.csv")``
+        for your better coordinates, or any frame with ``id``, ``name_zh``, ``name_en`` and
+        point geometry. Default: the packaged key mines. Its index is kept per content,
+        so the same mines are indexed once.
     filename : str, optional
         The format's file name when ``features`` is bytes or a file object.
     lon, lat : str, optional
@@ -89,6 +95,8 @@ def locate(
         When longitude and latitude look swapped, or no feature lies near China.
     InputFileError
         When the file cannot be read.
+    OptionError
+        When ``mines`` is not a key-mines frame.
     MissingDependencyError
         When Dask input is given and dask-geopandas is not installed.
 
@@ -99,6 +107,12 @@ def locate(
     >>> located.loc[0, "province_zh"]
     '山东省'
 
+    Measured to your better coordinates (the same frame the CLI and the app use):
+
+    >>> import goldmap
+    >>> mines = goldmap.load("key_mines", corrections="my.csv")  # doctest: +SKIP
+    >>> located = locate("prospects.csv", mines=mines)  # doctest: +SKIP
+
     Past one machine: a partitioned GeoParquet dataset (or a dask-geopandas frame) is
     located on a Dask cluster, each worker with goldmap installed:
 
@@ -107,16 +121,19 @@ def locate(
     >>> located = locate("prospects_parquet/", client=client)  # doctest: +SKIP
     """
     check_lang(lang)
+    if mines is not None:
+        mines = check_mines(mines)
     if client is not None or _dask.is_dask_input(features):
         return _dask.locate_dask(
             features,
             client=client,
             compute=compute,
             lang=lang,
+            mines=mines,
             read=functools.partial(read_features, filename=filename, lon=lon, lat=lat, layer=layer),
         )
     frame = read_features(features, filename=filename, lon=lon, lat=lat, layer=layer)
-    return locate_frame(frame, lang=lang)
+    return locate_frame(frame, lang=lang, mines=mines)
 
 
 def write_located(

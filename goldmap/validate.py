@@ -25,9 +25,9 @@ from goldmap._mine_location import (
 )
 from goldmap._numbers import is_missing
 from goldmap.catalog import LayerGroup, layers, layers_in, load
-from goldmap.corrections import corrected_layer
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import OptionError
+from goldmap.loading import load as load_layer
 from goldmap.schema import SCHEMA_LAYERS, violations
 from goldmap.stats import SOURCE_CHECKS, STATS_COLUMNS, load_stats
 
@@ -411,7 +411,7 @@ def validate_data(
     problems: list[Problem] = []
     mines = None
     if corrections is not None:
-        mines = corrected_layer("key_mines", load("key_mines"), corrections)
+        mines = load_layer("key_mines", corrections=corrections)
     for name in selected:
         logger.info("checking %s", name)
         try:

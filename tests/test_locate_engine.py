@@ -1,36 +1,14 @@
 """The in-memory locate engine: its fast paths give the exact answers, mines tie and skip."""
 
-from collections.abc import Iterator
-
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 
 import goldmap
-from goldmap import _locate
+from goldmap import _locate, _nearest_mine, _points
 
 SEED = 20251201
-
-
-def _clear_caches() -> None:
-    _locate._reference.cache_clear()
-    _locate._mine_grid.cache_clear()
-
-
-@pytest.fixture
-def mines_layer(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[gpd.GeoDataFrame]]:
-    """Let a test swap the key_mines layer the engine reads; the real one comes back after."""
-    holder: list[gpd.GeoDataFrame] = []
-    real_load = _locate.load
-
-    def load(name: str) -> gpd.GeoDataFrame:
-        return holder[0].copy() if name == "key_mines" and holder else real_load(name)
-
-    monkeypatch.setattr(_locate, "load", load)
-    _clear_caches()
-    yield holder
-    _clear_caches()
 
 
 def _near_county_borders(n: int, jitter: float) -> tuple[np.ndarray, np.ndarray]:
@@ -47,7 +25,7 @@ def _near_county_borders(n: int, jitter: float) -> tuple[np.ndarray, np.ndarray]
 @pytest.mark.parametrize("jitter", [0.0, 0.001, 0.05])
 def test_county_grid_gives_the_exact_county_near_borders(jitter, monkeypatch):
     x, y = _near_county_borders(20_000, jitter)
-    inside = _locate._in_box(x, y)
+    inside = _points.in_box(x, y)
     anchors = shapely.points(x, y)
     monkeypatch.setattr(_locate, "GRID_MIN_FEATURES", 10**12)
     exact = _locate.county_rows(anchors, x, y, inside)
@@ -61,7 +39,7 @@ def test_county_grid_answers_most_points_itself():
     """Off the borders the grid decides alone: the fast path is taken, not just tolerated."""
     grid = _locate.county_grid()
     x, y = _near_county_borders(20_000, 0.05)
-    cells = grid.ravel()[_locate._cells(x, y, _locate._GRID_CELL_DEG, grid.shape)]
+    cells = grid.ravel()[_points.grid_cells(x, y, _locate._GRID_CELL_DEG, grid.shape)]
     assert (cells >= 0).mean() > 0.15
 
 
@@ -109,13 +87,13 @@ def test_mine_grid_gives_the_k_d_tree_answer():
     rng = np.random.default_rng(SEED)
     lon0, lat0, lon1, lat1 = _locate.CHINA_BOUNDS
     x, y = rng.uniform(lon0, lon1, 200_000), rng.uniform(lat0, lat1, 200_000)
-    tree = _locate._reference()["mine_tree"]
-    _, expected = tree.query(_locate._unit_vectors(x, y), k=1)
-    np.testing.assert_array_equal(_locate._nearest_distinct(x, y), expected)
-    assert (_locate._mine_grid() >= 0).mean() > 0.8
+    index = _nearest_mine.mine_index()
+    _, expected = index.tree.query(_points.unit_vectors(x, y), k=1)
+    np.testing.assert_array_equal(index.nearest_distinct(x, y), expected)
+    assert (index.grid >= 0).mean() > 0.8
 
 
-def test_mines_sharing_a_point_answer_with_the_first_row(mines_layer):
+def test_mines_sharing_a_point_answer_with_the_first_row():
     mines = goldmap.load("key_mines")
     mines = mines[mines.geometry.notna() & ~mines.geometry.is_empty].reset_index(drop=True)
     twin = mines.iloc[[3]].assign(id="twin-a")
@@ -123,12 +101,14 @@ def test_mines_sharing_a_point_answer_with_the_first_row(mines_layer):
         gpd.pd.concat([mines.iloc[:3], twin, mines.iloc[3:]], ignore_index=True),
         crs=mines.crs,
     )
-    mines_layer.append(mines)  # rows 3 ("twin-a") and 4 share one point
+    # rows 3 ("twin-a") and 4 share one point
     px, py = mines.geometry.x[4], mines.geometry.y[4]
-    index, km = goldmap.nearest_mine([px, px + 0.01], [py, py - 0.01])
+    index, km = goldmap.nearest_mine([px, px + 0.01], [py, py - 0.01], mines=mines)
     assert index.tolist() == [3, 3]
     assert km[0] == 0.0
-    located = goldmap.locate(gpd.GeoDataFrame(geometry=gpd.points_from_xy([px], [py]), crs=4326))
+    located = goldmap.locate(
+        gpd.GeoDataFrame(geometry=gpd.points_from_xy([px], [py]), crs=4326), mines=mines
+    )
     assert located.loc[0, "nearest_mine_id"] == "twin-a"
 
 
@@ -145,29 +125,29 @@ def test_the_real_layers_twin_mines_tie_to_the_first_row():
 
 
 @pytest.mark.parametrize("blank", [shapely.Point(), None], ids=["empty", "missing"])
-def test_a_mine_without_a_position_is_never_the_nearest(mines_layer, blank):
+def test_a_mine_without_a_position_is_never_the_nearest(blank):
     mines = goldmap.load("key_mines")
     mines = mines[mines.geometry.notna() & ~mines.geometry.is_empty].reset_index(drop=True)
     px, py = mines.geometry.x[5], mines.geometry.y[5]
     geometry = mines.geometry.values.copy()
     geometry[5] = blank
-    mines_layer.append(gpd.GeoDataFrame(mines.drop(columns="geometry"), geometry=geometry))
+    blanked = gpd.GeoDataFrame(mines.drop(columns="geometry"), geometry=geometry, crs=4326)
     rng = np.random.default_rng(SEED)
     x, y = px + rng.uniform(-0.5, 0.5, 60_000), py + rng.uniform(-0.5, 0.5, 60_000)
     x[0], y[0] = px, py
-    index, km = goldmap.nearest_mine(x, y)
+    index, km = goldmap.nearest_mine(x, y, mines=blanked)
     assert 5 not in set(index.tolist())
     assert np.isfinite(km).all() and (km > 0).all()
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=4326)
-    located = goldmap.locate(points)
+    located = goldmap.locate(points, mines=blanked)
     assert mines.loc[5, "id"] not in set(located["nearest_mine_id"].astype(str))
     assert located["nearest_mine_km"].notna().all()
 
 
-def test_without_any_mine_position_the_nearest_is_missing(mines_layer):
+def test_without_any_mine_position_the_nearest_is_missing():
     mines = goldmap.load("key_mines")
-    mines_layer.append(mines.set_geometry(gpd.GeoSeries([None] * len(mines), crs=mines.crs)))
-    index, km = goldmap.nearest_mine([120.0], [37.4])
+    nowhere = mines.set_geometry(gpd.GeoSeries([None] * len(mines), crs=mines.crs))
+    index, km = goldmap.nearest_mine([120.0], [37.4], mines=nowhere)
     assert index.tolist() == [-1]
     assert np.isnan(km).all()
 

@@ -151,11 +151,13 @@ def joined_upload(data: bytes, filename: str, on_duplicate: str) -> gpd.GeoDataF
 
 
 def corrected_mines(data: bytes, filename: str) -> gpd.GeoDataFrame:
-    """Return the key mines with an uploaded corrections file applied (all rows or none)."""
-    from goldmap.corrections import apply_corrections, read_corrections
+    """Return the key mines with an uploaded corrections file applied (all rows or none).
 
-    table = read_corrections(data, filename=filename)
-    return apply_corrections(goldmap.load("key_mines"), table)
+    Through ``goldmap.load("key_mines", corrections=...)``, as the library and the CLI do.
+    """
+    from goldmap.corrections import read_corrections
+
+    return goldmap.load("key_mines", corrections=read_corrections(data, filename=filename))
 
 
 @st.cache_data(show_spinner=False)
@@ -166,13 +168,16 @@ def corrections_template() -> bytes:
     return template().to_csv(index=False).encode("utf-8-sig")
 
 
-def located_upload(data: bytes, filename: str, lang: str) -> gpd.GeoDataFrame:
+def located_upload(
+    data: bytes, filename: str, lang: str, mines: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
     """Locate uploaded features against the plan layers, in a child process.
 
-    The server keeps none of the memory ``locate`` needs (see :mod:`goldmap.app.memory`),
-    and does not even import its engine.
+    ``mines`` are the session's key mines (with the user's corrections), measured to as
+    ``goldmap.locate(..., mines=mines)`` does. The server keeps none of the memory
+    ``locate`` needs (see :mod:`goldmap.app.memory`), and does not even import its engine.
     """
     result: gpd.GeoDataFrame = in_child_process(
-        "goldmap.spatial:locate", data, filename=filename, lang=lang
+        "goldmap.spatial:locate", data, filename=filename, lang=lang, mines=mines
     )
     return result

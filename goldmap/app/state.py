@@ -14,6 +14,7 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
+from goldmap._mines_digest import mines_digest
 from goldmap.app import data
 from goldmap.app.text import tr
 from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
@@ -119,24 +120,38 @@ def process_uploads() -> None:
     state["stats_duplicates"] = False
     rule = str(state["on_duplicate"])
     lang = current_lang()
-    readers: tuple[tuple[str, str, tuple[str, ...], Callable[[bytes, str], gpd.GeoDataFrame]], ...]
-    readers = (
-        ("stats_upload", "user_stats", (rule,), lambda d, n: data.joined_upload(d, n, rule)),
-        ("features_upload", "user_features", (lang,), lambda d, n: data.located_upload(d, n, lang)),
-        ("corrections_upload", "user_corrections", (), data.corrected_mines),
+    # The corrections come first: the features are located against the mines they give.
+    _read_one("corrections_upload", "user_corrections", (), data.corrected_mines)
+    _read_one("stats_upload", "user_stats", (rule,), lambda d, n: data.joined_upload(d, n, rule))
+    mines = state["user_corrections"]
+    digest = "" if mines is None else mines_digest(mines)
+    _read_one(
+        "features_upload",
+        "user_features",
+        (lang, digest),
+        lambda d, n: data.located_upload(d, n, lang, mines),
     )
-    for key, target, options, work in readers:
-        state[target] = None
-        state[f"{target}_error"] = None
-        try:
-            upload = _read_upload(key)
-            if upload is not None:
-                state[target] = _once_per_upload(target, upload, options, work)
-        except DuplicateProvinceError as err:
-            state["stats_duplicates"] = True
-            state[f"{target}_error"] = err
-        except GoldmapError as err:
-            state[f"{target}_error"] = err
+
+
+def _read_one(
+    key: str,
+    target: str,
+    options: tuple[str, ...],
+    work: Callable[[bytes, str], gpd.GeoDataFrame],
+) -> None:
+    """Read upload ``key`` into ``target`` (or its error into ``target_error``)."""
+    state = st.session_state
+    state[target] = None
+    state[f"{target}_error"] = None
+    try:
+        upload = _read_upload(key)
+        if upload is not None:
+            state[target] = _once_per_upload(target, upload, options, work)
+    except DuplicateProvinceError as err:
+        state["stats_duplicates"] = True
+        state[f"{target}_error"] = err
+    except GoldmapError as err:
+        state[f"{target}_error"] = err
 
 
 def _once_per_upload(

@@ -5,15 +5,12 @@ A corrections file (CSV, TSV, XLSX or GeoJSON) has one row per mine to move: ``i
 ``note``. Every row is checked before anything is applied; a file with a bad row changes
 nothing and is answered with one :class:`~goldmap.errors.CorrectionError` that lists every
 bad row and how to fix it.
+
+The one place corrections are applied is ``goldmap.load("key_mines", corrections=...)``;
+the CLI, the app and ``goldmap.locate(..., mines=...)`` take the frame it returns.
 """
 
-from goldmap.corrections._apply import (
-    UNCERTAINTY_KM,
-    apply_corrections,
-    corrected_layer,
-    corrected_layers,
-)
-from goldmap.corrections._nearest import locate_corrected, nearest_corrected_mine
+from goldmap.corrections._apply import UNCERTAINTY_KM, apply_corrections
 from goldmap.corrections._table import (
     COLUMNS,
     REFERENCE_COLUMNS,
@@ -30,10 +27,6 @@ __all__ = [
     "CorrectionsSource",
     "allowed_precisions",
     "apply_corrections",
-    "corrected_layer",
-    "corrected_layers",
-    "locate_corrected",
-    "nearest_corrected_mine",
     "read_corrections",
     "template",
     "write_template",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
-
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -13,9 +10,8 @@ from goldmap._mine_location import UNCERTAINTY_KM, location_fields
 from goldmap.catalog import load
 from goldmap.corrections._checks import check, source_list
 from goldmap.corrections._table import CorrectionsSource, read_corrections, standardize
-from goldmap.errors import CorrectionError
 
-__all__ = ["UNCERTAINTY_KM", "apply_corrections", "corrected_layer", "corrected_layers"]
+__all__ = ["UNCERTAINTY_KM", "apply_corrections"]
 
 
 def _county_at(point: shapely.Point, province_adcode: int) -> tuple[str | None, int | None]:
@@ -138,80 +134,3 @@ def apply_corrections(mines: gpd.GeoDataFrame, corrections: CorrectionsSource) -
     frame[name] = gpd.GeoSeries(geometry, index=frame.index, crs=mines.crs)
     frame = location_fields(frame, rows=moved)
     return frame[[*(c for c in frame.columns if c != name), name]]
-
-
-def corrected_layer(name: str, frame: gpd.GeoDataFrame, corrections: object) -> gpd.GeoDataFrame:
-    """Apply corrections to a loaded layer: only the key mines take them.
-
-    Parameters
-    ----------
-    name : str
-        The layer's name.
-    frame : geopandas.GeoDataFrame
-        The layer as loaded (a copy the caller owns).
-    corrections : object
-        As for :func:`apply_corrections`; anything else is refused.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The corrected key mines.
-
-    Raises
-    ------
-    CorrectionError
-        When ``name`` is not ``key_mines``, or the corrections cannot be applied.
-    """
-    if name != "key_mines":
-        raise CorrectionError(
-            f"Corrections apply to the key mines only, not to the layer {name!r}. Load "
-            "'key_mines' with the corrections file, or load this layer without it."
-        )
-    if not isinstance(corrections, str | os.PathLike | bytes | pd.DataFrame) and not hasattr(
-        corrections, "read"
-    ):
-        raise CorrectionError(
-            f"Corrections must be a file (a path, bytes or an open file) or a table, not "
-            f"{type(corrections).__name__}. Give the path of a CSV, XLSX or GeoJSON file."
-        )
-    return apply_corrections(frame, corrections)  # type: ignore[arg-type]
-
-
-def corrected_layers(
-    names: Sequence[str], corrections: CorrectionsSource
-) -> dict[str, gpd.GeoDataFrame]:
-    """Load layers by name, the key mines with corrections applied (for exports and maps).
-
-    Parameters
-    ----------
-    names : sequence of str
-        Layer names; must include ``key_mines``, the layer corrections apply to.
-    corrections : path, bytes, binary file or DataFrame
-        As for :func:`apply_corrections`.
-
-    Returns
-    -------
-    dict of str to geopandas.GeoDataFrame
-        The layers in the order given.
-
-    Raises
-    ------
-    CorrectionError
-        When ``names`` lacks ``key_mines``, or the corrections cannot be applied.
-    LayerNotFoundError
-        When a name is not a layer.
-
-    Examples
-    --------
-    >>> corrected_layers(["key_mines", "development_areas"], "my.csv")  # doctest: +SKIP
-    """
-    names = list(names)
-    if "key_mines" not in names:
-        raise CorrectionError(
-            f"Corrections apply to the key mines, which are not among the layers "
-            f"{', '.join(map(repr, names))}. Add the layer key_mines, or leave out the "
-            "corrections file."
-        )
-    return {
-        n: corrected_layer(n, load(n), corrections) if n == "key_mines" else load(n) for n in names
-    }

@@ -1,0 +1,257 @@
+"""The nearest key mine to each point, over the mines frame a call is given.
+
+Mines are data: :func:`mine_index` indexes a frame (the packaged key mines, or the frame
+``goldmap.load("key_mines", corrections=...)`` returns) and keeps the index by the frame's
+content digest, so the library, the CLI and the app measure to the same mines the same way.
+Nearest points are found exactly on the sphere (3-D unit vectors in a k-d tree) and their
+distance is measured on the WGS84 ellipsoid.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections import OrderedDict
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Geod
+from scipy.spatial import cKDTree
+
+from goldmap._mines_digest import MINE_COLUMNS, mines_digest
+from goldmap._points import CHINA_BOUNDS, anchor_points, grid_cells, in_box, unit_vectors
+from goldmap.catalog import load
+from goldmap.crs import WGS84
+from goldmap.errors import OptionError
+
+__all__ = ["MineIndex", "check_mines", "mine_index", "nearest_mine", "nearest_rows"]
+
+logger = logging.getLogger(__name__)
+
+_GEOD = Geod(ellps="WGS84")
+
+
+_MINE_CELL_DEG = 0.1
+
+
+class MineIndex:
+    """The searchable points of one mines frame: one entry per distinct known position.
+
+    A mine with an empty or missing geometry, or non-finite coordinates, has no position to
+    measure to: it is left out, so it is never anyone's nearest mine. Mines sharing one point
+    are kept once, as their first row (ties go to the first row). Build it with
+    :func:`mine_index`, which keeps one per content of the frame.
+
+    Attributes
+    ----------
+    mines : pandas.DataFrame
+        The frame's ``id``, ``name_zh`` and ``name_en``, index 0..n-1.
+    rows : numpy.ndarray
+        For each distinct point, its first row in ``mines``.
+    xy : numpy.ndarray
+        The distinct points' longitude and latitude, shape (k, 2).
+    tree : scipy.spatial.cKDTree
+        The distinct points as unit vectors (chords on the sphere order as great circles).
+    """
+
+    def __init__(self, mines: gpd.GeoDataFrame) -> None:
+        geometries = np.asarray(mines.geometry.values, dtype=object)
+        known = ~(shapely.is_empty(geometries) | shapely.is_missing(geometries))
+        rows = np.flatnonzero(known)
+        points = anchor_points(geometries[rows], np.zeros(len(rows), dtype=bool))
+        xy = np.column_stack([shapely.get_x(points), shapely.get_y(points)])
+        finite = np.isfinite(xy).all(axis=1)
+        rows, xy = rows[finite], xy[finite]
+        _, first = np.unique(xy, axis=0, return_index=True)
+        distinct = np.sort(first)  # positions in ``rows`` of each point's first mine row
+        if len(rows) < len(mines):
+            logger.debug(
+                "%d key mine(s) without a position: never a nearest mine", len(mines) - len(rows)
+            )
+        self.mines = mines[list(MINE_COLUMNS)].reset_index(drop=True)
+        self.rows = rows[distinct]
+        self.xy = xy[distinct]
+        self.tree = cKDTree(unit_vectors(self.xy[:, 0], self.xy[:, 1]))
+
+    @functools.cached_property
+    def grid(self) -> np.ndarray:
+        """Per 0.1° cell, the distinct point nearest to all of the cell (-1: not one).
+
+        A cell is answered when its nearest point is nearer to the cell's centre than the
+        second nearest by more than twice the cell's radius (its centre-to-corner chord, the
+        farthest point of a small longitude/latitude box): then, by the triangle inequality,
+        that point is the nearest to every point of the cell. Other cells ask the k-d tree.
+        """
+        lon0, _, _, lat1 = CHINA_BOUNDS
+        shape = _mine_grid_shape()
+        grid = np.full(shape, -1, dtype=np.int16)
+        if self.tree.n < 2:
+            grid[:] = 0 if self.tree.n == 1 else -1
+            return grid.ravel()
+        lat = lat1 - (np.arange(shape[0]) + 0.5) * _MINE_CELL_DEG
+        lon = lon0 + (np.arange(shape[1]) + 0.5) * _MINE_CELL_DEG
+        centre = unit_vectors(np.tile(lon, shape[0]), np.repeat(lat, shape[1]))
+        half = _MINE_CELL_DEG / 2
+        corners = [
+            unit_vectors(np.full(shape[0], lon[0] + dx), lat + dy)
+            for dx in (-half, half)
+            for dy in (-half, half)
+        ]
+        radius = np.max(
+            [
+                np.linalg.norm(c - unit_vectors(np.full(shape[0], lon[0]), lat), axis=1)
+                for c in corners
+            ],
+            axis=0,
+        )
+        chord, nearest = self.tree.query(centre, k=2)
+        margin = 2 * np.repeat(radius, shape[1]) * 1.001 + 1e-9
+        sure = (chord[:, 1] - chord[:, 0]) > margin
+        grid.ravel()[sure] = nearest[sure, 0]
+        return grid.ravel()
+
+    def nearest_distinct(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Entry of the nearest distinct point to each position (chord on the sphere, exact)."""
+        distinct = np.full(len(lon), -1, dtype=np.intp)
+        inside = in_box(lon, lat)
+        distinct[inside] = self.grid[
+            grid_cells(lon[inside], lat[inside], _MINE_CELL_DEG, _mine_grid_shape())
+        ]
+        ask = np.flatnonzero(distinct < 0)
+        if len(ask):
+            _, distinct[ask] = self.tree.query(unit_vectors(lon[ask], lat[ask]), k=1)
+        return distinct
+
+
+def _mine_grid_shape() -> tuple[int, int]:
+    lon0, lat0, lon1, lat1 = CHINA_BOUNDS
+    return round((lat1 - lat0) / _MINE_CELL_DEG), round((lon1 - lon0) / _MINE_CELL_DEG)
+
+
+_MINE_INDEXES: OrderedDict[str, MineIndex] = OrderedDict()
+_MINE_INDEXES_LOCK = threading.Lock()
+_MAX_MINE_INDEXES = 8
+
+
+def check_mines(mines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``mines`` in EPSG:4326, or raise when it cannot be measured to.
+
+    Raises
+    ------
+    OptionError
+        When ``mines`` is not a GeoDataFrame, lacks ``id``, ``name_zh`` or ``name_en``, or
+        has no CRS.
+    """
+    if not isinstance(mines, gpd.GeoDataFrame):
+        raise OptionError(
+            f"mines must be a GeoDataFrame such as goldmap.load('key_mines'), not "
+            f"{type(mines).__name__}."
+        )
+    missing = [c for c in MINE_COLUMNS if c not in mines.columns]
+    if missing:
+        raise OptionError(
+            f"The mines frame lacks the column(s) {', '.join(missing)}: pass the key mines as "
+            "goldmap.load('key_mines') (optionally with corrections=...) returns them."
+        )
+    if mines.crs is None:
+        raise OptionError(
+            "The mines frame has no CRS: set it (e.g. mines.set_crs(4326)) before locating."
+        )
+    return mines if mines.crs.equals(WGS84) else mines.to_crs(WGS84)
+
+
+def mine_index(mines: gpd.GeoDataFrame | None = None) -> MineIndex:
+    """Return the searchable index of ``mines`` (default: the packaged key mines).
+
+    Indexes are kept by the content digest of the frame (:func:`mines_digest`), a few at a
+    time: a frame with the same ids, names and positions reuses its index, a corrected one
+    gets its own.
+
+    Parameters
+    ----------
+    mines : geopandas.GeoDataFrame, optional
+        The key mines to measure to, as ``goldmap.load("key_mines", corrections=...)``
+        returns them.
+
+    Returns
+    -------
+    MineIndex
+        The index; its rows refer to ``mines``' rows in order.
+    """
+    frame = load("key_mines") if mines is None else check_mines(mines)
+    key = mines_digest(frame)
+    with _MINE_INDEXES_LOCK:
+        index = _MINE_INDEXES.get(key)
+        if index is not None:
+            _MINE_INDEXES.move_to_end(key)
+            return index
+    index = MineIndex(frame)
+    with _MINE_INDEXES_LOCK:
+        _MINE_INDEXES[key] = index
+        while len(_MINE_INDEXES) > _MAX_MINE_INDEXES:
+            _MINE_INDEXES.popitem(last=False)
+    return index
+
+
+def nearest_mine(
+    lon: np.ndarray, lat: np.ndarray, *, mines: gpd.GeoDataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Find the nearest key mine to each point and its geodesic distance.
+
+    Mines whose geometry is empty or missing (position unknown) are skipped: they are never
+    the nearest. Mines sharing one point tie: the first row among them is the answer.
+
+    Parameters
+    ----------
+    lon, lat : array-like
+        Coordinates in WGS84 degrees.
+    mines : geopandas.GeoDataFrame, optional
+        The mines to measure to, e.g. ``goldmap.load("key_mines", corrections="my.csv")``.
+        Default: the packaged key mines.
+
+    Returns
+    -------
+    index : numpy.ndarray
+        Row (position) of the nearest mine in ``mines`` (-1 when no mine has a position).
+    distance_km : numpy.ndarray
+        Geodesic distance on the WGS84 ellipsoid, in kilometres (NaN when no mine has a
+        position).
+
+    Raises
+    ------
+    OptionError
+        When ``mines`` is not a key-mines frame (see :func:`check_mines`).
+
+    Examples
+    --------
+    >>> index, km = nearest_mine([120.0], [37.4])
+    >>> float(km[0]) < 100
+    True
+    """
+    return nearest_rows(mine_index(mines), lon, lat)
+
+
+def nearest_rows(
+    index: MineIndex, lon: np.ndarray, lat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row in ``index.mines`` of the nearest mine to each point, and its geodesic km."""
+    lon_arr = np.ascontiguousarray(lon, dtype="float64")
+    lat_arr = np.ascontiguousarray(lat, dtype="float64")
+    n = len(lon_arr)
+    if index.tree.n == 0:
+        return np.full(n, -1), np.full(n, np.nan)
+    distinct = index.nearest_distinct(lon_arr, lat_arr)
+    # Geod.inv writes its answers into its (fresh, float64) inputs: no further copies.
+    _, _, metres = _GEOD.inv(
+        lon_arr.copy(),
+        lat_arr.copy(),
+        index.xy[distinct, 0],
+        index.xy[distinct, 1],
+        inplace=True,
+        return_back_azimuth=False,
+    )
+    km = np.asarray(metres)
+    km /= 1000.0
+    return index.rows[distinct], km
