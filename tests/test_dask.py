@@ -154,3 +154,14 @@ def test_writing_located_partitions_refuses_to_overwrite(client, sample, tmp_pat
     assert len(list(folder.glob("*.parquet"))) == 2
     with pytest.raises(goldmap.ExportError, match="does not exist"):
         write_located(located, tmp_path / "missing" / "located")
+
+
+def test_the_mines_given_are_measured_to_on_the_cluster_too(client, sample):
+    mines = goldmap.load("key_mines")
+    moved = mines.copy()
+    moved.loc[moved["id"] == "sd-jiaojia", "geometry"] = gpd.points_from_xy([100.0], [35.0])
+    ddf = dask_geopandas.from_geopandas(sample, npartitions=4)
+    got = locate(ddf, client=client, mines=moved)
+    expected = locate(sample, mines=moved)
+    assert_same(got, expected)
+    assert not got["nearest_mine_id"].equals(locate(sample)["nearest_mine_id"])
