@@ -46,7 +46,7 @@ if not first_run:
     views.sidebar()
 state.sync_query_params()
 
-lang = st.session_state["lang"]
+lang = state.current_lang()
 # The map goes to the browser first and the title above it after: each element the page
 # receives costs the browser a render before the map's frame can start loading.
 heading = st.container()

@@ -117,3 +117,15 @@ def test_no_function_is_over_60_lines_docstring_aside():
             if is_function and (size := _body_lines(node)) > MAX_FUNCTION_LINES:
                 long.append(f"{name}.{node.name}: {size} lines")
     assert long == []
+
+
+def test_only_the_session_module_touches_streamlit_session_state():
+    """The app's session is one typed object (goldmap.app.state.Session): views take values."""
+    touching = []
+    for path in [*PACKAGE.rglob("*.py"), PACKAGE.parent / "app.py"]:
+        if path == PACKAGE / "app" / "state.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "session_state":
+                touching.append(f"{path.name}:{node.lineno}")
+    assert touching == []

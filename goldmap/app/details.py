@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from goldmap.app import data
-from goldmap.app.state import current_lang, current_layer
+from goldmap.app.state import current_lang, current_layer, session
 from goldmap.app.text import md_escape, tr
 from goldmap.catalog import LAYERS
 from goldmap.text import field_label, value_label
@@ -48,7 +48,7 @@ def find_feature(layer: str, key: Any) -> pd.Series | None:
 
 def _uploaded_row(key: Any) -> pd.Series | None:
     """Return the uploaded feature clicked on the map (its row number), if it is still there."""
-    located = st.session_state.get("user_features")
+    located = session().user_features
     if located is None or not str(key).isdigit() or int(str(key)) >= len(located):
         return None
     row: pd.Series = located.iloc[int(str(key))]
@@ -119,7 +119,7 @@ def detail_panel() -> None:
     """Show the selected mine, area, province or uploaded feature."""
     lang = current_lang()
     st.subheader(tr("details", lang))
-    selected = st.session_state.get("selected")
+    selected = session().selected
     row = find_feature(*selected) if selected else None
     if row is None or selected is None:
         st.caption(tr("click_hint", lang))

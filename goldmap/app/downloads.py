@@ -19,6 +19,7 @@ from goldmap.app.state import (
     current_filters,
     current_lang,
     current_layer,
+    session,
     visible_layer,
 )
 from goldmap.app.text import error_text, md_escape, tr
@@ -41,7 +42,7 @@ def _format_label(fmt: str, lang: str) -> str:
 def download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
     """Offer ``frame`` (a result) for download in a chosen export format."""
     lang = current_lang()
-    st.session_state.setdefault(f"{key}_fmt", "gpkg")
+    session().default(f"{key}_fmt", "gpkg")
     fmt = bound(
         st.selectbox, f"{key}_fmt", tr("format", lang), list(FORMATS),
         format_func=lambda f: _format_label(f, lang),
@@ -82,7 +83,7 @@ def _stem(layers: tuple[str, ...], filtered: bool) -> str:
 def _content(layers: tuple[str, ...], fmt: str, filtered: bool) -> Callable[[], bytes]:
     """Return the deferred export of ``layers`` as the user sees them."""
     provinces, commodities = current_filters() if filtered else (None, None)
-    if "key_mines" in layers and st.session_state.get("user_corrections") is not None:
+    if any(session().has_own(n) for n in layers):
         frames = {n: visible_layer(n) if filtered else current_layer(n) for n in layers}
         return lambda: export_bytes(frames, format=fmt)[0]
     return lambda: _packaged_bytes(layers, fmt, provinces, commodities)
@@ -90,11 +91,11 @@ def _content(layers: tuple[str, ...], fmt: str, filtered: bool) -> Callable[[], 
 
 def downloads() -> None:
     """Download what the map shows: one layer or all visible ones, filtered, in any format."""
-    lang = current_lang()
-    state = st.session_state
-    state.setdefault("dl_layer", ALL_VISIBLE)
-    state.setdefault("dl_format", "gpkg")
-    state.setdefault("dl_filtered", True)
+    s = session()
+    lang = s.lang
+    s.default("dl_layer", ALL_VISIBLE)
+    s.default("dl_format", "gpkg")
+    s.default("dl_filtered", True)
     left, right = st.columns(2)
     with left:
         choice = bound(
@@ -108,7 +109,7 @@ def downloads() -> None:
             st.selectbox, "dl_format", tr("format", lang), list(FORMATS),
             format_func=lambda f: _format_label(f, lang),
         )  # fmt: skip
-    layers = tuple(state["layers"]) if choice == ALL_VISIBLE else (str(choice),)
+    layers = tuple(s.layers) if choice == ALL_VISIBLE else (str(choice),)
     plan_only = all(n in MAP_LAYERS for n in layers)
     filtered = (
         bool(bound(st.checkbox, "dl_filtered", tr("only_filtered", lang), disabled=not plan_only))
@@ -149,14 +150,14 @@ def _figure_download(lang: str) -> None:
     provinces, _ = current_filters()
     province = provinces[0] if provinces and len(provinces) == 1 else None
     st.markdown(f"**{tr('view_figure', lang)}**")
-    st.session_state.setdefault("fig_format", "png")
+    session().default("fig_format", "png")
     fmt = bound(st.radio, "fig_format", tr("format", lang), ["png", "pdf"], horizontal=True)
     if st.button(tr("make_figure", lang), key="fig_make"):
         try:
-            st.session_state["figure_file"] = (fmt, _figure_bytes(lang, province, fmt))
+            session().figure_file = (fmt, _figure_bytes(lang, province, fmt))
         except GoldmapError as err:
             st.error(error_text(err, lang))
-    made = st.session_state.get("figure_file")
+    made = session().figure_file
     if made:
         made_fmt, content = made
         mime = "image/png" if made_fmt == "png" else "application/pdf"

@@ -1,15 +1,22 @@
-"""The app's session state: the URL it is read from and written to, uploads, bound widgets.
+"""The app's session: one typed object over ``st.session_state``, the only module that touches it.
 
-Everything a page shows is kept in ``st.session_state`` under a language-independent name
-("layers", "provinces", ...); widgets are drawn per language and write back to those names
-(:func:`bound`), so a language switch never loses a choice.
+:class:`Session` names every value a browser session keeps (the language, the layers and
+filters, the focus and view, the uploads and what was made of them, the kept renders) as a
+typed attribute; the views take plain values from it and write their choices back through
+it. The session's layers come from :meth:`Session.layer`: the key mines with the user's
+corrections (applied once per upload, through ``goldmap.load``), every other layer as
+packaged.
+
+Widgets are drawn per language and write back to language-independent names (:func:`bound`),
+so a language switch never loses a choice; the URL is read once per session
+(:func:`init_state`) and written after each run (:func:`sync_query_params`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import geopandas as gpd
 import streamlit as st
@@ -23,6 +30,7 @@ from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, filter_layer
 
 __all__ = [
     "MAX_UPLOAD_MB",
+    "Session",
     "bound",
     "current_filters",
     "current_lang",
@@ -30,6 +38,7 @@ __all__ = [
     "init_state",
     "is_first_run",
     "process_uploads",
+    "session",
     "sync_query_params",
     "upload_digest",
     "visible_layer",
@@ -40,10 +49,116 @@ __all__ = [
 #: cap, which `.streamlit/config.toml` (server.maxUploadSize) shows on the uploader too.
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
 
+T = TypeVar("T")
+
+
+class _Key(Generic[T]):
+    """A typed attribute of :class:`Session`, kept in ``st.session_state`` under its name."""
+
+    def __init__(self, default: T, *, key: str | None = None) -> None:
+        self.default = default
+        self.key = key or ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = self.key or name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _Key[T]: ...
+    @overload
+    def __get__(self, obj: Session, objtype: type | None = None) -> T: ...
+    def __get__(self, obj: Session | None, objtype: type | None = None) -> T | _Key[T]:
+        if obj is None:
+            return self
+        value: T = st.session_state.get(self.key, self.default)
+        return value
+
+    def __set__(self, obj: Session, value: T) -> None:
+        st.session_state[self.key] = value
+
+
+class Session:
+    """What one browser session has chosen, uploaded and kept, as typed attributes.
+
+    Every attribute reads and writes ``st.session_state`` under its own name, so widgets
+    bound to those names (:func:`bound`) and the views see one state. Unset values read as
+    their defaults.
+    """
+
+    # The view: language, layers, filters, statistic, basemap.
+    lang = _Key("zh")
+    layers = _Key[list[str]]([])
+    provinces = _Key[list[int]]([])
+    commodities = _Key[list[str]]([])
+    stat = _Key("")
+    stat_wanted = _Key[str | None](None)  # a link's uploaded statistic, until the upload
+    basemap = _Key("none")
+    tianditu_key = _Key("")  # kept in the session only, never in the URL
+    # What the user looks at: the selected feature, a focus to move to, the map's bounds.
+    selected = _Key[tuple[Any, Any] | None](None)
+    focus = _Key[tuple[Any, Any] | None](None)
+    view = _Key[list[list[float]] | None](None)
+    last_click = _Key[tuple[Any, Any] | None](None, key="_last_click")
+    zoomed_upload = _Key[tuple[str, int] | None](None, key="_zoomed_upload")
+    # Uploads (the uploader widgets' values) and what was made of them.
+    stats_upload = _Key[Any](None)
+    features_upload = _Key[Any](None)
+    corrections_upload = _Key[Any](None)
+    on_duplicate = _Key("error")
+    stats_duplicates = _Key(False)
+    user_stats = _Key[gpd.GeoDataFrame | None](None)
+    user_stats_error = _Key[GoldmapError | None](None)
+    user_features = _Key[gpd.GeoDataFrame | None](None)
+    user_features_error = _Key[GoldmapError | None](None)
+    user_corrections = _Key[gpd.GeoDataFrame | None](None)
+    user_corrections_error = _Key[GoldmapError | None](None)
+    # Renders kept between reruns, each with what it was made from.
+    map_page = _Key[Any](None, key="_map_page")
+    located_table = _Key[Any](None, key="_located_table")
+    figure_file = _Key[tuple[str, bytes] | None](None)
+    initialised = _Key(False, key="_initialised")
+    ran_once = _Key(False, key="_ran_once")
+
+    def layer(self, name: str) -> gpd.GeoDataFrame:
+        """Return layer ``name`` as this session sees it (the key mines with its corrections)."""
+        corrected = self.user_corrections if name == "key_mines" else None
+        return data.layer(name) if corrected is None else corrected
+
+    def has_own(self, name: str) -> bool:
+        """Whether layer ``name`` differs from the packaged one in this session."""
+        return name == "key_mines" and self.user_corrections is not None
+
+    def filters(self) -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
+        """Return the province and commodity filters, None where nothing is chosen."""
+        return tuple(self.provinces) or None, tuple(self.commodities) or None
+
+    def visible(self, name: str) -> gpd.GeoDataFrame:
+        """Return the features of layer ``name`` (as :meth:`layer`) that the filters keep."""
+        provinces, commodities = self.filters()
+        if self.has_own(name):
+            return filter_layer(self.layer(name), provinces=provinces, commodities=commodities)
+        return data.visible(name, provinces, commodities)
+
+    def default(self, name: str, value: Any) -> None:
+        """Give the widget state ``name`` its first value (a widget's own key, e.g. a format)."""
+        st.session_state.setdefault(name, value)
+
+    def memo(self, name: str) -> Any:
+        """Return what :meth:`remember` kept under ``name`` (None when nothing)."""
+        return st.session_state.get(f"_{name}_memo")
+
+    def remember(self, name: str, value: Any) -> None:
+        """Keep ``value`` under ``name`` for the session's later runs."""
+        st.session_state[f"_{name}_memo"] = value
+
+
+def session() -> Session:
+    """Return the session of the run in progress."""
+    return Session()
+
 
 def current_lang() -> str:
     """Return the language the page is drawn in, ``zh`` or ``en``."""
-    return str(st.session_state.get("lang", "zh"))
+    return session().lang
 
 
 def _split(value: str | None) -> list[str]:
@@ -51,58 +166,56 @@ def _split(value: str | None) -> list[str]:
 
 
 def init_state() -> None:
-    """Fill the session state from the URL query string, once per session."""
-    if st.session_state.get("_initialised"):
+    """Fill the session from the URL query string, once per session."""
+    s = session()
+    if s.initialised:
         return
     params = st.query_params
     lang = params.get("lang", "zh")
-    st.session_state["lang"] = lang if lang in ("zh", "en") else "zh"
+    s.lang = lang if lang in ("zh", "en") else "zh"
     layers = _split(params["layers"]) if "layers" in params else list(DEFAULT_LAYERS)
-    st.session_state["layers"] = [v for v in layers if v in MAP_LAYERS]
+    s.layers = [v for v in layers if v in MAP_LAYERS]
     known = set(data.province_options()["adcode"])
-    st.session_state["provinces"] = [
-        int(v) for v in _split(params.get("prov")) if v.isdigit() and int(v) in known
-    ]
-    if st.session_state["provinces"]:  # a link to some provinces opens on them
-        st.session_state["view"] = data.provinces_view(tuple(st.session_state["provinces"]))
+    s.provinces = [int(v) for v in _split(params.get("prov")) if v.isdigit() and int(v) in known]
+    if s.provinces:  # a link to some provinces opens on them
+        s.view = data.provinces_view(tuple(s.provinces))
     commodities = set(data.commodity_options())
-    st.session_state["commodities"] = [v for v in _split(params.get("com")) if v in commodities]
-    st.session_state["stat"] = params.get("stat", "")
+    s.commodities = [v for v in _split(params.get("com")) if v in commodities]
+    s.stat = params.get("stat", "")
     basemap = params.get("basemap", "none")
-    st.session_state["basemap"] = basemap if basemap in BASEMAPS else "none"
-    focus = params.get("focus", "")
-    st.session_state["selected"] = tuple(focus.split(":", 1)) if ":" in focus else None
-    st.session_state["focus"] = st.session_state["selected"]
-    st.session_state["_initialised"] = True
+    s.basemap = basemap if basemap in BASEMAPS else "none"
+    layer, colon, key = params.get("focus", "").partition(":")
+    s.selected = s.focus = (layer, key) if colon else None
+    s.initialised = True
 
 
 def is_first_run() -> bool:
     """Return True on the first run of a session, False on every run after it."""
-    first = not st.session_state.get("_ran_once")
-    st.session_state["_ran_once"] = True
+    s = session()
+    first = not s.ran_once
+    s.ran_once = True
     return first
 
 
 def sync_query_params() -> None:
     """Write the current view into the URL, so that a link reopens it."""
-    state = st.session_state
+    s = session()
     view = {
-        "lang": state["lang"],
-        "layers": ",".join(state["layers"]),
-        "prov": ",".join(map(str, state["provinces"])),
-        "com": ",".join(state["commodities"]),
-        "stat": state["stat"] or state.get("stat_wanted") or "",
-        "basemap": state["basemap"],
+        "lang": s.lang,
+        "layers": ",".join(s.layers),
+        "prov": ",".join(map(str, s.provinces)),
+        "com": ",".join(s.commodities),
+        "stat": s.stat or s.stat_wanted or "",
+        "basemap": s.basemap,
     }
-    if state.get("selected"):
-        view["focus"] = ":".join(map(str, state["selected"]))
+    if s.selected:
+        view["focus"] = ":".join(map(str, s.selected))
     view = {k: v for k, v in view.items() if v or k == "layers"}
     if dict(st.query_params) != view:
         st.query_params.from_dict(view)
 
 
-def _read_upload(key: str) -> tuple[bytes, str] | None:
-    upload = st.session_state.get(key)
+def _read_upload(upload: Any) -> tuple[bytes, str] | None:
     if upload is None:
         return None
     size_mb = upload.size / 2**20
@@ -114,47 +227,53 @@ def _read_upload(key: str) -> tuple[bytes, str] | None:
 
 
 def process_uploads() -> None:
-    """Read the uploads (before the sidebar, whose statistic list depends on them)."""
-    state = st.session_state
-    state.setdefault("on_duplicate", "error")
-    state["stats_duplicates"] = False
-    rule = str(state["on_duplicate"])
-    lang = current_lang()
-    # The corrections come first: the features are located against the mines they give.
-    _read_one("corrections_upload", "user_corrections", (), data.corrected_mines)
-    _read_one("stats_upload", "user_stats", (rule,), lambda d, n: data.joined_upload(d, n, rule))
-    mines = state["user_corrections"]
+    """Read the uploads (before the sidebar, whose statistic list depends on them).
+
+    The corrections come first: the session's key mines are those they give, and the
+    uploaded features are located against exactly those mines.
+    """
+    s = session()
+    s.stats_duplicates = False
+    rule, lang = s.on_duplicate, s.lang
+    s.user_corrections, s.user_corrections_error = _read_one(
+        s, "user_corrections", s.corrections_upload, (), data.corrected_mines
+    )
+    s.user_stats, s.user_stats_error = _read_one(
+        s, "user_stats", s.stats_upload, (rule,), lambda d, n: data.joined_upload(d, n, rule)
+    )
+    mines = s.user_corrections
     digest = "" if mines is None else mines_digest(mines)
-    _read_one(
-        "features_upload",
+    s.user_features, s.user_features_error = _read_one(
+        s,
         "user_features",
+        s.features_upload,
         (lang, digest),
         lambda d, n: data.located_upload(d, n, lang, mines),
     )
 
 
 def _read_one(
-    key: str,
+    s: Session,
     target: str,
+    upload: Any,
     options: tuple[str, ...],
     work: Callable[[bytes, str], gpd.GeoDataFrame],
-) -> None:
-    """Read upload ``key`` into ``target`` (or its error into ``target_error``)."""
-    state = st.session_state
-    state[target] = None
-    state[f"{target}_error"] = None
+) -> tuple[gpd.GeoDataFrame | None, GoldmapError | None]:
+    """Return what ``work`` makes of ``upload`` (once per file and options), or its error."""
     try:
-        upload = _read_upload(key)
-        if upload is not None:
-            state[target] = _once_per_upload(target, upload, options, work)
+        read = _read_upload(upload)
+        if read is None:
+            return None, None
+        return _once_per_upload(s, target, read, options, work), None
     except DuplicateProvinceError as err:
-        state["stats_duplicates"] = True
-        state[f"{target}_error"] = err
+        s.stats_duplicates = True
+        return None, err
     except GoldmapError as err:
-        state[f"{target}_error"] = err
+        return None, err
 
 
 def _once_per_upload(
+    s: Session,
     target: str,
     upload: tuple[bytes, str],
     options: tuple[str, ...],
@@ -165,10 +284,9 @@ def _once_per_upload(
     Kept in the session, not in a server-wide cache: a 10⁵-row result lives as long as the
     session that uploaded it, and the server's memory goes back down when it ends.
     """
-    state = st.session_state
     content, name = upload
     key = (upload_digest(content), name, options)
-    memo = state.get(f"_{target}_memo")
+    memo = s.memo(target)
     if memo is not None and memo[0] == key:
         if isinstance(memo[1], GoldmapError):
             raise memo[1]
@@ -177,9 +295,9 @@ def _once_per_upload(
     try:
         result = work(content, name)
     except GoldmapError as err:
-        state[f"_{target}_memo"] = (key, err)
+        s.remember(target, (key, err))
         raise
-    state[f"_{target}_memo"] = (key, result)
+    s.remember(target, (key, result))
     return result
 
 
@@ -193,39 +311,32 @@ def _keep(name: str, key: str) -> None:
 
 
 def bound(widget: Callable[..., Any], name: str, *args: Any, **kwargs: Any) -> Any:
-    """Draw ``widget`` bound to ``st.session_state[name]``, which survives language switches.
+    """Draw ``widget`` bound to the session's value ``name``, which survives language switches.
 
     A widget's identity includes its label, so the same widget in the other language is a
     new widget to Streamlit and the browser, and would come back empty. Each language gets
     its own widget key, seeded from the value kept under ``name`` and writing back to it.
     """
     key = widget_key(name, current_lang())
+    attribute = vars(Session).get(name)
+    st.session_state.setdefault(name, attribute.default if isinstance(attribute, _Key) else None)
     st.session_state[key] = st.session_state[name]
     return widget(*args, key=key, on_change=_keep, args=(name, key), **kwargs)
 
 
 def current_layer(name: str) -> gpd.GeoDataFrame:
-    """Return layer ``name`` as this session sees it: the key mines with the user's corrections."""
-    corrected = st.session_state.get("user_corrections")
-    if name == "key_mines" and corrected is not None:
-        frame: gpd.GeoDataFrame = corrected
-        return frame
-    return data.layer(name)
+    """Return layer ``name`` as this session sees it: :meth:`Session.layer`."""
+    return session().layer(name)
 
 
 def visible_layer(name: str) -> gpd.GeoDataFrame:
-    """Return the features of layer ``name`` (as :func:`current_layer`) the filters keep."""
-    provinces, commodities = current_filters()
-    if name == "key_mines" and st.session_state.get("user_corrections") is not None:
-        return filter_layer(current_layer(name), provinces=provinces, commodities=commodities)
-    return data.visible(name, provinces, commodities)
+    """Return the features of layer ``name`` the filters keep: :meth:`Session.visible`."""
+    return session().visible(name)
 
 
 def current_filters() -> tuple[tuple[int, ...] | None, tuple[str, ...] | None]:
-    """Return the province and commodity filters, None where nothing is chosen."""
-    provinces = tuple(st.session_state["provinces"]) or None
-    commodities = tuple(st.session_state["commodities"]) or None
-    return provinces, commodities
+    """Return the province and commodity filters: :meth:`Session.filters`."""
+    return session().filters()
 
 
 def upload_digest(content: bytes) -> str:

@@ -31,8 +31,8 @@ from goldmap.app.live_map import (
 from goldmap.app.state import (
     MAX_UPLOAD_MB,
     bound,
-    current_filters,
     current_lang,
+    session,
     sync_query_params,
     visible_layer,
 )
@@ -92,16 +92,16 @@ def _keep_linked_statistic(options: dict[str, str], lang: str) -> None:
     A shared link cannot carry the upload itself: the page says which column the link was
     coloured by, and colours by it as soon as a table with that column is uploaded.
     """
-    state = st.session_state
-    if state["stat"] not in options:
-        if str(state["stat"]).startswith("upload:"):
-            state["stat_wanted"] = state["stat"]
-        state["stat"] = ""
-    wanted = state.get("stat_wanted")
+    s = session()
+    if s.stat not in options:
+        if s.stat.startswith("upload:"):
+            s.stat_wanted = s.stat
+        s.stat = ""
+    wanted = s.stat_wanted
     if not wanted:
         return
     if wanted in options:
-        state["stat"], state["stat_wanted"] = wanted, None
+        s.stat, s.stat_wanted = wanted, None
     else:
         column = str(wanted).partition(":")[2]
         st.info(tr("stat_upload_missing", lang).format(column=md_escape(column)))
@@ -147,7 +147,7 @@ def sidebar() -> None:
             placeholder=tr("all", lang),
             select_all=False,
         )
-        stats = data.stat_options(st.session_state["user_stats"], lang)
+        stats = data.stat_options(session().user_stats, lang)
         options = {"": tr("none", lang), **stats}
         _keep_linked_statistic(options, lang)
         bound(
@@ -158,9 +158,9 @@ def sidebar() -> None:
             st.selectbox, "basemap", tr("basemap", lang), list(BASEMAPS),
             format_func=lambda v: tr(f"basemap_{v}", lang), help=tr("basemap_help", lang),
         )  # fmt: skip
-        if str(st.session_state["basemap"]).startswith("tianditu"):
+        if session().basemap.startswith("tianditu"):
             # The key stays in this session: sync_query_params never writes it into the URL.
-            st.session_state.setdefault("tianditu_key", "")
+            session().default("tianditu_key", "")
             bound(
                 st.text_input, "tianditu_key", tr("tianditu_key", lang), type="password",
                 help=tr("tianditu_key_help", lang),
@@ -191,14 +191,14 @@ def _draw_uploaded(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> None:
 
 def _zoom_to_new_upload() -> None:
     """Send the map to an upload's features once, when the upload arrives."""
-    state = st.session_state
-    located, upload = state.get("user_features"), state.get("features_upload")
+    s = session()
+    located, upload = s.user_features, s.features_upload
     token = None if upload is None else (upload.name, upload.size)
-    if token == state.get("_zoomed_upload"):
+    if token == s.zoomed_upload:
         return
-    state["_zoomed_upload"] = token
+    s.zoomed_upload = token
     if located is not None and len(located) and not located.geometry.is_empty.all():
-        state["view"] = focus_bounds(shapely.box(*located.total_bounds))
+        s.view = focus_bounds(shapely.box(*located.total_bounds))
 
 
 def _base_map(
@@ -237,21 +237,21 @@ def _page(asset_url: str) -> MapPage:
     A map with nothing of the user's on it is shared by the sessions; one with the user's
     features or Tianditu key is kept in the session, one at a time.
     """
-    state = st.session_state
+    s = session()
     view = _view()
-    lang, located, basemap = current_lang(), state["user_features"], str(state["basemap"])
-    key = state.get("tianditu_key") if basemap.startswith("tianditu") else None
+    lang, located, basemap = s.lang, s.user_features, s.basemap
+    key = s.tianditu_key if basemap.startswith("tianditu") else None
     if located is None and not key:
         frozen = None if view is None else tuple(tuple(v) for v in view)
         return _shared_page(asset_url, lang, basemap, frozen)
     inputs = (asset_url, lang, basemap, key, view)
-    kept = state.get("_map_page")
+    kept = s.map_page
     if kept is not None and kept[0] == inputs and kept[1] is located:
         page: MapPage = kept[2]
         return page
-    state["_map_page"] = None  # free the old page before rendering the new one
+    s.map_page = None  # free the old page before rendering the new one
     page = render_page(_base_map(asset_url, view, lang, basemap, key, located), fill_frame=True)
-    state["_map_page"] = (inputs, located, page)
+    s.map_page = (inputs, located, page)
     return page
 
 
@@ -275,22 +275,21 @@ def _plan_group(
 
 def _groups(page: MapPage) -> list[GroupScript]:
     """Return the layer groups the filters change: a statistic, then the plan layers."""
-    state = st.session_state
-    lang = current_lang()
-    provinces, commodities = current_filters()
+    s = session()
+    lang = s.lang
+    provinces, commodities = s.filters()
     groups: list[GroupScript] = []
-    choropleth = data.choropleth_frame(state["stat"], state["user_stats"])
+    choropleth = data.choropleth_frame(s.stat, s.user_stats)
     if choropleth is not None:
-        title = data.stat_options(state["user_stats"], lang).get(state["stat"])
+        title = data.stat_options(s.user_stats, lang).get(s.stat)
         statistic = Choropleth(*choropleth, title=title)
         (group,) = overlay_groups(stand_in(gcj02=page.gcj02), [], lang=lang, choropleth=statistic)
         groups.append(render_group(group, 0))
-    corrected = state.get("user_corrections")
-    for name in sorted(state["layers"], key=MAP_LAYERS.index):
-        if name == "key_mines" and corrected is not None:
+    for name in sorted(s.layers, key=MAP_LAYERS.index):
+        if s.has_own(name):  # the session's own frame (corrected mines): drawn for it alone
             (group,) = overlay_groups(
-                stand_in(gcj02=page.gcj02), {name: corrected}, lang=lang, provinces=provinces,
-                commodities=commodities,
+                stand_in(gcj02=page.gcj02), {name: s.layer(name)}, lang=lang,
+                provinces=provinces, commodities=commodities,
             )  # fmt: skip
             groups.append(render_group(group, len(groups)))
         else:
@@ -312,7 +311,7 @@ def map_view(asset_url: str) -> None:
     keeps it, with the user's pan and zoom; the layers the filters change are layer groups
     swapped in place.
     """
-    state = st.session_state
+    s = session()
     _zoom_to_new_upload()
     try:
         page, groups = _map_parts(asset_url)
@@ -331,10 +330,10 @@ def map_view(asset_url: str) -> None:
     props = clicked.get("properties") or {}
     layer = props.get("_layer")
     click = (layer, props.get("row") if layer == "user" else props.get("id", props.get("adcode")))
-    if props and click != state.get("_last_click"):
-        state["_last_click"] = click
-        state["selected"] = click
-        state["focus"] = None  # the user is already looking at it: do not move the map
+    if props and click != s.last_click:
+        s.last_click = click
+        s.selected = click
+        s.focus = None  # the user is already looking at it: do not move the map
         sync_query_params()
 
 
@@ -361,15 +360,14 @@ def _view() -> list[list[float]] | None:
     streamlit-folium does not redraw it (no snap back to the national view); the user's own
     panning is left alone until the next focus or a change of the map's content.
     """
-    state = st.session_state
-    selected = state.get("focus")
+    s = session()
+    selected = s.focus
     if selected and selected[0] in LAYERS and selected[0] != "provinces":
         row = find_feature(*selected)
         if row is not None and not shapely.is_empty(row["geometry"]):
-            state["view"] = focus_bounds(row["geometry"])
-        state["focus"] = None
-    view: list[list[float]] | None = state.get("view")
-    return view
+            s.view = focus_bounds(row["geometry"])
+        s.focus = None
+    return s.view
 
 
 # What locate answers, shown before the user's own columns.
@@ -404,7 +402,7 @@ def feature_table() -> None:
     """Show a sortable, searchable table of the features the filters keep."""
     lang = current_lang()
     query = st.text_input(tr("search", lang), key="search").strip().casefold()
-    for layer in st.session_state["layers"]:
+    for layer in session().layers:
         table = _display(visible_layer(layer), layer, lang)
         if query:
             text = table.astype(str).apply(lambda col: col.str.casefold())
@@ -416,8 +414,8 @@ def feature_table() -> None:
 
 def corrections_panel() -> None:
     """Upload better coordinates for the key mines; the map, table and downloads use them."""
-    lang = current_lang()
-    state = st.session_state
+    s = session()
+    lang = s.lang
     st.file_uploader(
         tr("upload_corrections", lang), key="corrections_upload",
         help=tr("corrections_help", lang),
@@ -426,9 +424,9 @@ def corrections_panel() -> None:
         tr("corrections_template", lang), data.corrections_template(),
         "goldmap_corrections_template.csv", "text/csv", key="dl_corrections_template",
     )  # fmt: skip
-    if state["user_corrections_error"]:
-        st.error(error_text(state["user_corrections_error"], lang))
-    corrected = state["user_corrections"]
+    if s.user_corrections_error:
+        st.error(error_text(s.user_corrections_error, lang))
+    corrected = s.user_corrections
     if corrected is None:
         return
     moved = corrected[corrected["corrected"].eq(True)]
@@ -449,7 +447,8 @@ def corrections_panel() -> None:
 
 
 def _select(layer: str, key: str) -> None:
-    st.session_state["selected"] = st.session_state["focus"] = (layer, key)
+    s = session()
+    s.selected = s.focus = (layer, key)
 
 
 def plan_view() -> None:
@@ -486,21 +485,21 @@ def plan_view() -> None:
 
 def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """Return the located features for reading, the answers first; made once per upload."""
-    kept = st.session_state.get("_located_table")
+    kept = session().located_table
     if kept is not None and kept[0] is located and kept[1] == lang:
         table: pd.DataFrame = kept[2]
         return table
     frame = pd.DataFrame(located.drop(columns=located.geometry.name))
     frame = frame[[*(c for c in _ANSWERS if c in frame), *(c for c in frame if c not in _ANSWERS)]]
     table = reader_table(frame, lang)
-    st.session_state["_located_table"] = (located, lang, table)
+    session().located_table = (located, lang, table)
     return table
 
 
 def your_data() -> None:
     """Upload a statistics table (join, colour) or features (locate), with downloads."""
-    lang = current_lang()
-    state = st.session_state
+    s = session()
+    lang = s.lang
     left, right = st.columns(2)
     with left:
         # No type= filter: goldmap itself says what a file is and what it reads, in a
@@ -510,14 +509,14 @@ def your_data() -> None:
             key="stats_upload",
             help=tr("reads", lang).format(formats=", ".join(TABLE_FORMATS)),
         )
-        if state["user_stats_error"]:
-            st.error(error_text(state["user_stats_error"], lang))
-        if state["stats_duplicates"] or state["on_duplicate"] != "error":
+        if s.user_stats_error:
+            st.error(error_text(s.user_stats_error, lang))
+        if s.stats_duplicates or s.on_duplicate != "error":
             bound(
                 st.radio, "on_duplicate", tr("on_duplicate", lang), list(ON_DUPLICATE),
                 format_func=lambda v: tr(f"dup_{v}", lang), horizontal=True,
             )  # fmt: skip
-        joined = state["user_stats"]
+        joined = s.user_stats
         if joined is not None:
             report = joined.attrs.get("join_report")
             if report is not None:
@@ -537,9 +536,9 @@ def your_data() -> None:
             key="features_upload",
             help=tr("reads", lang).format(formats=", ".join(FEATURE_FORMATS)),
         )
-        if state["user_features_error"]:
-            st.error(error_text(state["user_features_error"], lang))
-        located = state["user_features"]
+        if s.user_features_error:
+            st.error(error_text(s.user_features_error, lang))
+        located = s.user_features
         if located is not None:
             st.caption(tr("located", lang))
             st.dataframe(_located_table(located, lang), hide_index=True, width="stretch")
