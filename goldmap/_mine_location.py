@@ -7,7 +7,12 @@ a user's corrections (:mod:`goldmap.corrections`):
 ``location_known``
     False when only the province is known; such a mine has no point (an empty geometry).
 ``location_uncertainty_km``
-    The radius within which the mine is expected, from :data:`UNCERTAINTY_KM`.
+    The radius within which the mine is expected, derived per mine from evidence
+    (:func:`uncertainty`): the precision class's value is a floor; a county stand-in's
+    radius reaches the farthest edge of its county; a distance or extent the sources state
+    widens it.
+``uncertainty_basis_en``, ``uncertainty_basis_zh``
+    How that radius was derived, in English and Chinese.
 ``shares_point_with``
     The ids of the other mines drawn at exactly the same point (a shared stand-in point).
 ``stands_for_zh``, ``stands_for_en``
@@ -17,20 +22,26 @@ a user's corrections (:mod:`goldmap.corrections`):
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
+from pyproj import Geod
 
 __all__ = [
     "LOCATION_FIELDS",
     "OFFSHORE_TOLERANCE_KM",
     "UNCERTAINTY_KM",
+    "county_reach_km",
     "location_fields",
     "shared_point_groups",
     "stands_for",
+    "uncertainty",
 ]
 
 #: An offshore deposit must lie within this distance of its province's coast (the rule of
@@ -56,6 +67,8 @@ UNCERTAINTY_KM: dict[str, float] = {
 LOCATION_FIELDS: tuple[str, ...] = (
     "location_known",
     "location_uncertainty_km",
+    "uncertainty_basis_en",
+    "uncertainty_basis_zh",
     "shares_point_with",
     "stands_for_zh",
     "stands_for_en",
@@ -149,17 +162,107 @@ def stands_for(
     return "", ""
 
 
-def _county_names(adcodes: Iterable[Any]) -> dict[int, tuple[str, str]]:
+_PRECISION_WORDS = {
+    "deposit": ("矿床坐标", "deposit coordinate"),
+    "mine_site": ("矿山/矿区位置", "mine site"),
+    "town": ("乡镇代表点", "town point"),
+    "county": ("县级代表点", "county stand-in"),
+    "province": ("仅知省份", "province only"),
+}
+_GEOD = Geod(ellps="WGS84")
+
+
+def county_reach_km(point: shapely.Point, county: Any) -> float:
+    """Return the geodesic distance from ``point`` to the farthest edge of ``county``, in km.
+
+    The farthest point of a polygon from a point is one of its vertices, so the outline's
+    vertices (every part, holes aside) are measured on the WGS84 ellipsoid. Rounded up to
+    a whole kilometre, so that the circle of that radius holds the whole county.
+    """
+    rings = shapely.get_exterior_ring(shapely.get_parts(county))
+    xy = shapely.get_coordinates(rings)
+    if len(xy) == 0:
+        return 0.0
+    _, _, metres = _GEOD.inv(
+        np.full(len(xy), point.x), np.full(len(xy), point.y), xy[:, 0], xy[:, 1]
+    )
+    return float(math.ceil(float(np.max(metres)) / 1000.0))
+
+
+def uncertainty(
+    precision: str,
+    *,
+    point: Any = None,
+    county: tuple[str | None, str | None, Any] = (None, None, None),
+    evidence: Mapping[str, Any] | None = None,
+) -> tuple[float | None, str, str]:
+    """Derive a mine's uncertainty radius from the evidence, and say how, in both languages.
+
+    The radius is the largest of: the precision class's value (:data:`UNCERTAINTY_KM`, a
+    floor); for a ``county`` stand-in, the distance from the point to the farthest edge of
+    its county (:func:`county_reach_km`), so the circle holds the whole county; and a
+    distance or extent the sources state (``evidence["km"]``) plus the stated margin
+    (``evidence["margin_km"]``).
+
+    Parameters
+    ----------
+    precision : str
+        The mine's ``location_precision``.
+    point : shapely.Point, optional
+        The mine's point (None when only the province is known).
+    county : tuple of (name_zh, name_en, polygon)
+        The county the point stands for, with its outline (for ``county`` precision).
+    evidence : mapping, optional
+        ``km``, ``margin_km``, ``basis_en``, ``basis_zh``: what the mine's sources state.
+
+    Returns
+    -------
+    tuple of (float or None, str, str)
+        The radius in km, and the basis in English and Chinese.
+
+    Examples
+    --------
+    >>> uncertainty("deposit", point=shapely.Point(120, 37))[:2]
+    (1.0, 'deposit coordinate: at least 1 km (the class value); radius 1 km')
+    """
+    floor = UNCERTAINTY_KM.get(precision)
+    if floor is None:
+        return None, "", ""
+    zh_word, en_word = _PRECISION_WORDS[precision]
+    terms = [(floor, f"{en_word}: at least {floor:g} km (the class value)",
+              f"{zh_word}：至少 {floor:g} 公里（类别值）")]  # fmt: skip
+    name_zh, name_en, outline = county
+    if precision == "county" and point is not None and outline is not None:
+        reach = county_reach_km(point, outline)
+        en = f"the farthest edge of {name_en or name_zh} lies {reach:g} km from the point"
+        zh = f"{name_zh or name_en}边界最远处距该点 {reach:g} 公里"
+        terms.append((reach, f"{en}, so the circle holds the whole county", f"{zh}，圆覆盖全县"))
+    if evidence and evidence.get("km") is not None:
+        stated = float(evidence["km"]) + float(evidence.get("margin_km") or 0)
+        terms.append((stated, f"{evidence['basis_en']} ({stated:g} km)",
+                      f"{evidence['basis_zh']}（{stated:g} 公里）"))  # fmt: skip
+    radius = max(t[0] for t in terms)
+    return (
+        radius,
+        "; ".join(t[1] for t in terms) + f"; radius {radius:g} km",
+        "；".join(t[2] for t in terms) + f"；半径 {radius:g} 公里",
+    )
+
+
+def _counties(adcodes: Iterable[Any]) -> dict[int, tuple[str, str, Any]]:
+    """Return each county's Chinese and English name and its (full-resolution) outline."""
     from goldmap.catalog import load
 
-    wanted = {int(a) for a in adcodes if a is not None and a == a}
+    wanted = {int(a) for a in adcodes if not pd.isna(a)}
     if not wanted:
         return {}
     counties = load("counties")
     rows = counties[counties["adcode"].astype(int).isin(wanted)]
     return {
-        int(a): (str(zh), str(en))
-        for a, zh, en in zip(rows["adcode"], rows["name_zh"], rows["name_en"], strict=True)
+        int(a): (str(zh), str(en), shape)
+        for a, zh, en, shape in zip(
+            rows["adcode"], rows["name_zh"], rows["name_en"], rows.geometry, strict=True
+        )
     }
 
 
@@ -167,6 +270,7 @@ def location_fields(
     frame: gpd.GeoDataFrame,
     *,
     towns: Mapping[str, tuple[str | None, str | None]] | None = None,
+    evidence: Mapping[str, Mapping[str, Any]] | None = None,
     rows: Sequence[int] | None = None,
 ) -> gpd.GeoDataFrame:
     """Return a copy of the key mines with the fields of :data:`LOCATION_FIELDS` derived.
@@ -178,6 +282,8 @@ def location_fields(
         ``county_zh``/``county_adcode`` and ``offshore``.
     towns : mapping of id to (town_zh, town_en), optional
         The town each ``town``-precision mine's point is the point of.
+    evidence : mapping of id to mapping, optional
+        What each mine's sources state about where it may be (see :func:`uncertainty`).
     rows : sequence of int, optional
         Recompute uncertainty and what the point stands for only at these positions (the
         others keep theirs); ``location_known`` and ``shares_point_with`` are always
@@ -191,8 +297,8 @@ def location_fields(
     out = frame.copy()
     ids = [str(i) for i in out["id"]]
     geometries = list(out.geometry)
-    counties = _county_names(out["county_adcode"]) if "county_adcode" in out else {}
-    towns = towns or {}
+    counties = _counties(out["county_adcode"]) if "county_adcode" in out else {}
+    towns, evidence = towns or {}, evidence or {}
     fresh = not set(LOCATION_FIELDS) <= set(out.columns)
     todo = range(len(out)) if rows is None or fresh else rows
     if fresh:
@@ -202,13 +308,16 @@ def location_fields(
                 out.insert(int(position) + offset, name, None)
     out["location_known"] = [_has_point(g) for g in geometries]
     out["shares_point_with"] = [[ids[j] for j in js] for js in shared_point_groups(geometries)]
-    uncertainty = out.columns.get_loc("location_uncertainty_km")
-    zh_col, en_col = out.columns.get_loc("stands_for_zh"), out.columns.get_loc("stands_for_en")
+    columns = [
+        out.columns.get_loc(c)
+        for c in ("location_uncertainty_km", "uncertainty_basis_en", "uncertainty_basis_zh",
+                  "stands_for_zh", "stands_for_en")
+    ]  # fmt: skip
     for i in todo:
         row = out.iloc[i]
         precision = str(row["location_precision"])
         code = row.get("county_adcode")
-        county = counties.get(int(code)) if code is not None and code == code else None
+        county = None if pd.isna(code) else counties.get(int(code))
         zh, en = stands_for(
             precision,
             county=(row.get("county_zh"), county[1] if county else None),
@@ -216,7 +325,12 @@ def location_fields(
             province=(row.get("province_zh"), row.get("province_en")),
             offshore=bool(row.get("offshore", False)),
         )
-        out.iat[i, uncertainty] = UNCERTAINTY_KM.get(precision)
-        out.iat[i, zh_col] = zh
-        out.iat[i, en_col] = en
+        radius, basis_en, basis_zh = uncertainty(
+            precision,
+            point=geometries[i] if _has_point(geometries[i]) else None,
+            county=county or (row.get("county_zh"), None, None),
+            evidence=evidence.get(ids[i]),
+        )
+        for column, value in zip(columns, (radius, basis_en, basis_zh, zh, en), strict=True):
+            out.iat[i, column] = value
     return out

@@ -255,7 +255,19 @@ def _read(parts: tuple[str, ...]) -> gpd.GeoDataFrame:
     path = data_path(*parts)
     if path.suffix == ".parquet":
         return gpd.read_parquet(path)
-    return read_feature_collection(path, _wgs84())
+    return _integer_codes(read_feature_collection(path, _wgs84()))
+
+
+def _integer_codes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Keep administrative codes whole numbers: nullable integers where some are missing.
+
+    JSON gives ``370683`` and ``null``; pandas would make the column float ("370683.0" in a
+    CSV, a failed join on the six-digit code).
+    """
+    for column in frame.columns:
+        if column.endswith("adcode") and frame[column].dtype.kind == "f":
+            frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 @functools.cache

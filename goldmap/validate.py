@@ -21,6 +21,7 @@ from goldmap._mine_location import (
     LOCATION_FIELDS,
     OFFSHORE_TOLERANCE_KM,
     UNCERTAINTY_KM,
+    county_reach_km,
     shared_point_groups,
 )
 from goldmap._numbers import is_missing
@@ -145,6 +146,7 @@ def _check_mine_location(mines: gpd.GeoDataFrame) -> list[Problem]:
     ids = [str(i) for i in mines["id"]]
     provinces = load("provinces")
     names = dict(zip(provinces["adcode"].astype(int), provinces["name_zh"], strict=True))
+    counties = load("counties").set_index("adcode").geometry
     for row, others in zip(mines.itertuples(), shared, strict=True):
         has_point = row.geometry is not None and not row.geometry.is_empty
         if bool(row.location_known) != has_point:
@@ -161,11 +163,31 @@ def _check_mine_location(mines: gpd.GeoDataFrame) -> list[Problem]:
             )  # fmt: skip
         if sorted(row.shares_point_with) != sorted(ids[j] for j in others):
             problems.append(Problem("key_mines", row.id, "shares_point_with is not up to date"))
-        if row.location_uncertainty_km != UNCERTAINTY_KM.get(row.location_precision):
+        problems += _uncertainty_problems(row, counties)
+    return problems
+
+
+def _uncertainty_problems(row: Any, counties: gpd.GeoSeries) -> list[Problem]:
+    """Check a mine's radius against the evidence rule: class floor, whole county, a basis."""
+    problems = []
+    radius, precision = row.location_uncertainty_km, row.location_precision
+    floor = UNCERTAINTY_KM.get(precision)
+    if floor is not None and not radius >= floor:
+        problems.append(
+            Problem("key_mines", row.id, f"location_uncertainty_km {radius} is below the "
+                    f"{precision} class value {floor:g} km")
+        )  # fmt: skip
+    code = row.county_adcode
+    point = row.geometry
+    if precision == "county" and not is_missing(code) and int(code) in counties.index:
+        reach = county_reach_km(point, counties[int(code)])
+        if not radius >= reach:
             problems.append(
-                Problem("key_mines", row.id, f"location_uncertainty_km "
-                        f"{row.location_uncertainty_km} for {row.location_precision}")
+                Problem("key_mines", row.id, f"location_uncertainty_km {radius} does not cover "
+                        f"its county {row.county_zh}: its farthest edge lies {reach:g} km away")
             )  # fmt: skip
+    if not row.uncertainty_basis_en or not row.uncertainty_basis_zh:
+        problems.append(Problem("key_mines", row.id, "no uncertainty_basis for the radius"))
     return problems
 
 

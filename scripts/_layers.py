@@ -118,8 +118,12 @@ def build_mines() -> gpd.GeoDataFrame:
             }
         )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
-    towns = {r["id"]: (r.get("town_zh"), r.get("town_en")) for r in mine_definitions()}
-    return location_fields(frame, towns=towns)
+    records = mine_definitions()
+    towns = {r["id"]: (r.get("town_zh"), r.get("town_en")) for r in records}
+    evidence = {
+        r["id"]: r["uncertainty_evidence"] for r in records if r.get("uncertainty_evidence")
+    }
+    return location_fields(frame, towns=towns, evidence=evidence)
 
 
 def _mine_point(record: dict[str, Any]) -> shapely.Point | None:

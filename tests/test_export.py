@@ -193,6 +193,8 @@ def test_round_trip_every_format(
     back = read_back(fmt, path, names)
     for name, original in source_layers.items():
         frame = back[name]
+        if fmt == "fgb":  # a feature without a position cannot be in its spatial index
+            original = original[original.geometry.notna() & ~original.geometry.is_empty]
         assert len(frame) == len(original), name
         if fmt == "fgb":
             # FlatGeobuf's spatial index stores features in Hilbert-curve order.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import zipfile
 from collections import defaultdict
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -52,12 +54,77 @@ def test_the_unknown_mine_has_a_null_geometry_and_says_so(mines, raw_features) -
     assert others["location_known"].all() and others.geometry.notna().all()
 
 
-def test_uncertainty_follows_the_documented_table(mines) -> None:
-    expected = mines["location_precision"].map(DOCUMENTED_KM).astype(float)
-    assert (mines["location_uncertainty_km"] == expected).all()
+def _definitions() -> dict[str, dict]:
+    import yaml
+
+    folder = Path(__file__).resolve().parent.parent / "data" / "mines" / "definitions"
+    records = [r for f in sorted(folder.glob("*.yaml")) for r in yaml.safe_load(f.read_text())]
+    return {r["id"]: r for r in records}
+
+
+def _farthest_km(point: shapely.Point, outline) -> float:
+    """Geodesic km from the point to the farthest vertex of the outline, rounded up."""
+    from pyproj import Geod
+
+    xy = shapely.get_coordinates(shapely.boundary(outline))
+    _, _, metres = Geod(ellps="WGS84").inv(
+        [point.x] * len(xy), [point.y] * len(xy), xy[:, 0], xy[:, 1]
+    )
+    return float(np.ceil(max(metres) / 1000))
+
+
+def test_every_radius_is_recomputed_from_the_boundaries_and_the_evidence(mines) -> None:
+    """Class value as a floor, the whole county for a stand-in, the stated distance + margin."""
+    definitions = _definitions()
+    counties = goldmap.load("counties").set_index("adcode").geometry
+    for row in mines.itertuples():
+        terms = [DOCUMENTED_KM[row.location_precision]]
+        if row.location_precision == "county":
+            terms.append(_farthest_km(row.geometry, counties[int(row.county_adcode)]))
+        evidence = definitions[row.id].get("uncertainty_evidence")
+        if evidence:
+            terms.append(evidence["km"] + evidence["margin_km"])
+        assert row.location_uncertainty_km == pytest.approx(max(terms)), row.id
+        assert f"{max(terms):g} km" in row.uncertainty_basis_en, row.id
+        assert f"{max(terms):g} 公里" in row.uncertainty_basis_zh, row.id
+
+
+def test_a_county_stand_in_circle_holds_its_whole_county(mines) -> None:
+    counties = goldmap.load("counties").set_index("adcode").geometry
+    stand_ins = mines[mines["location_precision"] == "county"]
+    assert len(stand_ins) >= 15
+    for row in stand_ins.itertuples():
+        circle = gpd.GeoSeries([row.geometry], crs=4326).to_crs(
+            f"+proj=aeqd +lat_0={row.geometry.y} +lon_0={row.geometry.x} +datum=WGS84"
+        )
+        county = gpd.GeoSeries([counties[int(row.county_adcode)]], crs=4326).to_crs(circle.crs)
+        disk = circle.buffer(row.location_uncertainty_km * 1000 + 1, 256)
+        assert disk.iloc[0].contains(county.iloc[0]), row.id
+
+
+def test_the_class_values_are_documented_as_floors(mines) -> None:
     readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text()
     for precision, km in DOCUMENTED_KM.items():
         assert f"| `{precision}` | {km} |" in readme
+    floors = mines["location_precision"].map(DOCUMENTED_KM).astype(float)
+    assert (mines["location_uncertainty_km"] >= floors).all()
+    # The stand-ins the issue named, each wider than the 30 km it had.
+    named = mines.set_index("id")["location_uncertainty_km"]
+    assert named["xz-duolong"] > 110 and named["xj-sawayaerdun"] > 110
+    assert named["nm-bilihe"] >= 100 and named["nm-haoyaoerhudong"] >= 138
+
+
+def test_validate_refuses_a_county_stand_in_whose_circle_misses_the_county(mines) -> None:
+    from goldmap.validate import _check_mines
+
+    shrunk = mines.copy()
+    shrunk.loc[shrunk["id"] == "xz-duolong", "location_uncertainty_km"] = 30.0
+    problems = [str(p) for p in _check_mines(shrunk)]
+    assert any("xz-duolong" in p and "does not cover its county" in p for p in problems)
+    below = mines.copy()
+    below.loc[below["id"] == "xz-xiongcun", "location_uncertainty_km"] = 0.5
+    problems = [str(p) for p in _check_mines(below)]
+    assert any("xz-xiongcun" in p and "below the deposit class value" in p for p in problems)
 
 
 def test_shares_point_with_is_symmetric_and_matches_the_coordinates(raw_features) -> None:
@@ -114,21 +181,33 @@ def test_the_popup_of_a_county_mine_names_its_county_and_the_radius_is_in_the_ma
         in (xincheng["_popup"])
     )
     assert "Shaling" in xincheng["_popup"]  # the mine it shares the point with
-    assert xincheng["_uncertainty"] == 30_000
-    assert features["sd-jiaojia"]["_uncertainty"] == 10_000
-    assert "_uncertainty" not in features["hn-woxi"]  # a deposit coordinate
+    radius = goldmap.load("key_mines").set_index("id")["location_uncertainty_km"]
+    for mine in ("sd-xincheng", "sd-jiaojia", "hn-woxi", "xz-duolong"):
+        assert features[mine]["_uncertainty"] == radius[mine] * 1000, mine
+    assert features["xz-duolong"]["_uncertainty"] > 400_000  # the whole of 改则县
+    assert "May lie within" in xincheng["_popup"] and "53 km of the point" in xincheng["_popup"]
+    assert "How the radius was derived" in xincheng["_popup"]
     assert "goldmap-uncertainty" in page and "popupopen" in page
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_every_export_keeps_the_unknown_mine_without_a_geometry(
-    fmt: str, tmp_path: Path, mines
+    fmt: str, tmp_path: Path, mines, caplog
 ) -> None:
     path = tmp_path / (
         "out.zip" if not FORMATS[fmt].multi_layer else f"out{FORMATS[fmt].extensions[0]}"
     )
-    export({"key_mines": mines}, path, format=fmt)
+    with caplog.at_level(logging.WARNING, logger="goldmap.io.write"):
+        export({"key_mines": mines}, path, format=fmt)
     back = _read_mines(fmt, path)
+    if fmt == "fgb":
+        # FlatGeobuf keeps its spatial index, which cannot hold a feature without geometry:
+        # that feature alone is left out, and the warning names it.
+        assert UNKNOWN in caplog.text and "FlatGeobuf" in caplog.text
+        assert len(back) == len(mines) - 1 and UNKNOWN not in set(back["id"])
+        info = pyogrio.read_info(path.parent / "x" / "key_mines.fgb")
+        assert info["capabilities"]["fast_spatial_filter"]
+        return
     assert len(back) == len(mines)
     ids = back["id"] if "id" in back else back["id2"]
     row = back.loc[ids.astype(str) == UNKNOWN]
@@ -187,7 +266,10 @@ def test_a_correction_gives_the_unknown_mine_a_position() -> None:
     fixed = goldmap.load("key_mines", corrections=table).set_index("id")
     row = fixed.loc[UNKNOWN]
     assert row["location_known"] and row.geometry is not None
-    assert row["location_uncertainty_km"] == 30.0
+    # A county stand-in's circle holds its whole county, whoever placed the point.
+    counties = goldmap.load("counties").set_index("adcode").geometry
+    reach = _farthest_km(row.geometry, counties[int(row["county_adcode"])])
+    assert row["location_uncertainty_km"] == max(30.0, reach)
     assert row["stands_for_zh"].startswith(str(row["county_zh"]))
     assert goldmap.validate_data(checks=["key_mines", "schema"], corrections=table) == []
 

@@ -12,10 +12,11 @@ field names back to the full column names. A QGIS project (``.qgs``/``.qgz``) is
 a GeoPackage of the same name beside it, referenced by a relative path; given a ``.zip`` path
 both go into the zip.
 
-FlatGeobuf files carry a spatial index, so their features are stored in spatial (Hilbert
-curve) order rather than in the frame's order; a layer with a feature that has no geometry
-(a key mine known only to its province) has no index and keeps the order, as every other
-format does.
+FlatGeobuf files always carry a spatial index, so their features are stored in spatial
+(Hilbert curve) order rather than in the frame's order. The index cannot hold a feature
+without geometry (a key mine known only to its province): such a feature is left out of the
+FlatGeobuf file only, with a warning that names it; every other format keeps it as a row
+with an empty geometry (see data/README.md).
 
 Lists and nested values (``sources``, ``commodity``) stay lists in GeoJSON and GeoParquet and
 become JSON text in the other formats.
@@ -111,11 +112,23 @@ def _write_geojson(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
 
 def _write_fgb(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     # The spatial index cannot hold a feature with no geometry (a mine known only to its
-    # province): such a layer is written without it, in the frame's order.
-    unplaced = bool((frame.geometry.isna() | frame.geometry.is_empty).any())
-    options = {"SPATIAL_INDEX": "NO" if unplaced else "YES"}
+    # province), and a file without the index loses what FlatGeobuf is chosen for (readers
+    # that filter by bounding box): such features stay out of this format alone, named.
+    unplaced = (frame.geometry.isna() | frame.geometry.is_empty).to_numpy()
+    if unplaced.any():
+        labels = (frame["id"] if "id" in frame.columns else frame.index.to_series())[unplaced]
+        logger.warning(
+            "FlatGeobuf %s: %d feature(s) without a position left out (its spatial index "
+            "cannot hold them): %s; GeoPackage, GeoJSON, GeoParquet, CSV, KML and Shapefile "
+            "keep them.",
+            name, int(unplaced.sum()), ", ".join(map(str, labels)),
+        )  # fmt: skip
     pyogrio_write(
-        flatten_nested(frame), path, layer=name, driver="FlatGeobuf", layer_options=options
+        flatten_nested(frame[~unplaced]),
+        path,
+        layer=name,
+        driver="FlatGeobuf",
+        layer_options={"SPATIAL_INDEX": "YES"},
     )
 
 

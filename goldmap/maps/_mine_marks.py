@@ -46,8 +46,9 @@ __all__ = [
 
 #: Size of a mine's star icon, in CSS pixels.
 ICON_PX = 22
-#: Precisions whose uncertainty the map draws when the mine is selected.
-CIRCLED = ("town", "county")
+#: Precisions whose uncertainty the map draws when the mine is selected: every one with a
+#: point, so that no selected mine looks more precise than its data.
+CIRCLED = ("deposit", "mine_site", "town", "county")
 
 
 def _rounded(geometries: Sequence[Any] | np.ndarray) -> list[Any]:
@@ -76,7 +77,7 @@ def point_context(
 ) -> list[dict[str, Any]]:
     """Add to each mine record its uncertainty radius and who shares its point.
 
-    Adds ``_uncertainty`` (metres, town and county precision only) and ``_shares_names``
+    Adds ``_uncertainty`` (metres, every mine with a point) and ``_shares_names``
     (the names, in ``lang``, of the other mines drawn at the same point).
     """
     groups = shared_point_groups(_rounded(geometries))

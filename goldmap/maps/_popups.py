@@ -132,6 +132,10 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
         (tr("operator", lang), escape(row.get("operator"))),
         (tr("precision", lang), precision_text),
     ]
+    radius = row.get("location_uncertainty_km")
+    if not is_blank(radius) and row.get("location_known") is not False:
+        km = f"{float(radius):g}"
+        rows.append((tr("may_lie_within", lang), escape(tr("radius_words", lang).format(km=km))))
     plan_en = row.get("name_plan_en")
     if not is_blank(plan_en) and plan_en != row.get("name_en"):
         rows.append((tr("plan_name", lang), escape(plan_en)))
@@ -142,6 +146,9 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
         )
     extra = _corrected_box(lang) if row.get("corrected") is True else ""
     extra += _stands_for_box(row, lang, uncertain)
+    basis = row.get("uncertainty_basis_zh" if lang == "zh" else "uncertainty_basis_en")
+    if not is_blank(basis):
+        extra += details(tr("radius_basis", lang), basis)
     if not is_blank(row.get("notes")):
         extra += details(tr("notes", lang), row.get("notes"))
     extra += sources_html(row.get("sources"), lang)
