@@ -53,6 +53,14 @@ _MAP: dict[str, tuple[str, str]] = {
     "may_lie_within": ("可能位于", "May lie within"),
     "radius_words": ("该点周围 {km} 公里之内", "{km} km of the point"),
     "radius_basis": ("半径依据", "How the radius was derived"),
+    "figure_stand_in": (
+        "代表点（乡镇或县）：矿山不在此点",
+        "Stand-in point (town or county): not the mine",
+    ),
+    "figure_stand_in_county": (
+        "县级代表点的所在县：矿山位于其中某处",
+        "County of a county stand-in: the mine is somewhere in it",
+    ),
     "location_unknown": ("位置未知", "Location unknown"),
     "mine_precise": ("重点矿山（位置较准确）", "Key mine (located)"),
     "mine_uncertain": ("重点矿山（仅知县/省）", "Key mine (county/province only)"),

@@ -132,7 +132,7 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
         (tr("operator", lang), escape(row.get("operator"))),
         (tr("precision", lang), precision_text),
     ]
-    radius = row.get("location_uncertainty_km")
+    radius: Any = row.get("location_uncertainty_km")
     if not is_blank(radius) and row.get("location_known") is not False:
         km = f"{float(radius):g}"
         rows.append((tr("may_lie_within", lang), escape(tr("radius_words", lang).format(km=km))))

@@ -167,20 +167,28 @@ def _point_boxes(ax: Axes, renderer: RendererBase, xy: np.ndarray, size_pt: floa
     return out
 
 
+#: Precisions whose point stands in for a place (a town, a county), drawn hollow.
+STAND_IN_PRECISIONS = ("town", "county")
+
+
 def mine_labels(
     ax: Axes, renderer: RendererBase, mines: gpd.GeoDataFrame, occupied: list[Bbox]
 ) -> list[Label]:
     """Draw the mines; label each with its number, or a close cluster with one range (1-11)."""
     xy = np.column_stack([mines.geometry.x, mines.geometry.y])
-    ax.scatter(
-        xy[:, 0],
-        xy[:, 1],
-        s=22,
-        color=COLOURS["key_mines"],
-        edgecolor="black",
-        linewidth=0.5,
-        zorder=7,
-    )
+    # A stand-in point (a town's or a county's) is drawn hollow: it is not where the mine is.
+    stand_in = mines["location_precision"].isin(STAND_IN_PRECISIONS).to_numpy()
+    for hollow in (False, True):
+        at = xy[stand_in == hollow]
+        ax.scatter(
+            at[:, 0],
+            at[:, 1],
+            s=22,
+            color="white" if hollow else COLOURS["key_mines"],
+            edgecolor=COLOURS["key_mines"] if hollow else "black",
+            linewidth=1.1 if hollow else 0.5,
+            zorder=7,
+        )
     occupied += _point_boxes(ax, renderer, xy, 5.0)
     numbers = mine_numbers()
     numbered = [numbers[str(i)] for i in mines["id"]]

@@ -16,6 +16,7 @@ from goldmap.maps._static_data import (
     mine_numbers,
     projected,
 )
+from goldmap.text import tr
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -119,7 +120,7 @@ def legend(ax: Axes, lang: str, layers: Sequence[str], size: float) -> None:
     words = WORDS[lang]
     handles = _area_handles(words, layers)
     if "key_mines" in layers:
-        handles.append(_mine_handle(words))
+        handles += _mine_handles(words, lang)
     if "cities" in layers:
         handles += _city_handles(words)
     handles += _context_handles(words, rivers="rivers" in layers)
@@ -148,19 +149,24 @@ def _area_handles(words: dict[str, str], layers: Sequence[str]) -> list[Any]:
     return handles
 
 
-def _mine_handle(words: dict[str, str]) -> Any:
+def _mine_handles(words: dict[str, str], lang: str) -> list[Any]:
+    """Return the keys of a located mine (filled), a stand-in (hollow), its county (hatched)."""
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    return Line2D(
-        [],
-        [],
-        marker="o",
-        linestyle="",
-        markerfacecolor=COLOURS["key_mines"],
-        markeredgecolor="black",
-        markersize=6,
-        label=words["key_mines"],
-    )
+    located = Line2D(
+        [], [], marker="o", linestyle="", markerfacecolor=COLOURS["key_mines"],
+        markeredgecolor="black", markersize=6, label=words["key_mines"],
+    )  # fmt: skip
+    stand_in = Line2D(
+        [], [], marker="o", linestyle="", markerfacecolor="white", markeredgewidth=1.1,
+        markeredgecolor=COLOURS["key_mines"], markersize=6, label=tr("figure_stand_in", lang),
+    )  # fmt: skip
+    county = Patch(
+        facecolor="none", edgecolor=COLOURS["key_mines"], hatch="////", linestyle="--",
+        label=tr("figure_stand_in_county", lang),
+    )  # fmt: skip
+    return [located, stand_in, county]
 
 
 def _city_handles(words: dict[str, str]) -> list[Any]:

@@ -294,11 +294,32 @@ def _label_map(
     occupied = [a.get_window_extent(renderer) for a in ax.get_children() if is_furniture(a)]
     occupied += [other.get_window_extent(renderer) for other in ax.figure.axes if other is not ax]
     placed = None if mines is None else mines[mines.geometry.notna() & ~mines.geometry.is_empty]
+    if placed is not None:
+        _shade_stand_in_counties(ax, placed)
     labels = mine_labels(ax, renderer, placed, occupied) if placed is not None else []
     labels += area_labels(chosen, shapely.box(*view.box))
     if "cities" in chosen:
         labels += city_labels(ax, renderer, lang, view.whole_china, occupied)
     place_labels(ax, renderer, labels, occupied)
+
+
+def _shade_stand_in_counties(ax: Axes, mines: gpd.GeoDataFrame) -> None:
+    """Shade the county of each county stand-in: "the mine is somewhere in here", at a glance."""
+    codes = {int(c) for c in mines.loc[mines["location_precision"] == "county", "county_adcode"]}
+    if not codes:
+        return
+    counties = projected("counties")
+    counties[counties["adcode"].astype(int).isin(codes)].plot(
+        ax=ax,
+        facecolor="none",
+        edgecolor=COLOURS["key_mines"],
+        hatch="////",
+        linewidth=0.6,
+        linestyle="--",
+        zorder=4.5,
+    )
+    ax.set_xlabel("")  # geopandas names a projected CRS's axes; the figure shows none
+    ax.set_ylabel("")
 
 
 def _draw_base(ax: Axes, *, focus: gpd.GeoDataFrame | None, lw: float, detailed: bool) -> None:
