@@ -306,3 +306,12 @@ def test_the_figure_lists_the_unknown_mine_without_drawing_it() -> None:
 
     fig = figure(lang="en", province="Gansu", dpi=60)
     assert any("Yidinan (Gansu, location unknown" in t.get_text() for t in fig.texts)
+
+
+def test_plan_area_test_deposits_use_the_key_mines_own_points(mines) -> None:
+    """The same deposit is in one place: 水银洞 and 甲玛 were 19.3 and 12.2 km apart."""
+    deposits = goldmap.load("area_deposits")
+    points = mines.set_index("id").geometry
+    for name, mine in (("水银洞", "gz-shuiyindong"), ("甲玛", "xz-jiama"), ("沃溪", "hn-woxi")):
+        (deposit,) = deposits[deposits["name_zh"].str.startswith(name)].geometry
+        assert deposit.equals_exact(points[mine], 1e-9), name
