@@ -115,7 +115,7 @@ def test_without_corrections_the_packaged_mines_answer(files):
 
 def test_a_frame_that_is_not_key_mines_is_refused_with_the_fix(files):
     _, points = files
-    with pytest.raises(goldmap.GoldmapError, match="goldmap.load\\('key_mines'\\)"):
+    with pytest.raises(goldmap.GoldmapError, match=r"goldmap.load\('key_mines'\)"):
         goldmap.locate(points, mines=pd.DataFrame({"lon": [1.0]}))
     mines = goldmap.load("key_mines")
     with pytest.raises(goldmap.GoldmapError, match="no CRS"):
