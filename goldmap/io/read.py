@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
@@ -29,6 +30,9 @@ from pyproj.exceptions import CRSError
 import goldmap.io._guard as _guard
 from goldmap.crs import WGS84
 from goldmap.errors import ColumnNotFoundError, InputFileError
+from goldmap.io._coordinates import parse_coordinates
+from goldmap.io._dbf import dbf_encoding
+from goldmap.io._gpx import read_gpx
 from goldmap.io._tables import TABLE_FORMATS, display_name, read_capped_bytes, read_table
 
 __all__ = [
@@ -79,7 +83,8 @@ def points_from_table(
         The table; its other columns are kept.
     lon, lat : str, optional
         The coordinate columns; detected from common names (lon/lng/longitude/经度,
-        lat/latitude/纬度) when not given.
+        lat/latitude/纬度) when not given. Cells are decimal degrees or degrees, minutes and
+        seconds with their marks (``120°30′15″E``, ``东经120°30′15″``, ``120度30分15秒``).
     name : str, default "the table"
         What to call the table in messages (the user's file name).
 
@@ -93,7 +98,8 @@ def points_from_table(
     ColumnNotFoundError
         When the coordinate columns cannot be found.
     InputFileError
-        When a coordinate is missing or not a number; the message gives the rows.
+        When a coordinate is missing, not a coordinate, or ambiguous (e.g. ``120 30`` without
+        marks); the message names the cells and why.
     """
     columns = [str(c) for c in table.columns]
     lon = lon or _pick(columns, _LON_NAMES)
@@ -104,19 +110,39 @@ def points_from_table(
             f"{name!r} has no longitude/latitude columns (its columns: {shown}). Name them "
             "lon and lat (or longitude/latitude, 经度/纬度), in decimal degrees."
         )
-    xs = pd.to_numeric(table[lon], errors="coerce")
-    ys = pd.to_numeric(table[lat], errors="coerce")
-    bad = (xs.isna() | ys.isna()).to_numpy().nonzero()[0]
+    xs, x_refused = _coordinate_column(table[lon], "lon")
+    ys, y_refused = _coordinate_column(table[lat], "lat")
+    bad = np.flatnonzero(np.isnan(xs) | np.isnan(ys))
     if len(bad):
-        rows = ", ".join(str(i + 1) for i in bad[:10])
+        cells = [
+            f"row {i + 1} {column!r} {_clip(str(values.iloc[i]), 24)!r}: {refused[i]}"
+            for i in bad[:5]
+            for column, values, refused in (
+                (lon, table[lon], x_refused),
+                (lat, table[lat], y_refused),
+            )
+            if i in refused
+        ]
         raise InputFileError(
-            f"{len(bad)} row(s) of {name!r} have a missing or non-numeric coordinate in "
-            f"{lon!r}/{lat!r} (data rows {rows}{' ...' if len(bad) > 10 else ''}). Use decimal "
-            "degrees, e.g. 120.35 and 37.18."
+            f"{len(bad)} row(s) of {name!r} have a coordinate that cannot be read ("
+            + "; ".join(cells[:5])
+            + f"{' ...' if len(bad) > 5 else ''}). Use decimal degrees (120.35) or degrees, "
+            "minutes and seconds with their marks (120°30′15″E, 东经120°30′15″)."
         )
     return gpd.GeoDataFrame(
         table.reset_index(drop=True), geometry=gpd.points_from_xy(xs, ys), crs=WGS84
     )
+
+
+def _coordinate_column(values: pd.Series, axis: str) -> tuple[np.ndarray, dict[int, str]]:
+    """Return a column in decimal degrees: numbers as they are, text cells parsed (DMS too)."""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
+    unread = np.flatnonzero(~np.isfinite(numbers))
+    if not len(unread):
+        return numbers, {}
+    parsed, refused = parse_coordinates(values.iloc[unread].tolist(), axis)
+    numbers[unread] = parsed
+    return numbers, {int(unread[row]): reason for row, reason in refused.items()}
 
 
 # --- GeoJSON (parsed in Python: no GDAL, no links) -----------------------------------------
@@ -345,6 +371,12 @@ def _read_zip(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
             f"{name!r}: the shapefile has no .prj, so its coordinate system is unknown. Zip "
             "the .prj with it, or export the data as GeoJSON in WGS84."
         )
+    if ".cpg" not in contents:
+        # Older ArcGIS and MapGIS exports have no .cpg and often GBK text: say which it is,
+        # or refuse, rather than let GDAL read it as Latin-1 (mojibake, silently).
+        encoding = dbf_encoding(contents[".dbf"], name)
+        if encoding is not None:
+            contents[".cpg"] = encoding.encode("ascii")
     with _guard.private_copy(contents[".shp"], ".shp") as path:
         for suffix, content in contents.items():
             path.with_suffix(suffix).write_bytes(content)
@@ -420,6 +452,7 @@ _FORMATS = (
     FeatureFormat("geojson", (".geojson", ".json"), "GeoJSON", _read_geojson),
     FeatureFormat("kml", (".kml",), "KML", _read_kml),
     FeatureFormat("kmz", (".kmz",), "KMZ (zipped KML)", _read_kmz),
+    FeatureFormat("gpx", (".gpx",), "GPX (waypoints, routes, tracks)", read_gpx),
     FeatureFormat("shp", (".zip",), "zipped ESRI Shapefile (or zipped KML)", _read_zip),
     FeatureFormat("gpkg", (".gpkg",), "GeoPackage", _read_gpkg),
     FeatureFormat("fgb", (".fgb",), "FlatGeobuf", _read_fgb),
