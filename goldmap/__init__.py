@@ -36,7 +36,7 @@ from goldmap.errors import (
 )
 from goldmap.loading import load
 from goldmap.names import province_name, resolve_county, resolve_province
-from goldmap.plan import plan  # eager: the module and the function share the name
+from goldmap._plan import plan
 
 # isort: split
 # Eager on purpose: the module and the function share the name `export`, which the lazy
@@ -58,7 +58,7 @@ _LAZY = {
     "save_figure": "goldmap.maps.static",
     "write_located": "goldmap.spatial",
     "raster": "goldmap.raster",
-    "plan_text": "goldmap.plan",
+    "plan_text": "goldmap._plan",
     "validate_data": "goldmap.validate",
     "corrections": "goldmap.corrections",
     "schema": "goldmap.schema",
