@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from goldmap._lazy import lazy_attribute
+from goldmap._plan import plan
 from goldmap.catalog import describe_layers, layers
 from goldmap.citation import data_version
 from goldmap.errors import (
@@ -36,7 +37,6 @@ from goldmap.errors import (
 )
 from goldmap.loading import load
 from goldmap.names import province_name, resolve_county, resolve_province
-from goldmap._plan import plan
 
 # isort: split
 # Eager on purpose: the module and the function share the name `export`, which the lazy

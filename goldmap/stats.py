@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from goldmap._numbers import is_missing, parse_number_column
+from goldmap._numbers import parse_number_column
 from goldmap._resources import data_path
+from goldmap._values import is_missing
 from goldmap.catalog import LayerGroup, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import (

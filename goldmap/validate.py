@@ -23,7 +23,7 @@ from goldmap._mine_location import (
     UNCERTAINTY_KM,
     shared_point_groups,
 )
-from goldmap._numbers import is_missing
+from goldmap._values import is_missing
 from goldmap.catalog import LayerGroup, layers, layers_in, load
 from goldmap.corrections import corrected_layer
 from goldmap.crs import EQUAL_AREA_CRS

@@ -23,7 +23,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from goldmap._mine_location import UNCERTAINTY_KM, shared_point_groups
-from goldmap._values import is_blank
+from goldmap._values import is_missing
 from goldmap.maps._leaflet import (
     POINT_DECIMALS,
     add_css,
@@ -67,7 +67,7 @@ def _uncertainty_m(row: Mapping[str, Any]) -> float | None:
     if precision not in CIRCLED:
         return None
     km = row.get("location_uncertainty_km")
-    km = UNCERTAINTY_KM.get(str(precision)) if is_blank(km) else km
+    km = UNCERTAINTY_KM.get(str(precision)) if is_missing(km) else km
     return None if km is None else float(km) * 1000.0
 
 
