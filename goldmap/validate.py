@@ -21,6 +21,7 @@ from goldmap._mine_location import (
     LOCATION_FIELDS,
     OFFSHORE_TOLERANCE_KM,
     UNCERTAINTY_KM,
+    distance_km,
     shared_point_groups,
 )
 from goldmap._values import is_missing
@@ -193,7 +194,7 @@ def _check_mines(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
             if county is None:
                 problems.append(Problem("key_mines", row.id, "offshore without a county"))
                 continue
-            km = _distance_km(point, county)
+            km = distance_km(point, county)
             if km > OFFSHORE_TOLERANCE_KM:
                 problems.append(
                     Problem("key_mines", row.id, f"offshore point {km:.1f} km from its county")
@@ -206,11 +207,6 @@ def _check_mines(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
             if county is None or not county.covers(point):
                 problems.append(Problem("key_mines", row.id, f"not in county {row.county_zh}"))
     return problems
-
-
-def _distance_km(point: shapely.Geometry, polygon: shapely.Geometry) -> float:
-    pair = gpd.GeoSeries([point, polygon], crs="EPSG:4326").to_crs(EQUAL_AREA_CRS)
-    return float(pair.iloc[0].distance(pair.iloc[1]) / 1000)
 
 
 @dataclass(frozen=True)
