@@ -10,7 +10,6 @@ import shapely
 from goldmap.catalog import load
 from goldmap.citation import data_version
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
-from goldmap.errors import NameNotFoundError
 from goldmap.names import resolve_province
 
 __all__ = [
@@ -18,7 +17,6 @@ __all__ = [
     "COLOURS",
     "WORDS",
     "area_codes",
-    "find_area",
     "find_province",
     "mine_numbers",
     "project_box",
@@ -113,26 +111,6 @@ def area_codes() -> dict[str, str]:
         for n, area_id in enumerate(load(layer)["id"], start=1):
             codes[str(area_id)] = f"{letter}{n}"
     return codes
-
-
-def find_area(area_id: str) -> gpd.GeoDataFrame:
-    """Return the plan area ``area_id``, projected.
-
-    Raises
-    ------
-    NameNotFoundError
-        When ``area_id`` is not an area id; the message lists them.
-    """
-    for layer in AREA_LAYERS:
-        frame = projected(layer)
-        hit = frame[frame["id"] == area_id]
-        if len(hit):
-            return hit
-    valid = sorted(area_codes())
-    raise NameNotFoundError(
-        f"Unknown area {area_id!r}. Valid area ids: {', '.join(valid)}. "
-        "List them with goldmap.load('exploration_areas') / goldmap.load('development_areas')."
-    )
 
 
 def find_province(name: str) -> gpd.GeoDataFrame:

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import shapely
 
+from goldmap.catalog import find_area
 from goldmap.citation import data_version
+from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import ExportError, MissingDependencyError
 from goldmap.io._files import check_output
 from goldmap.maps._fonts import font_context, font_family, font_family_of
@@ -31,7 +33,6 @@ from goldmap.maps._static_data import (
     AREA_LAYERS,
     COLOURS,
     WORDS,
-    find_area,
     find_province,
     project_box,
     projected,
@@ -135,8 +136,9 @@ def figure(
     Parameters
     ----------
     area : str, optional
-        The ``id`` of one exploration or development area (e.g.
-        ``"dev-shandong-laizhou-zhaoyuan"``): the figure shows it and its surroundings.
+        One exploration or development area, by its ``id`` or name (e.g.
+        ``"dev-shandong-laizhou-zhaoyuan"`` or ``"山东莱州-招远"``): the figure shows it and
+        its surroundings.
     province : str, optional
         A province in any spelling :func:`goldmap.resolve_province` accepts (``"山东"``,
         ``"Shandong"``, ``370000``). Not together with ``area``.
@@ -188,7 +190,7 @@ def figure(
 def _view(area: str | None, province: str | None, lang: str) -> _View:
     """Return what the figure of ``area``, ``province`` or (neither) all China shows."""
     if area is not None:
-        focus_area = find_area(area)
+        focus_area = find_area(area).to_crs(EQUAL_AREA_CRS)
         heading = str(focus_area.iloc[0][f"name_{lang}"])
         return _View(heading, _padded(focus_area.total_bounds), None, whole_china=False)
     if province is not None:
