@@ -304,7 +304,7 @@ def add_mine_marks(
     m.add_child(MineMarks(layer), name=f"goldmap_mine_marks_{layer.get_name()}")
     if any(shared_point_groups(_rounded(list(geometry)))):
         get_legend(m).sections["key_mines_stacked"] = (
-            f'<div style="color:#555">{escape(_STACK_NOTE[0 if lang == "zh" else 1])}</div>'
+            f'<div style="color:#555">{escape(tr("stacked_mines", lang))}</div>'
         )
     missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     if not missing.any():
@@ -322,9 +322,3 @@ def add_mine_marks(
     )
     m.add_child(UnknownMines(box), name="goldmap_unknown_mines")
     return m
-
-
-_STACK_NOTE = (
-    "重叠的矿山呈放射状排开，细线指向其点位",
-    "Overlapping mines are fanned out; a line leads to each point",
-)

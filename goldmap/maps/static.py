@@ -32,7 +32,6 @@ from goldmap.maps._fonts import font_context, font_family, font_family_of
 from goldmap.maps._static_data import (
     AREA_LAYERS,
     COLOURS,
-    WORDS,
     find_province,
     project_box,
     projected,
@@ -51,7 +50,7 @@ from goldmap.maps._static_layout import (
     north_arrow,
     scale_bar,
 )
-from goldmap.text import check_lang
+from goldmap.text import check_lang, tr
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -197,7 +196,7 @@ def _view(area: str | None, province: str | None, lang: str) -> _View:
         focus = find_province(province)
         heading = str(focus.iloc[0]["name_zh" if lang == "zh" else "name_en"])
         return _View(heading, _padded(focus.total_bounds), focus, whole_china=False)
-    return _View(WORDS[lang]["title_all"], project_box(_CHINA_LONLAT), None, whole_china=True)
+    return _View(tr("figure_title", lang), project_box(_CHINA_LONLAT), None, whole_china=True)
 
 
 def _padded(bounds: Sequence[float]) -> _Box:
@@ -227,10 +226,12 @@ def _lists(
     lang: str, chosen: Sequence[str], view: shapely.Geometry, mines: gpd.GeoDataFrame | None
 ) -> list[_List]:
     """Return the lists under the map that have rows: the areas in view, the mines in view."""
-    words = WORDS[lang]
     area_list = area_rows(lang, chosen, view)
     mine_list = mine_rows(lang, mines) if mines is not None else []
-    lists = [(words["areas"], area_list, 3 if lang == "zh" else 2), (words["mines"], mine_list, 4)]
+    lists = [
+        (tr("key_areas", lang), area_list, 3 if lang == "zh" else 2),
+        (tr("key_mines", lang), mine_list, 4),
+    ]
     return [(head, rows, cols) for head, rows, cols in lists if rows]
 
 
