@@ -18,7 +18,7 @@ from jinja2 import Template
 from goldmap.crs import require_crs
 from goldmap.errors import OptionError
 from goldmap.maps._basemaps import is_gcj02, shift_geojson
-from goldmap.styles import LayerStyle
+from goldmap.styles import WATER_COLOR, LayerStyle
 
 _LEGENDS: weakref.WeakKeyDictionary[folium.Map | folium.FeatureGroup, Legend] = (
     weakref.WeakKeyDictionary()
@@ -28,8 +28,6 @@ _LEGENDS: weakref.WeakKeyDictionary[folium.Map | folium.FeatureGroup, Legend] = 
 # ~1 m for points.
 POLYGON_DECIMALS = 3
 POINT_DECIMALS = 5
-LAND_COLOR = "#fbfaf6"
-WATER_COLOR = "#dfe8ee"
 
 
 def display_geometry(frame: gpd.GeoDataFrame, *, simplify: float | None) -> gpd.GeoSeries:

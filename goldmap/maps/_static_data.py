@@ -11,6 +11,7 @@ from goldmap.catalog import load
 from goldmap.citation import data_version
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
 from goldmap.names import resolve_province
+from goldmap.styles import LAND_COLOR, WATER_COLOR, style_for
 from goldmap.text import tr
 
 __all__ = [
@@ -27,19 +28,20 @@ __all__ = [
 #: The plan's area layers, in the order figures draw, list and number them.
 AREA_LAYERS = ("exploration_areas", "development_areas")
 
-# Colours, matching the web map's spirit: warm areas, gold mines, quiet context.
+#: The figure's colours: the web map's (goldmap.styles) for every layer both draw, and a few
+#: of the figure's own (land outside China, the province in focus, the nine-dash line).
 COLOURS = {
-    "sea": "#eaf2f8",
+    "sea": WATER_COLOR,
     "land": "#e6e6e3",
-    "china": "#fbfaf4",
-    "province_edge": "#9a9a9a",
+    "china": LAND_COLOR,
+    "province_edge": style_for("provinces").stroke,
     "focus": "#fff6d9",
-    "exploration_areas": "#2b8cbe",
-    "development_areas": "#e34a33",
-    "key_mines": "#b8860b",
-    "river": "#6aa6d6",
-    "lake": "#b9d7ee",
-    "city": "#444444",
+    "exploration_areas": style_for("exploration_areas").fill,
+    "development_areas": style_for("development_areas").fill,
+    "key_mines": style_for("key_mines").marker_color,
+    "river": style_for("rivers").stroke,
+    "lake": style_for("lakes").fill,
+    "city": style_for("cities").stroke,
     "nine_dash": "#555555",
 }
 

@@ -50,6 +50,7 @@ from goldmap.maps._static_layout import (
     north_arrow,
     scale_bar,
 )
+from goldmap.styles import style_for
 from goldmap.text import check_lang, tr
 
 if TYPE_CHECKING:
@@ -331,10 +332,10 @@ def _draw_areas(ax: Axes, layers: Sequence[str], lw: float) -> None:
     for layer in AREA_LAYERS:
         if layer not in layers:
             continue
-        colour = COLOURS[layer]
         areas = projected(layer)
-        areas.plot(ax=ax, color=colour, alpha=0.28, linewidth=0, zorder=4)
-        areas.boundary.plot(ax=ax, color=colour, linewidth=0.9 * lw, zorder=4.1)
+        areas.plot(ax=ax, color=COLOURS[layer], alpha=0.28, linewidth=0, zorder=4)
+        outline = style_for(layer).stroke
+        areas.boundary.plot(ax=ax, color=outline, linewidth=0.9 * lw, zorder=4.1)
 
 
 @functools.cache
