@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from goldmap._lazy import lazy_attribute
+from goldmap._plan import plan
 from goldmap.catalog import describe_layers, layers
 from goldmap.citation import data_version
 from goldmap.errors import (
@@ -26,6 +27,7 @@ from goldmap.errors import (
     GoldmapError,
     InputFileError,
     LayerNotFoundError,
+    MissingCRSError,
     MissingDependencyError,
     NameNotFoundError,
     OptionError,
@@ -36,7 +38,6 @@ from goldmap.errors import (
 )
 from goldmap.loading import load
 from goldmap.names import province_name, resolve_county, resolve_province
-from goldmap.plan import plan  # eager: the module and the function share the name
 
 # isort: split
 # Eager on purpose: the module and the function share the name `export`, which the lazy
@@ -58,7 +59,7 @@ _LAZY = {
     "save_figure": "goldmap.maps.static",
     "write_located": "goldmap.spatial",
     "raster": "goldmap.raster",
-    "plan_text": "goldmap.plan",
+    "plan_text": "goldmap._plan",
     "validate_data": "goldmap.validate",
     "corrections": "goldmap.corrections",
     "schema": "goldmap.schema",
@@ -73,6 +74,7 @@ __all__ = [
     "GoldmapError",
     "InputFileError",
     "LayerNotFoundError",
+    "MissingCRSError",
     "MissingDependencyError",
     "NameNotFoundError",
     "OptionError",

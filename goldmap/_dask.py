@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from goldmap.crs import require_crs
 from goldmap.errors import ExportError, InputFileError, MissingDependencyError, OutputExistsError
 
 __all__ = ["check_folder", "is_dask_input", "locate_dask", "write_located"]
@@ -187,11 +188,7 @@ def _as_collection(features: Any, client: Any, read: Callable[[Any], gpd.GeoData
                 "Give a directory of GeoParquet files with one geometry column."
             ) from e
     if is_dask_input(features):
-        if getattr(features, "crs", "no crs attribute") is None:
-            raise InputFileError(
-                "The dask-geopandas GeoDataFrame has no CRS; set one with "
-                ".set_crs('EPSG:4326') first."
-            )
+        require_crs(features, "The dask-geopandas GeoDataFrame")
         return features
     # An in-memory input sent to a cluster: split it, a few partitions per worker.
     frame = read(features)

@@ -31,13 +31,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from pyproj import Geod
+
+from goldmap.crs import EQUAL_AREA_CRS, WGS84
 
 __all__ = [
     "LOCATION_FIELDS",
     "OFFSHORE_TOLERANCE_KM",
     "UNCERTAINTY_KM",
     "county_reach_km",
+    "distance_km",
     "location_fields",
     "shared_point_groups",
     "stands_for",
@@ -73,6 +77,29 @@ LOCATION_FIELDS: tuple[str, ...] = (
     "stands_for_zh",
     "stands_for_en",
 )
+
+
+def distance_km(point: shapely.Geometry, shape: shapely.Geometry) -> float:
+    """Return the distance in km from a longitude/latitude point to a shape (0 inside it).
+
+    The nearest point of the shape is found in the China Albers projection; the distance to
+    it is geodesic on the WGS84 ellipsoid, like every other distance goldmap reports. The
+    offshore rule of ``goldmap validate`` and of a correction's check both measure with it
+    against :data:`OFFSHORE_TOLERANCE_KM`.
+
+    Examples
+    --------
+    >>> round(distance_km(shapely.Point(120, 31), shapely.Point(120, 30)))
+    111
+    """
+    from pyproj import Geod
+
+    pair = gpd.GeoSeries([point, shape], crs=WGS84).to_crs(EQUAL_AREA_CRS)
+    if pair.iloc[1].covers(pair.iloc[0]):
+        return 0.0
+    ends = gpd.GeoSeries(shapely.ops.nearest_points(pair.iloc[0], pair.iloc[1]), crs=EQUAL_AREA_CRS)
+    a, b = ends.to_crs(WGS84)
+    return float(Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)[2] / 1000)
 
 
 def _has_point(geometry: Any) -> bool:

@@ -8,13 +8,9 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISSING_MARKS", "UNITS", "is_missing", "parse_number_column"]
+from goldmap._values import is_missing
 
-#: Cells that mean "no value" (after Unicode normalisation and stripping).
-MISSING_MARKS = frozenset(
-    {"", "-", "--", "—", "——", "–", "−", "/", "…", "...", "n/a", "na", "nan", "none",
-     "null", "无", "暂无", "不详", "未知", "空"}
-)  # fmt: skip
+__all__ = ["UNITS", "parse_number_column"]
 
 #: Units a cell may end with; they are dropped when every unit in the column agrees.
 UNITS = frozenset(
@@ -33,17 +29,6 @@ _NUMBER = re.compile(
     r"^(?P<num>[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)"
     r"(?P<unit>[^\d].*)?$"
 )
-
-
-def is_missing(value: object) -> bool:
-    """Return True for None, NaN and the marks people use for "no value" (—, -, n/a ...)."""
-    if value is None:
-        return True
-    if isinstance(value, float) and np.isnan(value):
-        return True
-    if isinstance(value, str):
-        return unicodedata.normalize("NFKC", value).strip().lower() in MISSING_MARKS
-    return value is pd.NA or value is pd.NaT
 
 
 def _parse(value: object) -> tuple[float | None, str | None]:

@@ -21,7 +21,7 @@ from rasterio.transform import from_origin
 from rasterio.warp import transform_bounds
 
 from goldmap.catalog import load
-from goldmap.crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS
+from goldmap.crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS, require_crs
 from goldmap.errors import ExportError, RasterError
 from goldmap.io._files import check_output
 
@@ -62,8 +62,7 @@ def _grid(
 def _rasterizable(layer: str | gpd.GeoDataFrame, value: str) -> gpd.GeoDataFrame:
     """Return the layer's non-empty features, checking it has a CRS and the value column."""
     frame = load(layer) if isinstance(layer, str) else layer.copy()
-    if frame.crs is None:
-        raise RasterError("The layer has no CRS; set one with .set_crs('EPSG:4326') first.")
+    require_crs(frame, "The layer")
     frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
     if frame.empty:
         raise RasterError("The layer has no features to rasterize.")
@@ -189,6 +188,8 @@ def rasterize_layer(
         When ``out_path`` exists (and ``overwrite`` is False) or cannot be written.
     LayerNotFoundError
         When ``layer`` names no goldmap layer.
+    MissingCRSError
+        When ``layer`` is a GeoDataFrame without a CRS.
 
     Examples
     --------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
+    "MISSING_MARKS",
     "flatten_nested",
-    "is_blank",
     "is_missing",
     "is_nested",
     "nested_columns",
@@ -31,13 +32,43 @@ def is_nested(value: Any) -> bool:
     return isinstance(value, list | tuple | dict) or type(value).__name__ == "ndarray"
 
 
+#: Text that means "no value" (compared after Unicode NFKC normalisation, stripping and
+#: lower-casing): what people type in an empty cell of a table.
+MISSING_MARKS = frozenset(
+    {"", "-", "--", "—", "——", "–", "−", "/", "…", "...", "n/a", "na", "nan", "none",
+     "null", "无", "暂无", "不详", "未知", "空"}
+)  # fmt: skip
+
+
 def is_missing(value: Any) -> bool:
-    """Return True for None, NaN, pandas.NA and NaT: a cell with no value."""
+    """Return True for a cell with no value.
+
+    None, NaN, ``pandas.NA`` and ``NaT`` are missing, and so is text that is empty, only
+    whitespace or one of :data:`MISSING_MARKS` (—, -, n/a, 无 ...). Lists, dicts, numbers
+    and other text are values.
+
+    Parameters
+    ----------
+    value : object
+        One cell.
+
+    Returns
+    -------
+    bool
+        True when the cell holds nothing to read, show or write.
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, float("nan"), " — ", "", "n/a", "0", 0, [])]
+    [True, True, True, True, True, False, False, False]
+    """
     if value is None:
         return True
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value).strip().lower() in MISSING_MARKS
     if isinstance(value, float):
         return math.isnan(value)
-    if is_nested(value) or isinstance(value, str | int | bool):
+    if is_nested(value) or isinstance(value, int | bool):
         return False
     import pandas as pd
 
@@ -45,11 +76,6 @@ def is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def is_blank(value: Any) -> bool:
-    """Return True for a missing value or text that is only whitespace (nothing to show)."""
-    return is_missing(value) or (isinstance(value, str) and not value.strip())
 
 
 def to_native(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""List goldmap's layers and load them as GeoDataFrames in EPSG:4326."""
+"""List goldmap's layers, load them as GeoDataFrames in EPSG:4326, and find a plan area."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import pyproj
 from goldmap._geojson import read_feature_collection
 from goldmap._resources import data_path
 from goldmap.crs import WGS84
-from goldmap.errors import LayerNotFoundError
+from goldmap.errors import LayerNotFoundError, NameNotFoundError
 
 __all__ = [
     "LAYERS",
     "LayerGroup",
     "LayerSpec",
     "describe_layers",
+    "find_area",
     "layer_spec",
     "layers",
     "layers_in",
@@ -312,3 +313,47 @@ def load(name: str, *, simplified: bool = False) -> gpd.GeoDataFrame:
     spec = layer_spec(name)
     parts = spec.display_path if simplified and spec.display_path else spec.path
     return _read(parts).copy()
+
+
+#: The columns a plan area is found by, in the order they are tried.
+_AREA_KEYS = ("id", "name_zh", "name_en", "name_plan_en")
+
+
+def find_area(name: str) -> gpd.GeoDataFrame:
+    """Return the plan area ``name``: its id, Chinese, English or plan-English name.
+
+    Case and surrounding spaces are ignored; the id is tried first, then the names.
+
+    Parameters
+    ----------
+    name : str
+        ``"dev-shandong-laizhou-zhaoyuan"``, ``"山东莱州-招远"``, ``"Laizhou-Zhaoyuan, Shandong"``
+        or ``"Laizhou-Zhaoyuan in Shandong"``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The area's row of ``exploration_areas`` or ``development_areas``, in EPSG:4326, a
+        fresh copy with a fresh index.
+
+    Raises
+    ------
+    NameNotFoundError
+        When ``name`` is no plan area's id or name; the message lists the ids.
+
+    Examples
+    --------
+    >>> find_area("山东莱州-招远")["id"].tolist()
+    ['dev-shandong-laizhou-zhaoyuan']
+    """
+    areas = pd.concat([load(layer) for layer in layers_in(LayerGroup.PLAN_AREA)])
+    key = str(name).strip().casefold()
+    for column in _AREA_KEYS:
+        hits = areas[areas[column].astype(str).str.strip().str.casefold() == key]
+        if not hits.empty:
+            return hits.reset_index(drop=True)
+    raise NameNotFoundError(
+        f"Unknown plan area {name!r}. Give an area id or its Chinese/English name; the ids "
+        f"are: {', '.join(areas['id'])}. List them with goldmap.load('exploration_areas') "
+        "and goldmap.load('development_areas')."
+    )

@@ -14,6 +14,7 @@ __all__ = [
     "GoldmapError",
     "InputFileError",
     "LayerNotFoundError",
+    "MissingCRSError",
     "MissingDependencyError",
     "NameNotFoundError",
     "OptionError",
@@ -37,7 +38,7 @@ class LayerNotFoundError(GoldmapError, KeyError):
 
 
 class NameNotFoundError(GoldmapError, KeyError):
-    """A province or county name that cannot be resolved."""
+    """A province, county or plan-area name that cannot be resolved."""
 
 
 class ColumnNotFoundError(GoldmapError, KeyError):
@@ -50,6 +51,10 @@ class StatisticNotFoundError(GoldmapError, KeyError):
 
 class InputFileError(GoldmapError, ValueError):
     """A user file that cannot be read: wrong format, encoding, size or content."""
+
+
+class MissingCRSError(InputFileError):
+    """A GeoDataFrame, file or raster with no coordinate reference system: set one first."""
 
 
 class DuplicateProvinceError(InputFileError):
@@ -80,7 +85,7 @@ class OutputExistsError(ExportError, FileExistsError):
 
 
 class RasterError(GoldmapError, ValueError):
-    """A raster that cannot be used: unreadable, no CRS, no overlap with the area."""
+    """A raster that cannot be used: unreadable, not georeferenced, no overlap with the area."""
 
 
 class MissingDependencyError(GoldmapError, ImportError):

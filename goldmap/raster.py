@@ -30,8 +30,8 @@ from rasterio.windows import Window
 
 from goldmap import _zonal
 from goldmap._rasterize import rasterize_layer, write_geotiff
-from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
-from goldmap.crs import GEOGRAPHIC_CRS
+from goldmap.catalog import LAYERS, LayerGroup, find_area, layers_in, load
+from goldmap.crs import GEOGRAPHIC_CRS, require_crs
 from goldmap.errors import RasterError
 from goldmap.io._files import check_output
 
@@ -117,12 +117,12 @@ def _open(raster: RasterSource) -> Iterator[Any]:
 
 
 def _check_georeferenced(dataset: Any, name: str) -> None:
-    if dataset.crs is None:
-        raise RasterError(
-            f"The raster {name!r} has no coordinate reference system, so it cannot be placed "
-            "on the map. Assign one, e.g. `gdal_edit.py -a_srs EPSG:4326 FILE` or "
-            "`rio edit-info --crs EPSG:4326 FILE`."
-        )
+    require_crs(
+        dataset,
+        f"The raster {name!r}",
+        fix="Assign one, e.g. `gdal_edit.py -a_srs EPSG:4326 FILE` or "
+        "`rio edit-info --crs EPSG:4326 FILE`.",
+    )
     if dataset.transform.is_identity:
         how = (
             "it is placed by ground control points only: warp it first with `gdalwarp`"
@@ -149,21 +149,6 @@ def _plan_areas() -> gpd.GeoDataFrame:
     return pd.concat([load(name) for name in _AREA_LAYERS], ignore_index=True)
 
 
-def _match_area(areas: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
-    key = name.strip().casefold()
-    for column in ("id", "name_zh", "name_en", "name_plan_en"):
-        if column not in areas.columns:
-            continue
-        hits = areas[areas[column].astype(str).str.strip().str.casefold() == key]
-        if not hits.empty:
-            return hits
-    valid = ", ".join(areas["id"])
-    raise RasterError(
-        f"Unknown plan area {name!r}. Give an area id or its Chinese/English name; the "
-        f"ids are: {valid}. Or pass a GeoDataFrame or a shapely geometry."
-    )
-
-
 def area_frame(area: AreaSource) -> gpd.GeoDataFrame:
     """Turn any way of naming an area into a GeoDataFrame with a CRS.
 
@@ -182,9 +167,12 @@ def area_frame(area: AreaSource) -> gpd.GeoDataFrame:
 
     Raises
     ------
+    NameNotFoundError
+        When a name matches no plan area (the message lists the ids).
+    MissingCRSError
+        When a GeoDataFrame or GeoSeries has no CRS.
     RasterError
-        When a name matches no plan area (the message lists the ids), or a GeoDataFrame
-        has no CRS.
+        When ``area`` names a point layer or is of another type.
 
     Examples
     --------
@@ -193,11 +181,7 @@ def area_frame(area: AreaSource) -> gpd.GeoDataFrame:
     """
     if isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):
         frame = area.to_frame("geometry") if isinstance(area, gpd.GeoSeries) else area.copy()
-        if frame.crs is None:
-            raise RasterError(
-                "The area has no CRS; set one with .set_crs('EPSG:4326') (or the CRS its "
-                "coordinates are in) first."
-            )
+        require_crs(frame, "The area")
         return gpd.GeoDataFrame(frame, geometry=frame.geometry.name, crs=frame.crs)
     if isinstance(area, shapely.Geometry):
         return gpd.GeoDataFrame(geometry=[area], crs=GEOGRAPHIC_CRS)
@@ -210,10 +194,9 @@ def area_frame(area: AreaSource) -> gpd.GeoDataFrame:
                     f"{', '.join(_AREA_LAYERS)}, provinces, counties ..."
                 )
             return layer
-        return _match_area(_plan_areas(), area).reset_index(drop=True)
+        return find_area(area)
     if isinstance(area, Sequence) and all(isinstance(a, str) for a in area):
-        areas = _plan_areas()
-        return pd.concat([_match_area(areas, a) for a in area], ignore_index=True)
+        return pd.concat([find_area(a) for a in area], ignore_index=True)
     raise RasterError(
         f"Cannot use {type(area).__name__} as an area. Pass a plan-area id or name, a "
         "GeoDataFrame, a GeoSeries or a shapely geometry."
@@ -289,8 +272,11 @@ def clip(
     Raises
     ------
     RasterError
-        When the raster cannot be read, has no CRS, or does not overlap the area; when the
-        area name is unknown.
+        When the raster cannot be read or does not overlap the area.
+    NameNotFoundError
+        When the area name is unknown.
+    MissingCRSError
+        When the raster or the area has no CRS.
     ExportError
         When ``out_path`` exists (and ``overwrite`` is False) or cannot be written.
 
@@ -449,8 +435,11 @@ def zonal_stats(
     Raises
     ------
     RasterError
-        When the raster cannot be read or has no CRS, the band does not exist, a statistic
-        is unknown, or a zone name is unknown.
+        When the raster cannot be read, the band does not exist or a statistic is unknown.
+    NameNotFoundError
+        When a zone name is unknown.
+    MissingCRSError
+        When the raster or the zones have no CRS.
 
     Examples
     --------
@@ -505,7 +494,9 @@ def sample_at_mines(raster: RasterSource, *, band: int = 1) -> gpd.GeoDataFrame:
     Raises
     ------
     RasterError
-        When the raster cannot be read or has no CRS, or the band does not exist.
+        When the raster cannot be read or the band does not exist.
+    MissingCRSError
+        When the raster has no CRS.
 
     Examples
     --------

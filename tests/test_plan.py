@@ -29,3 +29,14 @@ def test_plan_is_a_fresh_copy_each_call() -> None:
     first = goldmap.plan()
     first["targets"].clear()
     assert goldmap.plan()["targets"]
+
+
+def test_goldmap_plan_is_the_function_not_a_module() -> None:
+    import importlib.util
+    import inspect
+
+    assert inspect.isfunction(goldmap.plan)
+    assert goldmap.plan.__module__ == "goldmap._plan"
+    # No module of that name can replace the function once imported.
+    assert importlib.util.find_spec("goldmap.plan") is None
+    assert "plan" in goldmap.__all__ and "plan_text" in goldmap.__all__

@@ -20,7 +20,7 @@ from rasterio.transform import from_origin, rowcol
 
 import goldmap
 from goldmap.crs import EQUAL_AREA_CRS
-from goldmap.errors import ExportError, RasterError
+from goldmap.errors import ExportError, MissingCRSError, NameNotFoundError, RasterError
 from goldmap.raster import clip, rasterize_layer, sample_at_mines, zonal_stats
 
 LAIZHOU = "dev-shandong-laizhou-zhaoyuan"
@@ -239,7 +239,7 @@ def test_clip_refuses_to_overwrite(china_tif, tmp_path):
 
 
 def test_clip_errors_say_what_is_wrong(china_tif, tmp_path):
-    with pytest.raises(RasterError, match="dev-shandong-laizhou-zhaoyuan") as unknown:
+    with pytest.raises(NameNotFoundError, match="dev-shandong-laizhou-zhaoyuan") as unknown:
         clip(china_tif, "Atlantis")
     assert "'Atlantis'" in str(unknown.value)
     with pytest.raises(RasterError, match="does not overlap"):
@@ -248,7 +248,7 @@ def test_clip_errors_say_what_is_wrong(china_tif, tmp_path):
         clip(china_tif, LAIZHOU, nodata=1e300)
     array = np.ones((4, 4), dtype="uint8")
     no_crs = write_raster(tmp_path / "nocrs.tif", array, from_origin(119, 38, 1, 1), crs=None)
-    with pytest.raises(RasterError, match="no coordinate reference system"):
+    with pytest.raises(MissingCRSError, match="has no CRS"):
         clip(no_crs, LAIZHOU)
     garbage = tmp_path / "garbage.tif"
     garbage.write_bytes(b"not a raster at all")

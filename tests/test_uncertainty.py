@@ -315,3 +315,21 @@ def test_plan_area_test_deposits_use_the_key_mines_own_points(mines) -> None:
     for name, mine in (("水银洞", "gz-shuiyindong"), ("甲玛", "xz-jiama"), ("沃溪", "hn-woxi")):
         (deposit,) = deposits[deposits["name_zh"].str.startswith(name)].geometry
         assert deposit.equals_exact(points[mine], 1e-9), name
+
+
+def test_offshore_distance_is_one_function_for_validate_and_corrections() -> None:
+    import shapely
+    from pyproj import Geod
+
+    from goldmap import _mine_location, validate
+    from goldmap.corrections import _checks
+
+    assert validate.distance_km is _mine_location.distance_km is _checks.distance_km
+    # Densified, so that its northern edge follows the parallel 32°N once projected.
+    square = shapely.segmentize(shapely.box(104.0, 30.0, 106.0, 32.0), 0.01)
+    assert _mine_location.distance_km(shapely.Point(105, 31), square) == 0.0
+    assert _mine_location.distance_km(shapely.Point(105, 32), square) == 0.0
+    # Due north of the square's edge on the central meridian: the geodesic is the oracle.
+    expected = Geod(ellps="WGS84").inv(105, 32, 105, 33)[2] / 1000
+    km = _mine_location.distance_km(shapely.Point(105, 33), square)
+    assert km == pytest.approx(expected, rel=1e-6)

@@ -1,4 +1,4 @@
-"""Escape data text for Streamlit Markdown; the interface strings are in :mod:`goldmap.text`."""
+"""Show errors and data text in Streamlit; the words themselves are in :mod:`goldmap.text`."""
 
 from __future__ import annotations
 
@@ -10,32 +10,38 @@ from goldmap.text import tr
 
 __all__ = ["error_text", "md_escape", "tr"]
 
-# What went wrong, in Chinese, by the kind of error (most specific first); the library's own
-# message, in English, follows it with the details (row numbers, names, the fix).
-_ERROR_HEADLINES_ZH: tuple[tuple[type[Exception], str], ...] = (
-    (errors.CorrectionError, "更正文件有问题，未应用任何更正。"),
-    (errors.DuplicateProvinceError, "有多行指向同一省份；请在下方选择处理方式。"),
-    (errors.InputFileError, "无法读取该文件。"),
-    (errors.ColumnNotFoundError, "找不到所需的列。"),
-    (errors.StatisticNotFoundError, "找不到该统计项。"),
-    (errors.NameNotFoundError, "无法识别该名称。"),
-    (errors.OutsideChinaError, "要素位于中国境外。"),
-    (errors.ExportError, "无法导出为该格式。"),
-    (errors.OptionError, "选项无效。"),
-    (WorkerError, "后台处理意外中止，未作任何更改；请重试，或改用较小的文件。"),
-    (errors.GoldmapError, "无法完成此操作。"),
+# What went wrong, by the kind of error (most specific first): a headline in the reader's
+# language; the library's own message, in English, follows it with the details (row numbers,
+# names, the fix).
+_ERROR_HEADLINES: tuple[tuple[type[Exception], str], ...] = (
+    (errors.CorrectionError, "error_corrections"),
+    (errors.DuplicateProvinceError, "error_duplicate_province"),
+    (errors.MissingCRSError, "error_missing_crs"),
+    (errors.InputFileError, "error_input_file"),
+    (errors.ColumnNotFoundError, "error_column"),
+    (errors.StatisticNotFoundError, "error_statistic"),
+    (errors.NameNotFoundError, "error_name"),
+    (errors.OutsideChinaError, "error_outside_china"),
+    (errors.ExportError, "error_export"),
+    (errors.OptionError, "error_option"),
+    (WorkerError, "error_worker"),
+    (errors.GoldmapError, "error_goldmap"),
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def error_text(error: Exception | str, lang: str) -> str:
-    """Return an error as the app shows it: in 中文 a Chinese headline above the details."""
+    """Return an error as the app shows it: a headline in ``lang`` above the details.
+
+    A message the app wrote itself (a string, or Chinese text for a Chinese reader) is shown
+    as it is.
+    """
     message = str(error)
-    if lang != "zh" or isinstance(error, str) or _is_chinese(message):
+    if isinstance(error, str) or (lang == "zh" and _is_chinese(message)):
         return message
-    headline = next((h for kind, h in _ERROR_HEADLINES_ZH if isinstance(error, kind)), "出错了。")
-    return f"{headline}\n\n详细信息（英文）：{message}"
+    key = next((k for kind, k in _ERROR_HEADLINES if isinstance(error, kind)), "error_other")
+    return f"{tr(key, lang)}\n\n{tr('error_details', lang)}{message}"
 
 
 def _is_chinese(message: str) -> bool:

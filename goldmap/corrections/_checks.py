@@ -12,10 +12,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from goldmap._mine_location import OFFSHORE_TOLERANCE_KM
+from goldmap._mine_location import OFFSHORE_TOLERANCE_KM, distance_km
 from goldmap.catalog import load
 from goldmap.corrections._table import HOW_TO_START, allowed_precisions, cell
-from goldmap.crs import EQUAL_AREA_CRS, WGS84
 from goldmap.errors import CorrectionError
 
 #: A row whose point differs from the layer's by less than this (degrees, about 0.1 mm) keeps
@@ -43,11 +42,6 @@ def _province_shapes() -> dict[int, Any]:
     return {int(a): g for a, g in zip(provinces["adcode"], provinces.geometry, strict=True)}
 
 
-def _distance_km(point: shapely.Point, shape: Any) -> float:
-    pair = gpd.GeoSeries([point, shape], crs=WGS84).to_crs(EQUAL_AREA_CRS)
-    return float(pair.iloc[0].distance(pair.iloc[1]) / 1000)
-
-
 def _place_problem(mine: Any, point: shapely.Point) -> str | None:
     """Return why ``point`` cannot be ``mine``'s position, or None when it can."""
     shape = _province_shapes().get(int(mine.province_adcode))
@@ -57,7 +51,7 @@ def _place_problem(mine: Any, point: shapely.Point) -> str | None:
     if bool(getattr(mine, "offshore", False)):
         # Offshore deposits lie under the sea, outside every province polygon: the rule the
         # layer's own check uses (goldmap validate) applies.
-        km = _distance_km(point, shape)
+        km = distance_km(point, shape)
         if km <= OFFSHORE_TOLERANCE_KM:
             return None
         return (

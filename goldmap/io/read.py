@@ -28,8 +28,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 import goldmap.io._guard as _guard
-from goldmap.crs import WGS84
-from goldmap.errors import ColumnNotFoundError, InputFileError
+from goldmap.crs import WGS84, require_crs
+from goldmap.errors import ColumnNotFoundError, InputFileError, MissingCRSError
 from goldmap.io._coordinates import parse_coordinates
 from goldmap.io._dbf import dbf_encoding
 from goldmap.io._gpx import read_gpx
@@ -367,9 +367,10 @@ def _read_zip(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
             _guard.check_shapefile_part(content, suffix, member.filename, name)
             contents[suffix] = content
     if ".prj" not in contents:
-        raise InputFileError(
-            f"{name!r}: the shapefile has no .prj, so its coordinate system is unknown. Zip "
-            "the .prj with it, or export the data as GeoJSON in WGS84."
+        raise MissingCRSError(
+            f"{name!r} has no CRS (coordinate reference system): the shapefile has no .prj, so "
+            "its coordinates cannot be placed. Zip the .prj with it, or export the data as "
+            "GeoJSON in WGS84."
         )
     if ".cpg" not in contents:
         # Older ArcGIS and MapGIS exports have no .cpg and often GBK text: say which it is,
@@ -402,11 +403,11 @@ def _read_with_gdal(path: Path, name: str, *, layer: str | None, driver: str) ->
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         reason = str(err).replace(str(path.parent), "").replace(path.name, name).strip()
         raise InputFileError(f"Could not read {name!r}: {reason[:200]}") from err
-    if frame.crs is None:
-        raise InputFileError(
-            f"{name!r} has no coordinate reference system. Add one (for a Shapefile: its "
-            ".prj), or export the data as GeoJSON in WGS84."
-        )
+    require_crs(
+        frame,
+        repr(name),
+        fix="Add one (for a Shapefile: its .prj), or export the data as GeoJSON in WGS84.",
+    )
     return frame
 
 
@@ -466,8 +467,7 @@ FEATURE_FORMATS: dict[str, FeatureFormat] = {ext: f for f in _FORMATS for ext in
 def _from_frame(source: pd.DataFrame, lon: str | None, lat: str | None) -> gpd.GeoDataFrame:
     if not isinstance(source, gpd.GeoDataFrame):
         return points_from_table(source, lon=lon, lat=lat)
-    if source.crs is None:
-        raise InputFileError("The GeoDataFrame has no CRS; set one with .set_crs('EPSG:4326').")
+    require_crs(source, "The GeoDataFrame")
     return source.to_crs(WGS84)
 
 

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 from goldmap._values import flatten_nested, nested_columns, to_json_text, to_native
 from goldmap.catalog import LayerGroup, layers_in
-from goldmap.crs import WGS84
+from goldmap.crs import WGS84, require_crs
 from goldmap.errors import ExportError, GoldmapError
 from goldmap.io._csv import write_csv
 from goldmap.io._files import COORDINATE_DECIMALS, check_output, pyogrio_write
@@ -372,11 +372,7 @@ def _resolve_layers(
 
 def _prepare(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return a copy in EPSG:4326 without an index to write."""
-    if frame.crs is None:
-        raise ExportError(
-            f"Layer {name!r} has no CRS, so its coordinates cannot be placed. "
-            "Set it first, e.g. frame.set_crs('EPSG:4326')."
-        )
+    require_crs(frame, f"Layer {name!r}")
     out = frame.to_crs(WRITE_CRS) if not frame.crs.equals(WRITE_CRS) else frame.copy()
     out.attrs = {}  # reports kept in attrs (join_stats) are not data for the file
     return out.reset_index(drop=True)

@@ -15,9 +15,10 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import ElementAddToElement
 from jinja2 import Template
 
-from goldmap.errors import InputFileError, OptionError
+from goldmap.crs import require_crs
+from goldmap.errors import OptionError
 from goldmap.maps._basemaps import is_gcj02, shift_geojson
-from goldmap.styles import LayerStyle
+from goldmap.styles import WATER_COLOR, LayerStyle
 
 _LEGENDS: weakref.WeakKeyDictionary[folium.Map | folium.FeatureGroup, Legend] = (
     weakref.WeakKeyDictionary()
@@ -27,8 +28,6 @@ _LEGENDS: weakref.WeakKeyDictionary[folium.Map | folium.FeatureGroup, Legend] = 
 # ~1 m for points.
 POLYGON_DECIMALS = 3
 POINT_DECIMALS = 5
-LAND_COLOR = "#fbfaf6"
-WATER_COLOR = "#dfe8ee"
 
 
 def display_geometry(frame: gpd.GeoDataFrame, *, simplify: float | None) -> gpd.GeoSeries:
@@ -104,8 +103,7 @@ def to_4326(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
             f"{what} must be a GeoDataFrame, got {type(frame).__name__!r}; "
             "load one with goldmap.load(...) or geopandas.read_file(...)."
         )
-    if frame.crs is None:
-        raise InputFileError(f"{what} has no CRS; set it first, e.g. frame.set_crs('EPSG:4326').")
+    require_crs(frame, what)
     return frame if frame.crs.to_epsg() == 4326 else frame.to_crs(4326)
 
 

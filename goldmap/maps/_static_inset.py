@@ -9,8 +9,9 @@ import geopandas as gpd
 import shapely
 
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
-from goldmap.maps._static_data import COLOURS, WORDS, project_box, projected
+from goldmap.maps._static_data import COLOURS, project_box, projected
 from goldmap.maps._static_layout import frame
+from goldmap.text import tr
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,7 +48,7 @@ def draw_inset(ax: Axes, lang: str, size: float) -> None:
     inset.text(
         0.5,
         0.04,
-        WORDS[lang]["inset"],
+        tr("south_china_sea_islands", lang),
         transform=inset.transAxes,
         ha="center",
         va="bottom",

@@ -11,7 +11,6 @@ import shapely
 from goldmap.maps._static_data import (
     AREA_LAYERS,
     COLOURS,
-    WORDS,
     area_codes,
     mine_numbers,
     projected,
@@ -87,7 +86,7 @@ def scale_bar(ax: Axes, lang: str, size: float) -> None:
     for value in (0, length / 2, length):
         label = f"{value / 1000:g}"
         if value == length:
-            label += f" {WORDS[lang]['km']}"
+            label += f" {tr('km', lang)}"
         ax.text(
             left + value,
             bottom + height * 1.6,
@@ -102,7 +101,7 @@ def scale_bar(ax: Axes, lang: str, size: float) -> None:
 def north_arrow(ax: Axes, lang: str, size: float) -> None:
     """Draw a north arrow in the top left corner of ``ax``."""
     ax.annotate(
-        WORDS[lang]["north"],
+        tr("north", lang),
         xy=(0.045, 0.955),
         xytext=(0.045, 0.865),
         xycoords="axes fraction",
@@ -117,13 +116,12 @@ def north_arrow(ax: Axes, lang: str, size: float) -> None:
 
 def legend(ax: Axes, lang: str, layers: Sequence[str], size: float) -> None:
     """Draw the legend of what ``layers`` put on the map, plus lakes and provinces."""
-    words = WORDS[lang]
-    handles = _area_handles(words, layers)
+    handles = _area_handles(lang, layers)
     if "key_mines" in layers:
-        handles += _mine_handles(words, lang)
+        handles += _mine_handles(lang)
     if "cities" in layers:
-        handles += _city_handles(words)
-    handles += _context_handles(words, rivers="rivers" in layers)
+        handles += _city_handles(lang)
+    handles += _context_handles(lang, rivers="rivers" in layers)
     drawn = ax.legend(
         handles=handles,
         loc="lower left",
@@ -136,7 +134,7 @@ def legend(ax: Axes, lang: str, layers: Sequence[str], size: float) -> None:
     drawn.set_zorder(11)
 
 
-def _area_handles(words: dict[str, str], layers: Sequence[str]) -> list[Any]:
+def _area_handles(lang: str, layers: Sequence[str]) -> list[Any]:
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
@@ -144,19 +142,24 @@ def _area_handles(words: dict[str, str], layers: Sequence[str]) -> list[Any]:
         if layer in layers:
             colour = COLOURS[layer]
             handles.append(
-                Patch(facecolor=colour, alpha=0.45, edgecolor=colour, label=words[layer])
+                Patch(
+                    facecolor=colour,
+                    alpha=0.45,
+                    edgecolor=colour,
+                    label=tr(f"legend_{layer}", lang),
+                )
             )
     return handles
 
 
-def _mine_handles(words: dict[str, str], lang: str) -> list[Any]:
+def _mine_handles(lang: str) -> list[Any]:
     """Return the keys of a located mine (filled), a stand-in (hollow), its county (hatched)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     located = Line2D(
         [], [], marker="o", linestyle="", markerfacecolor=COLOURS["key_mines"],
-        markeredgecolor="black", markersize=6, label=words["key_mines"],
+        markeredgecolor="black", markersize=6, label=tr("legend_key_mines", lang),
     )  # fmt: skip
     stand_in = Line2D(
         [], [], marker="o", linestyle="", markerfacecolor="white", markeredgewidth=1.1,
@@ -169,11 +172,11 @@ def _mine_handles(words: dict[str, str], lang: str) -> list[Any]:
     return [located, stand_in, county]
 
 
-def _city_handles(words: dict[str, str]) -> list[Any]:
+def _city_handles(lang: str) -> list[Any]:
     from matplotlib.lines import Line2D
 
     capital = Line2D(
-        [], [], marker="*", linestyle="", color="#c00000", markersize=9, label=words["capital"]
+        [], [], marker="*", linestyle="", color="#c00000", markersize=9, label=tr("capital", lang)
     )
     provincial = Line2D(
         [],
@@ -183,30 +186,32 @@ def _city_handles(words: dict[str, str]) -> list[Any]:
         markerfacecolor="white",
         markeredgecolor=COLOURS["city"],
         markersize=5,
-        label=words["provincial_capital"],
+        label=tr("provincial_capital", lang),
     )
     prefecture = Line2D(
         [], [], marker="o", linestyle="", color=COLOURS["city"], markersize=2.5,
-        label=words["prefecture"],
+        label=tr("prefecture", lang),
     )  # fmt: skip
     return [capital, provincial, prefecture]
 
 
-def _context_handles(words: dict[str, str], *, rivers: bool) -> list[Any]:
+def _context_handles(lang: str, *, rivers: bool) -> list[Any]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
     if rivers:
-        handles.append(Line2D([], [], color=COLOURS["river"], linewidth=1.2, label=words["river"]))
+        handles.append(
+            Line2D([], [], color=COLOURS["river"], linewidth=1.2, label=tr("river", lang))
+        )
     handles.append(
-        Patch(facecolor=COLOURS["lake"], edgecolor=COLOURS["river"], label=words["lake"])
+        Patch(facecolor=COLOURS["lake"], edgecolor=COLOURS["river"], label=tr("lake", lang))
     )
     handles.append(
         Patch(
             facecolor=COLOURS["china"],
             edgecolor=COLOURS["province_edge"],
-            label=words["province"],
+            label=tr("province_boundary", lang),
         )
     )
     return handles
@@ -237,10 +242,10 @@ def mine_rows(lang: str, mines: gpd.GeoDataFrame) -> list[str]:
     for mine, unknown in zip(mines.itertuples(), mines.geometry.isna(), strict=True):
         if lang == "zh":
             province = short.get(int(mine.province_adcode), str(mine.province_zh))
-            where = f"{province}，位置未知，图上未画" if unknown else province
+            where = f"{province}，{tr('not_drawn', lang)}" if unknown else province
             rows.append((numbers[str(mine.id)], f"{mine.name_zh}（{where}）"))
         else:
-            where = f"{mine.province_en}, location unknown, not drawn" if unknown else ""
+            where = f"{mine.province_en}, {tr('not_drawn', lang)}" if unknown else ""
             rows.append((numbers[str(mine.id)], f"{mine.name_en} ({where or mine.province_en})"))
     return [f"{n:>2}  {name}" for n, name in sorted(rows)]
 

@@ -34,7 +34,6 @@ from goldmap.maps._assets import apply_assets
 from goldmap.maps._basemaps import Basemap, get_basemap, mark_gcj02
 from goldmap.maps._layer_rows import LayerRows, feature_properties, filter_mask, layer_rows
 from goldmap.maps._leaflet import (
-    LAND_COLOR,
     GeoLayer,
     add_below_controls,
     child_names,
@@ -65,7 +64,7 @@ from goldmap.maps.choropleth import (
     legacy_choropleth,
 )
 from goldmap.maps.context import add_context
-from goldmap.styles import style_for
+from goldmap.styles import LAND_COLOR, style_for
 from goldmap.text import check_lang, tr
 
 __all__ = [

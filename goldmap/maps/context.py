@@ -21,6 +21,7 @@ from goldmap.catalog import load
 from goldmap.maps._basemaps import is_gcj02, to_gcj02
 from goldmap.maps._leaflet import DataLayer, add_below_controls, child_names, ensure_setup
 from goldmap.maps._popups import escape
+from goldmap.styles import style_for
 from goldmap.text import check_lang, tr
 
 __all__ = ["add_context"]
@@ -81,19 +82,19 @@ class ContextLayer(DataLayer):
             });
             var group = L.layerGroup(), water = [];
             d.rivers.forEach(function (c) {
-                water.push(L.polyline(pairs(c), {color: "#7fb0d8", weight: 1, opacity: 0.9,
+                water.push(L.polyline(pairs(c), {color: "{{ this.river }}", weight: 1, opacity: 0.9,
                     interactive: false}));
             });
             d.lakes.forEach(function (c) {
-                water.push(L.polygon(pairs(c), {color: "#7fb0d8", weight: 0.8,
-                    fillColor: "#d4e6f3", fillOpacity: 1, interactive: false}));
+                water.push(L.polygon(pairs(c), {color: "{{ this.river }}", weight: 0.8,
+                    fillColor: "{{ this.lake }}", fillOpacity: 1, interactive: false}));
             });
             water.forEach(function (l) { group.addLayer(l); });
             d.cities.forEach(function (c) {
                 var major = c[3] < 2;
                 var dot = L.circleMarker([c[1], c[0]], {pane: "goldmapCities",
-                    radius: major ? 3 : 2, color: "#444", weight: major ? 1.2 : 0.8,
-                    fillColor: major ? "#444" : "#ffffff", fillOpacity: 1,
+                    radius: major ? 3 : 2, color: "{{ this.city }}", weight: major ? 1.2 : 0.8,
+                    fillColor: major ? "{{ this.city }}" : "#ffffff", fillOpacity: 1,
                     bubblingMouseEvents: false});
                 if (major) {
                     // A label as an icon, not a permanent tooltip: a tooltip measures
@@ -122,6 +123,10 @@ class ContextLayer(DataLayer):
         {% endmacro %}
         """
     )
+    # The colours of goldmap.styles, which the static figure draws with too.
+    river = style_for("rivers").stroke
+    lake = style_for("lakes").fill
+    city = style_for("cities").stroke
 
     def __init__(
         self,

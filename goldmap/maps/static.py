@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 import shapely
 
+from goldmap.catalog import find_area
 from goldmap.citation import data_version
+from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import ExportError, MissingDependencyError
 from goldmap.io._files import check_output
 from goldmap.maps._fonts import font_context, font_family, font_family_of
 from goldmap.maps._static_data import (
     AREA_LAYERS,
     COLOURS,
-    WORDS,
-    find_area,
     find_province,
     project_box,
     projected,
@@ -50,7 +50,8 @@ from goldmap.maps._static_layout import (
     north_arrow,
     scale_bar,
 )
-from goldmap.text import check_lang
+from goldmap.styles import style_for
+from goldmap.text import check_lang, tr
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -135,8 +136,9 @@ def figure(
     Parameters
     ----------
     area : str, optional
-        The ``id`` of one exploration or development area (e.g.
-        ``"dev-shandong-laizhou-zhaoyuan"``): the figure shows it and its surroundings.
+        One exploration or development area, by its ``id`` or name (e.g.
+        ``"dev-shandong-laizhou-zhaoyuan"`` or ``"山东莱州-招远"``): the figure shows it and
+        its surroundings.
     province : str, optional
         A province in any spelling :func:`goldmap.resolve_province` accepts (``"山东"``,
         ``"Shandong"``, ``370000``). Not together with ``area``.
@@ -188,14 +190,14 @@ def figure(
 def _view(area: str | None, province: str | None, lang: str) -> _View:
     """Return what the figure of ``area``, ``province`` or (neither) all China shows."""
     if area is not None:
-        focus_area = find_area(area)
+        focus_area = find_area(area).to_crs(EQUAL_AREA_CRS)
         heading = str(focus_area.iloc[0][f"name_{lang}"])
         return _View(heading, _padded(focus_area.total_bounds), None, whole_china=False)
     if province is not None:
         focus = find_province(province)
         heading = str(focus.iloc[0]["name_zh" if lang == "zh" else "name_en"])
         return _View(heading, _padded(focus.total_bounds), focus, whole_china=False)
-    return _View(WORDS[lang]["title_all"], project_box(_CHINA_LONLAT), None, whole_china=True)
+    return _View(tr("figure_title", lang), project_box(_CHINA_LONLAT), None, whole_china=True)
 
 
 def _padded(bounds: Sequence[float]) -> _Box:
@@ -225,10 +227,12 @@ def _lists(
     lang: str, chosen: Sequence[str], view: shapely.Geometry, mines: gpd.GeoDataFrame | None
 ) -> list[_List]:
     """Return the lists under the map that have rows: the areas in view, the mines in view."""
-    words = WORDS[lang]
     area_list = area_rows(lang, chosen, view)
     mine_list = mine_rows(lang, mines) if mines is not None else []
-    lists = [(words["areas"], area_list, 3 if lang == "zh" else 2), (words["mines"], mine_list, 4)]
+    lists = [
+        (tr("key_areas", lang), area_list, 3 if lang == "zh" else 2),
+        (tr("key_mines", lang), mine_list, 4),
+    ]
     return [(head, rows, cols) for head, rows, cols in lists if rows]
 
 
@@ -349,10 +353,10 @@ def _draw_areas(ax: Axes, layers: Sequence[str], lw: float) -> None:
     for layer in AREA_LAYERS:
         if layer not in layers:
             continue
-        colour = COLOURS[layer]
         areas = projected(layer)
-        areas.plot(ax=ax, color=colour, alpha=0.28, linewidth=0, zorder=4)
-        areas.boundary.plot(ax=ax, color=colour, linewidth=0.9 * lw, zorder=4.1)
+        areas.plot(ax=ax, color=COLOURS[layer], alpha=0.28, linewidth=0, zorder=4)
+        outline = style_for(layer).stroke
+        areas.boundary.plot(ax=ax, color=outline, linewidth=0.9 * lw, zorder=4.1)
 
 
 @functools.cache

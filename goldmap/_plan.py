@@ -1,4 +1,8 @@
-"""Give the plan itself: its documents, 2027 targets and Column 1, in Chinese and English."""
+"""Give the plan itself: its documents, 2027 targets and Column 1, in Chinese and English.
+
+Public as :func:`goldmap.plan` and :func:`goldmap.plan_text`; the module is private so that
+``goldmap.plan`` names the function alone.
+"""
 
 from __future__ import annotations
 
