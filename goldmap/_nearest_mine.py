@@ -23,7 +23,7 @@ from scipy.spatial import cKDTree
 from goldmap._mines_digest import MINE_COLUMNS, mines_digest
 from goldmap._points import CHINA_BOUNDS, anchor_points, grid_cells, in_box, unit_vectors
 from goldmap.catalog import load
-from goldmap.crs import WGS84
+from goldmap.crs import WGS84, require_crs
 from goldmap.errors import OptionError
 
 __all__ = ["MineIndex", "check_mines", "mine_index", "nearest_mine", "nearest_rows"]
@@ -141,8 +141,9 @@ def check_mines(mines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     Raises
     ------
     OptionError
-        When ``mines`` is not a GeoDataFrame, lacks ``id``, ``name_zh`` or ``name_en``, or
-        has no CRS.
+        When ``mines`` is not a GeoDataFrame, or lacks ``id``, ``name_zh`` or ``name_en``.
+    MissingCRSError
+        When ``mines`` has no CRS.
     """
     if not isinstance(mines, gpd.GeoDataFrame):
         raise OptionError(
@@ -155,10 +156,7 @@ def check_mines(mines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             f"The mines frame lacks the column(s) {', '.join(missing)}: pass the key mines as "
             "goldmap.load('key_mines') (optionally with corrections=...) returns them."
         )
-    if mines.crs is None:
-        raise OptionError(
-            "The mines frame has no CRS: set it (e.g. mines.set_crs(4326)) before locating."
-        )
+    require_crs(mines, "The mines frame")
     return mines if mines.crs.equals(WGS84) else mines.to_crs(WGS84)
 
 
