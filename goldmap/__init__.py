@@ -62,6 +62,7 @@ _LAZY = {
     "validate_data": "goldmap.validate",
     "corrections": "goldmap.corrections",
     "schema": "goldmap.schema",
+    "companies": "goldmap.exposure",
 }
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "RasterError",
     "StatisticNotFoundError",
     "__version__",
+    "companies",
     "corrections",
     "data_version",
     "describe_layers",

@@ -365,11 +365,13 @@ def _check_dossier(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
     """Check the key-mine dossier and the layer's dossier columns built from it."""
     from goldmap import _dossier_checks as checks
     from goldmap._dossier import dossier_records
+    from goldmap.exposure import companies
 
     mines = load("key_mines") if mines is None else mines
     records = dossier_records()
     found = checks.record_problems(records, mine_ids=mines["id"].tolist())
     found += checks.layer_problems(records, mines)
+    found += checks.listed_company_problems(records, companies(mines=mines))
     return [Problem("key_mines_dossier", feature, text) for feature, text in found]
 
 
