@@ -19,6 +19,7 @@ __all__ = [
     "DOSSIER_COLUMNS",
     "EXCHANGES",
     "STATUSES",
+    "STATUS_WORDS",
     "dossier_columns",
     "dossier_records",
     "headline_capacity",
@@ -35,6 +36,15 @@ STATUSES: tuple[str, ...] = (
     "exploration",
     "unknown",
 )
+
+#: How each status reads on maps and in tables, Chinese and English.
+STATUS_WORDS: dict[str, dict[str, str]] = {
+    "producing": {"zh": "生产", "en": "Producing"},
+    "under_construction": {"zh": "在建", "en": "Under construction"},
+    "development": {"zh": "开发准备", "en": "Development"},
+    "exploration": {"zh": "勘查", "en": "Exploration"},
+    "unknown": {"zh": "状态未知", "en": "Status unknown"},
+}
 
 #: Exchanges a listed company may be quoted on.
 EXCHANGES: tuple[str, ...] = ("SSE", "SZSE", "BSE", "HKEX", "TSX", "ASX", "NYSE", "LSE")

@@ -334,15 +334,27 @@ def export_command(
 @click.option("--province", default=None, help="Province, any spelling (山东, Shandong, 370000).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--dpi", type=int, default=200, show_default=True, help="10 in wide: 200 = 2000 px.")
+@click.option(
+    "--color-by",
+    type=click.Choice(["status"]),
+    default=None,
+    help="Colour the key mines by their status (producing, under construction ...), with a legend.",
+)
 @overwrite_option
 @_friendly
 def figure_command(
-    out: str, area: str | None, province: str | None, lang: str, dpi: int, overwrite: bool
+    out: str,
+    area: str | None,
+    province: str | None,
+    lang: str,
+    dpi: int,
+    color_by: str | None,
+    overwrite: bool,
 ) -> None:
     """Draw a static map for reports (all China with the South China Sea inset, or one area)."""
     from goldmap.maps.static import figure, save_figure
 
-    fig = figure(area=area, province=province, lang=lang, dpi=dpi)
+    fig = figure(area=area, province=province, lang=lang, dpi=dpi, color_by=color_by)
     written = save_figure(fig, out, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)
 

@@ -39,6 +39,12 @@ COLOURS = {
     "exploration_areas": "#2b8cbe",
     "development_areas": "#e34a33",
     "key_mines": "#b8860b",
+    # mines by status (figure(color_by="status")): advanced stages dark, unknown grey
+    "status_producing": "#1a9641",
+    "status_under_construction": "#fdae61",
+    "status_development": "#d7191c",
+    "status_exploration": "#2c7bb6",
+    "status_unknown": "#bdbdbd",
     "river": "#6aa6d6",
     "lake": "#b9d7ee",
     "city": "#444444",

@@ -168,15 +168,26 @@ def _point_boxes(ax: Axes, renderer: RendererBase, xy: np.ndarray, size_pt: floa
 
 
 def mine_labels(
-    ax: Axes, renderer: RendererBase, mines: gpd.GeoDataFrame, occupied: list[Bbox]
+    ax: Axes,
+    renderer: RendererBase,
+    mines: gpd.GeoDataFrame,
+    occupied: list[Bbox],
+    *,
+    color_by: str | None = None,
 ) -> list[Label]:
-    """Draw the mines; label each with its number, or a close cluster with one range (1-11)."""
+    """Draw the mines; label each with its number, or a close cluster with one range (1-11).
+
+    ``color_by="status"`` fills each mine with its status colour (``COLOURS["status_..."]``).
+    """
     xy = np.column_stack([mines.geometry.x, mines.geometry.y])
+    colour: Any = COLOURS["key_mines"]
+    if color_by == "status":
+        colour = [COLOURS[f"status_{s}"] for s in mines["status"].fillna("unknown")]
     ax.scatter(
         xy[:, 0],
         xy[:, 1],
         s=22,
-        color=COLOURS["key_mines"],
+        color=colour,
         edgecolor="black",
         linewidth=0.5,
         zorder=7,

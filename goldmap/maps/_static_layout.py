@@ -114,11 +114,15 @@ def north_arrow(ax: Axes, lang: str, size: float) -> None:
     )
 
 
-def legend(ax: Axes, lang: str, layers: Sequence[str], size: float) -> None:
+def legend(
+    ax: Axes, lang: str, layers: Sequence[str], size: float, *, color_by: str | None = None
+) -> None:
     """Draw the legend of what ``layers`` put on the map, plus lakes and provinces."""
     words = WORDS[lang]
     handles = _area_handles(words, layers)
-    if "key_mines" in layers:
+    if "key_mines" in layers and color_by == "status":
+        handles += _status_handles(words, lang)
+    elif "key_mines" in layers:
         handles.append(_mine_handle(words))
     if "cities" in layers:
         handles += _city_handles(words)
@@ -161,6 +165,28 @@ def _mine_handle(words: dict[str, str]) -> Any:
         markersize=6,
         label=words["key_mines"],
     )
+
+
+def _status_handles(words: dict[str, str], lang: str) -> list[Any]:
+    """Return one mine marker per status, labelled "key mine: producing" and so on."""
+    from matplotlib.lines import Line2D
+
+    from goldmap._dossier import STATUS_WORDS
+
+    head = words["key_mines"].split("（")[0].split(" (")[0]
+    return [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor=COLOURS[f"status_{status}"],
+            markeredgecolor="black",
+            markersize=6,
+            label=f"{head}：{text[lang]}" if lang == "zh" else f"{head}: {text[lang]}",
+        )
+        for status, text in STATUS_WORDS.items()
+    ]
 
 
 def _city_handles(words: dict[str, str]) -> list[Any]:
