@@ -248,3 +248,46 @@ def test_stale_layer_fails(records: list[dict[str, Any]], mines: Any) -> None:
     found = checks.layer_problems(records, stale)
     assert [i for i, _ in found] == ["gs-daqiao"]
     assert "make layers" in found[0][1]
+
+
+# --------------------------------------------------------------------------------------------
+# The details panel's dossier
+# --------------------------------------------------------------------------------------------
+
+
+def test_dossier_markdown_cites_every_value_in_both_languages(mines: Any) -> None:
+    from goldmap.app.dossier_view import dossier_markdown
+    from goldmap.app.text import md_escape
+
+    dossier = mines.set_index("id").at["gz-nibao", "dossier"]
+    zh = dossier_markdown(dossier, "zh", md_escape)
+    en = dossier_markdown(dossier, "en", md_escape)
+    assert "**上市公司**" in zh and "**Listed companies**" in en
+    assert "(SSE:601020)" in zh and "生产 (2025)" in zh and "Producing (2025)" in en
+    assert "300,000 t/a" in en and "1,000,000 t/a" in en
+    urls = {s["url"] for item in dossier["operators"] + dossier["listed"] for s in item["sources"]}
+    for url in urls:
+        assert f"(<{url}>)" in en
+    assert "“" in en and "**Annual gold output**：unknown" in en
+    assert dossier_markdown(None, "en", md_escape) == ""
+
+
+def test_dossier_markdown_escapes_the_data() -> None:
+    from goldmap.app.dossier_view import dossier_markdown
+    from goldmap.app.text import md_escape
+
+    hostile = {
+        "operators": [
+            {
+                "name_zh": "<script>x</script>",
+                "name_en": "[a](javascript:alert(1))",
+                "role": "operator",
+                "as_of": 2024,
+                "sources": [{"url": "javascript:alert(1)", "quote": "**bold**"}],
+            }
+        ],
+        "status": {"value": "unknown", "sources": []},
+    }
+    text = dossier_markdown(hostile, "en", md_escape)
+    assert "<script>" not in text and "](javascript:" not in text
+    assert "(<javascript:" not in text  # not a link: only web addresses are linked
