@@ -68,6 +68,91 @@ def _basis(output: dict[str, Any], lang: str) -> str:
     return "" if output.get("basis") == "actual" else f" ({_label('guidance', lang)})"
 
 
+def _year(item: dict[str, Any], key: str = "as_of") -> str:
+    return f" ({item[key]})" if item.get(key) is not None else ""
+
+
+class _Citer:
+    """Number the sources in the order values cite them; escape the data."""
+
+    def __init__(self, escape: Callable[[str], str]) -> None:
+        self.escape = escape
+        self.sources: list[dict[str, Any]] = []
+
+    def __call__(self, item: dict[str, Any]) -> str:
+        numbers = []
+        for source in item.get("sources") or []:
+            if source not in self.sources:
+                self.sources.append(source)
+            numbers.append(self.sources.index(source) + 1)
+        note = f" ({self.escape(str(item['note']))})" if item.get("note") else ""
+        return "".join(f"[{n}]" for n in numbers) + note
+
+    def names(self, zh: Any, en: Any) -> str:
+        return self.escape(_names(zh, en))
+
+
+def _ownership(dossier: dict[str, Any], lang: str, cite: _Citer) -> list[tuple[str, list[str]]]:
+    """Return the holder, owner, parent, listing and status lines."""
+    e = cite.escape
+    lines = [
+        (
+            "operators",
+            [
+                f"{cite.names(o.get('name_zh'), o.get('name_en'))}, "
+                f"{_label(o['role'], lang)}{_year(o)} {cite(o)}"
+                for o in dossier.get("operators") or []
+            ],
+        ),
+        (
+            "owners",
+            [
+                f"{cite.names(o.get('entity_zh'), o.get('entity_en'))} ← "
+                f"{cite.names(o.get('owner_zh'), o.get('owner_en'))}{_stake(o)}"
+                f"{_year(o)} {cite(o)}"
+                for o in dossier.get("owners") or []
+            ],
+        ),
+    ]
+    parent = dossier.get("ultimate_parent")
+    if isinstance(parent, dict):
+        names = cite.names(parent.get("name_zh"), parent.get("name_en"))
+        lines.append(("ultimate_parent", [f"{names} {cite(parent)}"]))
+    listed = [
+        f"{cite.names(li.get('name_zh'), li.get('name_en'))} "
+        f"({e(li['exchange'])}:{e(str(li['ticker']))}) {cite(li)}"
+        for li in dossier.get("listed") or []
+    ]
+    status = dossier.get("status") or {}
+    value = status.get("value") or "unknown"
+    words = STATUS_WORDS.get(value, {"zh": value, "en": value})
+    return [
+        *lines,
+        ("listed", listed),
+        ("status", [f"{e(words[lang])}{_year(status)} {cite(status)}"]),
+    ]
+
+
+def _size(dossier: dict[str, Any], lang: str, cite: _Citer) -> list[tuple[str, list[str]]]:
+    """Return the resource, output and capacity lines."""
+    e = cite.escape
+    resources = [
+        f"{_num(r['value_t'])} t Au, {e(str(r.get('kind')))}, {e(str(r.get('standard')))}"
+        f"{_year(r, 'year')}: {e(str(r.get('category')))} {cite(r)}"
+        for r in dossier.get("resources") or []
+    ]
+    output = [
+        f"{_num(o['value_t'])}{_upper(o)} t{_year(o, 'year')}{_basis(o, lang)} {cite(o)}"
+        for o in dossier.get("output") or []
+    ]
+    capacity = [
+        f"{_num(c['value'])} {e(str(c['unit']))}, {e(str(c.get('basis')))}"
+        f"{_year(c, 'year')} {cite(c)}"
+        for c in dossier.get("capacity") or []
+    ]
+    return [("resources", resources), ("output", output), ("capacity", capacity)]
+
+
 def dossier_markdown(dossier: Any, lang: str, escape: Callable[[str], str]) -> str:
     """Return the dossier of one key mine as Markdown ("" when there is none).
 
@@ -83,109 +168,23 @@ def dossier_markdown(dossier: Any, lang: str, escape: Callable[[str], str]) -> s
     Returns
     -------
     str
-        A heading, one line per known field with source numbers, what was searched, and
-        the numbered sources with their quotes.
+        A heading, one line per field with its source numbers (and caveat), what was
+        searched, the notes, and the numbered sources with their quotes.
     """
     if not isinstance(dossier, dict):
         return ""
-    sources: list[dict[str, Any]] = []
-
-    def cite(item: dict[str, Any]) -> str:
-        numbers = []
-        for source in item.get("sources") or []:
-            if source not in sources:
-                sources.append(source)
-            numbers.append(sources.index(source) + 1)
-        note = f" ({escape(str(item['note']))})" if item.get("note") else ""
-        return "".join(f"[{n}]" for n in numbers) + note
-
-    def year(item: dict[str, Any], key: str = "as_of") -> str:
-        return f" ({item[key]})" if item.get(key) is not None else ""
-
-    lines: list[tuple[str, list[str]]] = []
-    lines.append(
-        (
-            "operators",
-            [
-                f"{escape(_names(o.get('name_zh'), o.get('name_en')))}, "
-                f"{_label(o['role'], lang)}{year(o)} {cite(o)}"
-                for o in dossier.get("operators") or []
-            ],
-        )
-    )
-    lines.append(
-        (
-            "owners",
-            [
-                f"{escape(_names(o.get('entity_zh'), o.get('entity_en')))} ← "
-                f"{escape(_names(o.get('owner_zh'), o.get('owner_en')))}"
-                f"{_stake(o)}"
-                f"{year(o)} {cite(o)}"
-                for o in dossier.get("owners") or []
-            ],
-        )
-    )
-    parent = dossier.get("ultimate_parent")
-    if isinstance(parent, dict):
-        names = escape(_names(parent.get("name_zh"), parent.get("name_en")))
-        lines.append(("ultimate_parent", [f"{names} {cite(parent)}"]))
-    lines.append(
-        (
-            "listed",
-            [
-                f"{escape(_names(li.get('name_zh'), li.get('name_en')))} "
-                f"({escape(li['exchange'])}:{escape(str(li['ticker']))}) {cite(li)}"
-                for li in dossier.get("listed") or []
-            ],
-        )
-    )
-    status = dossier.get("status") or {}
-    value = status.get("value") or "unknown"
-    words = STATUS_WORDS.get(value, {"zh": value, "en": value})
-    lines.append(("status", [f"{escape(words[lang])}{year(status)} {cite(status)}"]))
-    lines.append(
-        (
-            "resources",
-            [
-                f"{_num(r['value_t'])} t Au, {escape(str(r.get('kind')))}, "
-                f"{escape(str(r.get('standard')))}{year(r, 'year')}: "
-                f"{escape(str(r.get('category')))} {cite(r)}"
-                for r in dossier.get("resources") or []
-            ],
-        )
-    )
-    lines.append(
-        (
-            "output",
-            [
-                f"{_num(o['value_t'])}{_upper(o)} t{year(o, 'year')}{_basis(o, lang)} {cite(o)}"
-                for o in dossier.get("output") or []
-            ],
-        )
-    )
-    lines.append(
-        (
-            "capacity",
-            [
-                f"{_num(c['value'])} {escape(str(c['unit']))}, {escape(str(c.get('basis')))}"
-                f"{year(c, 'year')} {cite(c)}"
-                for c in dossier.get("capacity") or []
-            ],
-        )
-    )
+    cite = _Citer(escape)
     out = [f"**{_label('heading', lang)}**"]
-    for key, values in lines:
+    for key, values in _ownership(dossier, lang, cite) + _size(dossier, lang, cite):
         shown = "; ".join(v.strip() for v in values) or _label("unknown", lang)
         out.append(f"- **{_label(key, lang)}**：{shown}")
-    if dossier.get("searched"):
-        out.append(f"- **{_label('searched', lang)}**：{escape(str(dossier['searched']))}")
-    if dossier.get("notes"):
-        out.append(f"- **{_label('notes', lang)}**：{escape(str(dossier['notes']))}")
-    if sources:
+    for key in ("searched", "notes"):
+        if dossier.get(key):
+            out.append(f"- **{_label(key, lang)}**：{escape(str(dossier[key]))}")
+    if cite.sources:
         out.append(f"\n**{_label('sources', lang)}**\n")
-        for number, source in enumerate(sources, 1):
-            url = str(source.get("url") or "")
-            where = f"[{escape(url)}](<{url}>)" if _WEB_ADDRESS.match(url) else escape(url)
-            quote = escape(str(source.get("quote")))
-            out.append(f"{number}. {where}  \n  “{quote}”")
+    for number, source in enumerate(cite.sources, 1):
+        url = str(source.get("url") or "")
+        where = f"[{escape(url)}](<{url}>)" if _WEB_ADDRESS.match(url) else escape(url)
+        out.append(f"{number}. {where}  \n  “{escape(str(source.get('quote')))}”")
     return "\n".join(out)
