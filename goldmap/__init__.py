@@ -63,6 +63,7 @@ _LAZY = {
     "validate_data": "goldmap.validate",
     "corrections": "goldmap.corrections",
     "schema": "goldmap.schema",
+    "companies": "goldmap.exposure",
 }
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "RasterError",
     "StatisticNotFoundError",
     "__version__",
+    "companies",
     "corrections",
     "data_version",
     "describe_layers",

@@ -1,4 +1,4 @@
-"""Run goldmap from the command line: ``goldmap layers|validate|map|export|join|locate``.
+"""Run goldmap from the command line: ``goldmap layers|validate|map|export|join|locate|companies``.
 
 Each command is one library call. Errors a user can cause become a one-line message on
 stderr and exit status 1, never a traceback; a usage error (unknown option, missing
@@ -112,6 +112,46 @@ def _write_or_print(frame: Any, out: str | None, *, overwrite: bool, name: str) 
     click.echo(f"wrote {out}", err=True)
 
 
+@cli.command("companies")
+@output_option(
+    "CSV, XLSX or JSON file (format from the extension). Default: a table on stdout.",
+    required=False,
+)
+@corrections_option
+@overwrite_option
+@_friendly
+def companies_command(out: str | None, corrections: str | None, overwrite: bool) -> None:
+    """List the companies that hold, own or list the key mines, with their mines and areas."""
+    from goldmap.exposure import companies, write_companies
+    from goldmap.loading import load
+
+    mines = load("key_mines", corrections=corrections) if corrections else None
+    table = companies(mines=mines)
+    if out is None:
+        click.echo(_company_lines(table))
+        return
+    written = write_companies(table, out, overwrite=overwrite)
+    click.echo(f"wrote {written}", err=True)
+
+
+def _company_lines(table: Any) -> str:
+    """Return the companies as a plain text table: name, listings, mines, t Au."""
+    lines = []
+    for row in table.itertuples():
+        name = row.name_zh if isinstance(row.name_zh, str) else row.name_en
+        tickers = ", ".join(row.tickers) or "-"
+        resources = (
+            "?"
+            if row.resources_t is None or row.resources_t != row.resources_t
+            else (f"{row.resources_t:g} t")
+        )
+        lines.append(
+            f"{name}\t{tickers}\t{row.n_mines} mines: {', '.join(row.mines_zh)}\t"
+            f"resources {resources} ({row.resources_unknown} unknown)"
+        )
+    return "\n".join(lines)
+
+
 @cli.command("join")
 @click.argument("table", type=click.Path(dir_okay=False))
 @output_option(
@@ -203,16 +243,23 @@ def locate_command(
 )
 @click.option("--province", "provinces", multiple=True, help="Keep features in this province.")
 @click.option("--commodity", "commodities", multiple=True, help="Keep features with it (gold...).")
+@click.option(
+    "--company",
+    "companies",
+    multiple=True,
+    help="Keep the key mines of this company: a name (山东黄金, Zijin) or ticker (600547).",
+)
 @corrections_option
 @overwrite_option
 @_friendly
-def map_command(
+def map_command(  # noqa: PLR0913 (one argument per command-line option)
     out: str,
     layers: tuple[str, ...],
     lang: str,
     basemap: str,
     provinces: tuple[str, ...],
     commodities: tuple[str, ...],
+    companies: tuple[str, ...],
     corrections: str | None,
     overwrite: bool,
 ) -> None:
@@ -228,6 +275,7 @@ def map_command(
         basemap=basemap,
         provinces=list(provinces) or None,
         commodities=list(commodities) or None,
+        company=list(companies) or None,
     )
     page = to_html(m, out, overwrite=overwrite)
     click.echo(f"wrote {out} ({len(page.encode('utf-8')):,} bytes)", err=True)
@@ -286,15 +334,27 @@ def export_command(
 @click.option("--province", default=None, help="Province, any spelling (山东, Shandong, 370000).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--dpi", type=int, default=200, show_default=True, help="10 in wide: 200 = 2000 px.")
+@click.option(
+    "--color-by",
+    type=click.Choice(["status"]),
+    default=None,
+    help="Colour the key mines by their status (producing, under construction ...), with a legend.",
+)
 @overwrite_option
 @_friendly
 def figure_command(
-    out: str, area: str | None, province: str | None, lang: str, dpi: int, overwrite: bool
+    out: str,
+    area: str | None,
+    province: str | None,
+    lang: str,
+    dpi: int,
+    color_by: str | None,
+    overwrite: bool,
 ) -> None:
     """Draw a static map for reports (all China with the South China Sea inset, or one area)."""
     from goldmap.maps.static import figure, save_figure
 
-    fig = figure(area=area, province=province, lang=lang, dpi=dpi)
+    fig = figure(area=area, province=province, lang=lang, dpi=dpi, color_by=color_by)
     written = save_figure(fig, out, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)
 

@@ -379,6 +379,20 @@ def _check_stats() -> list[Problem]:
     ]
 
 
+def _check_dossier(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
+    """Check the key-mine dossier and the layer's dossier columns built from it."""
+    from goldmap import _dossier_checks as checks
+    from goldmap._dossier import dossier_records
+    from goldmap.exposure import companies
+
+    mines = load("key_mines") if mines is None else mines
+    records = dossier_records()
+    found = checks.record_problems(records, mine_ids=mines["id"].tolist())
+    found += checks.layer_problems(records, mines)
+    found += checks.listed_company_problems(records, companies(mines=mines))
+    return [Problem("key_mines_dossier", feature, text) for feature, text in found]
+
+
 CHECKS: dict[str, Callable[..., list[Problem]]] = {
     "boundaries": _check_boundaries,
     "key_mines": _check_mines,
@@ -386,9 +400,10 @@ CHECKS: dict[str, Callable[..., list[Problem]]] = {
     "province_layers": _check_province_layers,
     "schema": _check_schema,
     "stats": _check_stats,
+    "dossier": _check_dossier,
 }
 #: The checks that take the key mines as corrected by a corrections file.
-_MINE_CHECKS = ("key_mines", "schema")
+_MINE_CHECKS = ("key_mines", "schema", "dossier")
 
 
 def validate_data(
@@ -400,7 +415,7 @@ def validate_data(
     ----------
     checks : iterable of str, optional
         A subset of ``"boundaries"``, ``"key_mines"``, ``"areas"``, ``"province_layers"``,
-        ``"schema"``, ``"stats"``; all by default.
+        ``"schema"``, ``"stats"``, ``"dossier"``; all by default.
     corrections : path or DataFrame, optional
         A corrections file for the key mines (see ``goldmap.load``): the key-mine and schema
         checks then run on the corrected mines.

@@ -17,6 +17,7 @@ import geopandas as gpd
 import shapely
 
 from goldmap._areas import area_definitions, area_geometry, read_yaml, unit_adcodes
+from goldmap._dossier import DOSSIER_COLUMNS, dossier_columns, dossier_records
 from goldmap._mine_location import location_fields
 from goldmap._resources import data_path
 from goldmap.catalog import load
@@ -123,7 +124,22 @@ def build_mines() -> gpd.GeoDataFrame:
     evidence = {
         r["id"]: r["uncertainty_evidence"] for r in records if r.get("uncertainty_evidence")
     }
-    return location_fields(frame, towns=towns, evidence=evidence)
+    return with_dossier(location_fields(frame, towns=towns, evidence=evidence))
+
+
+def with_dossier(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the mines with the dossier's flat columns and nested record joined by id."""
+    records = {r["id"]: r for r in dossier_records()}
+    unknown = sorted(set(records) - set(frame["id"]))
+    if unknown:
+        raise ValueError(f"dossier records for ids not among the key mines: {unknown}")
+    out = frame.copy()
+    columns = [dossier_columns(records.get(mine_id)) for mine_id in out["id"]]
+    geometry = out.pop("geometry")
+    for name in DOSSIER_COLUMNS:
+        out[name] = [c[name] for c in columns]
+    out["geometry"] = geometry
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=frame.crs)
 
 
 def _mine_point(record: dict[str, Any]) -> shapely.Point | None:

@@ -329,6 +329,17 @@ def test_the_details_of_a_mine_read_in_words_not_codes():
         assert raw not in details
 
 
+def test_the_details_of_a_mine_show_its_dossier_with_sources():
+    at = _app(lang="en", focus="key_mines:gz-nibao")
+    assert not at.exception
+    details = "\n".join(m.value for m in at.markdown)
+    assert "**Ownership, status and size**" in details
+    assert "(SSE:601020)" in details and "Producing (2025)" in details
+    assert "(<https://reportify.cn/filings/1145515175592464384>)" in details
+    for raw in ("listed_tickers", "operator_zh", "'value_t'", "{"):
+        assert raw not in details
+
+
 def test_the_map_is_rendered_again_only_when_it_changes(monkeypatch):
     from goldmap.app import views
 

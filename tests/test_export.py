@@ -226,6 +226,15 @@ def test_round_trip_every_format(
                 assert got_c == want_c, (fmt, name, column, row, want, got)
 
 
+def test_round_trip_source_carries_the_dossier(source_layers: dict[str, gpd.GeoDataFrame]) -> None:
+    """The round trip above covers the key mines' dossier columns, nested record included."""
+    mines = source_layers["key_mines"]
+    for column in ("operator_zh", "listed_tickers", "status", "resources_t", "dossier"):
+        assert column in mines.columns, column
+    haiyu = mines.set_index("id").at["sd-haiyu", "dossier"]
+    assert haiyu["owners"][1]["stake_pct"] == 70 and haiyu["owners"][1]["sources"][0]["quote"]
+
+
 def to_text(value: Any) -> Any:
     from goldmap._values import to_json_text
 

@@ -276,3 +276,39 @@ def test_the_figure_and_the_web_map_draw_each_layer_in_one_colour(china_zh):
         assert LAYER_STYLES[layer].fill in page, layer
     for colour in (COLOURS["river"], COLOURS["lake"], COLOURS["city"]):
         assert f'"{colour}"' in page
+
+
+def test_mines_coloured_by_status_with_a_legend_entry_each():
+    from matplotlib.colors import to_hex
+
+    from goldmap._dossier import STATUS_WORDS
+    from goldmap.maps._static_data import COLOURS
+
+    fig = gfig.figure(area=AREA, lang="en", dpi=60, color_by="status")
+    ax = next(a for a in fig.axes if a.get_label() == "map")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    for words in STATUS_WORDS.values():
+        assert any(label.endswith(words["en"]) for label in labels), words
+    mines = goldmap.load("key_mines").set_index("id")
+    # Located mines are filled with their status colour, stand-ins ringed in it (hollow).
+    markers = [c for c in ax.collections if c.get_zorder() == 7]
+    drawn = {to_hex(c) for m in markers for c in [*m.get_facecolors(), *m.get_edgecolors()]}
+    # Jiaodong has producing (焦家 ...), under construction (海域, 纱岭), exploration (西岭)
+    # and unknown (蓬莱, 夏甸 ...) mines: each is drawn in its colour.
+    for mine_id in ("sd-jiaojia", "sd-haiyu", "sd-xiling", "sd-xiadian"):
+        assert COLOURS[f"status_{mines.at[mine_id, 'status']}"] in drawn, mine_id
+
+
+def test_color_by_must_be_known():
+    with pytest.raises(goldmap.ExportError, match="status"):
+        gfig.figure(lang="en", dpi=60, color_by="owner")
+
+
+def test_cli_figure_color_by_status(tmp_path):
+    out = tmp_path / "status.png"
+    result = CliRunner().invoke(
+        cli, ["figure", "-o", str(out), "--lang", "en", "--dpi", "60", "--color-by", "status",
+              "--area", "dev-shandong-laizhou-zhaoyuan"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

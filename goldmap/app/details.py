@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from goldmap.app import data
+from goldmap.app.dossier_view import HIDDEN_FIELDS, dossier_markdown
 from goldmap.app.state import current_lang, current_layer, session
 from goldmap.app.text import md_escape, tr
 from goldmap.catalog import LAYERS
@@ -72,7 +73,9 @@ def _shown_fields(row: pd.Series, lang: str) -> list[tuple[str, str]]:
     fields = []
     for key, value in row.items():
         name = str(key)
-        if name in _HIDDEN or (name.endswith(other) and name not in _NO_COUNTERPART):
+        if name in _HIDDEN or name in HIDDEN_FIELDS:
+            continue
+        if name.endswith(other) and name not in _NO_COUNTERPART:
             continue
         text = shown_value(name, value, lang)
         if text:
@@ -136,6 +139,9 @@ def detail_panel() -> None:
     if selected[0] == "provinces":
         fields += _province_rows(row, lang)
     st.markdown("\n".join(f"- **{md_escape(k)}**：{md_escape(v)}" for k, v in fields))
+    dossier = dossier_markdown(row.get("dossier"), lang, md_escape)
+    if dossier:
+        st.markdown(dossier)
     sources = [s for s in (row.get("sources") or []) if isinstance(s, dict)]
     if sources:
         st.markdown(f"**{tr('sources', lang)}**")

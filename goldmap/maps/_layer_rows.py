@@ -42,6 +42,7 @@ def filter_mask(
     *,
     provinces: Iterable[Any] | None = None,
     commodities: Iterable[str] | None = None,
+    company: str | Iterable[str] | None = None,
 ) -> np.ndarray:
     """Return which rows of ``frame`` :func:`filter_layer` keeps, as a boolean array."""
     from goldmap.names import resolve_province
@@ -60,6 +61,10 @@ def filter_mask(
         column = next((c for c in ("commodity", "commodities") if c in frame.columns), None)
         if column is not None:
             keep &= [bool(wanted & {str(x) for x in as_list(v)}) for v in frame[column].tolist()]
+    if company is not None:
+        from goldmap.exposure import company_mask
+
+        keep &= company_mask(frame, company)
     return keep
 
 
@@ -153,12 +158,13 @@ def packaged_rows(
     *,
     provinces: Iterable[Any] | None = None,
     commodities: Iterable[str] | None = None,
+    company: str | Iterable[str] | None = None,
 ) -> LayerRows:
     """Return the rows of packaged layer ``name`` that :func:`filter_layer` keeps."""
     frame, rows = _packaged_rows(name)
-    if provinces is None and commodities is None:
+    if provinces is None and commodities is None and company is None:
         return rows
-    mask = filter_mask(frame, provinces=provinces, commodities=commodities)
+    mask = filter_mask(frame, provinces=provinces, commodities=commodities, company=company)
     return rows.take(np.flatnonzero(mask))
 
 

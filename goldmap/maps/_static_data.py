@@ -42,6 +42,12 @@ COLOURS = {
     "river": style_for("rivers").stroke,
     "lake": style_for("lakes").fill,
     "city": style_for("cities").stroke,
+    # mines by status (figure(color_by="status")): advanced stages dark, unknown grey
+    "status_producing": "#1a9641",
+    "status_under_construction": "#fdae61",
+    "status_development": "#d7191c",
+    "status_exploration": "#2c7bb6",
+    "status_unknown": "#bdbdbd",
     "nine_dash": "#555555",
 }
 

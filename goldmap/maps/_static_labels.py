@@ -172,20 +172,31 @@ STAND_IN_PRECISIONS = ("town", "county")
 
 
 def mine_labels(
-    ax: Axes, renderer: RendererBase, mines: gpd.GeoDataFrame, occupied: list[Bbox]
+    ax: Axes,
+    renderer: RendererBase,
+    mines: gpd.GeoDataFrame,
+    occupied: list[Bbox],
+    *,
+    color_by: str | None = None,
 ) -> list[Label]:
-    """Draw the mines; label each with its number, or a close cluster with one range (1-11)."""
+    """Draw the mines; label each with its number, or a close cluster with one range (1-11).
+
+    ``color_by="status"`` fills each mine with its status colour (``COLOURS["status_..."]``).
+    """
     xy = np.column_stack([mines.geometry.x, mines.geometry.y])
     # A stand-in point (a town's or a county's) is drawn hollow: it is not where the mine is.
     stand_in = mines["location_precision"].isin(STAND_IN_PRECISIONS).to_numpy()
+    fills = np.full(len(mines), COLOURS["key_mines"], dtype=object)
+    if color_by == "status":
+        fills[:] = [COLOURS[f"status_{s}"] for s in mines["status"].fillna("unknown")]
     for hollow in (False, True):
-        at = xy[stand_in == hollow]
+        at = stand_in == hollow
         ax.scatter(
-            at[:, 0],
-            at[:, 1],
+            xy[at, 0],
+            xy[at, 1],
             s=22,
-            color="white" if hollow else COLOURS["key_mines"],
-            edgecolor=COLOURS["key_mines"] if hollow else "black",
+            color="white" if hollow else list(fills[at]),
+            edgecolor=list(fills[at]) if hollow else "black",
             linewidth=1.1 if hollow else 0.5,
             zorder=7,
         )

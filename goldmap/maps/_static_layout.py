@@ -114,11 +114,15 @@ def north_arrow(ax: Axes, lang: str, size: float) -> None:
     )
 
 
-def legend(ax: Axes, lang: str, layers: Sequence[str], size: float) -> None:
+def legend(
+    ax: Axes, lang: str, layers: Sequence[str], size: float, *, color_by: str | None = None
+) -> None:
     """Draw the legend of what ``layers`` put on the map, plus lakes and provinces."""
     handles = _area_handles(lang, layers)
+    if "key_mines" in layers and color_by == "status":
+        handles += _status_handles(lang)
     if "key_mines" in layers:
-        handles += _mine_handles(lang)
+        handles += _mine_handles(lang, status=color_by == "status")
     if "cities" in layers:
         handles += _city_handles(lang)
     handles += _context_handles(lang, rivers="rivers" in layers)
@@ -152,8 +156,11 @@ def _area_handles(lang: str, layers: Sequence[str]) -> list[Any]:
     return handles
 
 
-def _mine_handles(lang: str) -> list[Any]:
-    """Return the keys of a located mine (filled), a stand-in (hollow), its county (hatched)."""
+def _mine_handles(lang: str, *, status: bool = False) -> list[Any]:
+    """Return the keys of a located mine (filled), a stand-in (hollow), its county (hatched).
+
+    With ``status``, the filled key is left to the status keys (one colour per status).
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -169,7 +176,29 @@ def _mine_handles(lang: str) -> list[Any]:
         facecolor="none", edgecolor=COLOURS["key_mines"], hatch="////", linestyle="--",
         label=tr("figure_stand_in_county", lang),
     )  # fmt: skip
-    return [located, stand_in, county]
+    return [stand_in, county] if status else [located, stand_in, county]
+
+
+def _status_handles(lang: str) -> list[Any]:
+    """Return one mine marker per status, labelled "key mine: producing" and so on."""
+    from matplotlib.lines import Line2D
+
+    from goldmap._dossier import STATUS_WORDS
+
+    head = tr("legend_key_mines", lang).split("（")[0].split(" (")[0]
+    return [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor=COLOURS[f"status_{status}"],
+            markeredgecolor="black",
+            markersize=6,
+            label=f"{head}：{text[lang]}" if lang == "zh" else f"{head}: {text[lang]}",
+        )
+        for status, text in STATUS_WORDS.items()
+    ]
 
 
 def _city_handles(lang: str) -> list[Any]:

@@ -99,8 +99,9 @@ def filter_layer(
     *,
     provinces: Iterable[Any] | None = None,
     commodities: Iterable[str] | None = None,
+    company: str | Iterable[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Keep the features of a plan layer that lie in given provinces or carry given commodities.
+    """Keep the features of a plan layer in given provinces, with given commodities or owners.
 
     Parameters
     ----------
@@ -112,6 +113,11 @@ def filter_layer(
         Province names in any spelling or adcodes; a feature is kept when it touches any.
     commodities : iterable of str, optional
         English commodity names (``"gold"``, ``"copper"`` ...); kept when it has any.
+    company : str or iterable of str, optional
+        For the key mines: a company name, Chinese or English (case-insensitive substring of
+        a holder, owner, listed company or ultimate parent), or a ticker (``"600547"``,
+        ``"HKEX:01787"``); a mine is kept when any matches. Layers without the ``dossier``
+        column are not filtered by it.
 
     Returns
     -------
@@ -128,8 +134,11 @@ def filter_layer(
     >>> from goldmap import load
     >>> len(filter_layer(load("key_mines"), provinces=["山东"])) > 0
     True
+    >>> sorted(filter_layer(load("key_mines"), company="601020")["id"])
+    ['gz-nibao']
     """
-    return frame.loc[filter_mask(frame, provinces=provinces, commodities=commodities)]
+    mask = filter_mask(frame, provinces=provinces, commodities=commodities, company=company)
+    return frame.loc[mask]
 
 
 def add_basemap(
@@ -347,13 +356,14 @@ def draw_rows(
     return m
 
 
-def make_map(
+def make_map(  # noqa: PLR0913 (the public call: layers, language, basemap, three filters, styling)
     layers: Sequence[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
     *,
     lang: str = "zh",
     basemap: str | Basemap | xyzservices.TileProvider | None = "none",
     provinces: Iterable[Any] | None = None,
     commodities: Iterable[str] | None = None,
+    company: str | Iterable[str] | None = None,
     choropleth: Choropleth | None = None,
     assets: str = "inline",
     m: folium.Map | None = None,
@@ -377,6 +387,8 @@ def make_map(
     provinces, commodities : iterable, optional
         Keep only features in these provinces / with these commodities
         (see :func:`filter_layer`).
+    company : str or iterable of str, optional
+        Keep only the key mines of this company (name or ticker, see :func:`filter_layer`).
     choropleth : Choropleth, optional
         Colour the provinces by a statistic instead of drawing them plain.
     assets : str, default "inline"
@@ -441,11 +453,13 @@ def make_map(
     for name in sorted(frames, key=MAP_LAYERS.index):
         frame = frames[name]
         frame = load(name) if frame is None else frame
-        frame = filter_layer(frame, provinces=provinces, commodities=commodities)
+        frame = filter_layer(frame, provinces=provinces, commodities=commodities, company=company)
         add_layer(m, frame, layer=name, lang=lang)
         if len(frame):
             drawn.append(to_4326(frame, name))
-    if fit and provinces is not None:  # a new map already opens on all of China
+    if fit and (
+        provinces is not None or company is not None
+    ):  # a new map already opens on all of China
         m.fit_bounds(first_view(drawn))
     return m
 

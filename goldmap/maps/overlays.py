@@ -44,6 +44,7 @@ def overlay_groups(
     lang: str = "zh",
     provinces: Iterable[Any] | None = None,
     commodities: Iterable[str] | None = None,
+    company: str | Iterable[str] | None = None,
     choropleth: Choropleth | None = None,
 ) -> list[folium.FeatureGroup]:
     """Draw layers as :func:`make_map` would, one layer group each, for map ``m``.
@@ -60,6 +61,8 @@ def overlay_groups(
         Language shown first.
     provinces, commodities : iterable, optional
         Keep only these provinces / commodities (see :func:`filter_layer`).
+    company : str or iterable of str, optional
+        Keep only the key mines of this company, by name or ticker (see :func:`filter_layer`).
     choropleth : Choropleth, optional
         A statistic to colour the provinces by, drawn as the first group.
 
@@ -101,9 +104,13 @@ def overlay_groups(
     for name in sorted(frames, key=MAP_LAYERS.index):
         given = frames[name]
         if given is None:  # the packaged layer, read once: a filter picks rows from it
-            rows = packaged_rows(name, provinces=provinces, commodities=commodities)
+            rows = packaged_rows(
+                name, provinces=provinces, commodities=commodities, company=company
+            )
         else:
-            kept = filter_layer(given, provinces=provinces, commodities=commodities)
+            kept = filter_layer(
+                given, provinces=provinces, commodities=commodities, company=company
+            )
             rows = layer_rows(kept, name)
         spec = LAYERS[name]
         group = overlay_group(m, spec.title_zh if lang == "zh" else spec.title_en)

@@ -59,12 +59,15 @@ if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
 
-__all__ = ["FIGURE_FORMATS", "FIGURE_LAYERS", "INSET_LABEL", "figure", "save_figure"]
+__all__ = ["COLOR_BY", "FIGURE_FORMATS", "FIGURE_LAYERS", "INSET_LABEL", "figure", "save_figure"]
 
 logger = logging.getLogger(__name__)
 
 #: Output formats :func:`save_figure` writes, by file extension.
 FIGURE_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
+
+#: What mines can be coloured by in a figure (None: one colour).
+COLOR_BY = ("status",)
 
 #: Layers a figure can draw; all of them by default.
 FIGURE_LAYERS = ("exploration_areas", "development_areas", "key_mines", "cities", "rivers")
@@ -130,6 +133,7 @@ def figure(
     layers: Sequence[str] | None = None,
     dpi: int = _DEFAULT_DPI,
     title: str | None = None,
+    color_by: str | None = None,
 ) -> Figure:
     """Draw a static map of the plan, of all China, one plan area or one province.
 
@@ -151,6 +155,9 @@ def figure(
         Resolution of the figure; it is 10 inches wide, so 200 dpi gives a 2000 px PNG.
     title : str, optional
         Replaces the default title.
+    color_by : {"status"}, optional
+        Colour the key mines by their status in the dossier (producing, under construction,
+        development, exploration, unknown), with one legend entry each; default one colour.
 
     Returns
     -------
@@ -166,7 +173,8 @@ def figure(
     OptionError
         When ``lang`` is not "zh" or "en".
     ExportError
-        When ``dpi`` or ``layers`` is not allowed, or both ``area`` and ``province`` are given.
+        When ``dpi``, ``layers`` or ``color_by`` is not allowed, or both ``area`` and
+        ``province`` are given.
     MissingDependencyError
         When matplotlib is missing, or ``lang="zh"`` and no CJK font is found: install
         ``pip install "goldmap[figure]"`` (it brings the font package ``noto-cjk-sans-otc``)
@@ -178,13 +186,15 @@ def figure(
     >>> save_figure(fig, "plan.png")  # doctest: +SKIP
     """
     chosen = _check(area, province, lang, layers, dpi)
+    if color_by is not None and color_by not in COLOR_BY:
+        raise ExportError(f"color_by={color_by!r} is not allowed; choose from {list(COLOR_BY)}.")
     _matplotlib()
     family = font_family(lang)
     view = _view(area, province, lang)
     mines = _mines_in(view.box) if "key_mines" in chosen else None
     lists = _lists(lang, chosen, shapely.box(*view.box), mines)
     with font_context(family):
-        return _draw(view, chosen, mines, lists, lang=lang, dpi=dpi, title=title)
+        return _draw(view, chosen, mines, lists, lang=lang, dpi=dpi, title=title, color_by=color_by)
 
 
 def _view(area: str | None, province: str | None, lang: str) -> _View:
@@ -245,6 +255,7 @@ def _draw(
     lang: str,
     dpi: int,
     title: str | None,
+    color_by: str | None = None,
 ) -> Figure:
     """Draw the figure: the map and its furniture, then the labels, then the lists under it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -263,11 +274,11 @@ def _draw(
     fig.text(0.5, 1 - 0.3 / height, title or view.heading, ha="center", va="center", fontsize=13)
     north_arrow(ax, lang, 11)
     scale_bar(ax, lang, 7.5)
-    legend(ax, lang, chosen, 7.5)
+    legend(ax, lang, chosen, 7.5, color_by=color_by)
     if view.whole_china:
         draw_inset(ax, lang, 7)
     fig.canvas.draw()  # lay out legend and inset, so that labels can avoid them
-    _label_map(ax, renderer, view, chosen, mines, lang)
+    _label_map(ax, renderer, view, chosen, mines, lang, color_by=color_by)
     top = below
     for (head, rows, cols), h in zip(lists, list_h, strict=True):
         columns(fig, head, rows, cols, top / height, height)
@@ -293,6 +304,8 @@ def _label_map(
     chosen: Sequence[str],
     mines: gpd.GeoDataFrame | None,
     lang: str,
+    *,
+    color_by: str | None = None,
 ) -> None:
     """Draw the mines and cities and label them with the areas, clear of the furniture."""
     occupied = [a.get_window_extent(renderer) for a in ax.get_children() if is_furniture(a)]
@@ -300,7 +313,9 @@ def _label_map(
     placed = None if mines is None else mines[mines.geometry.notna() & ~mines.geometry.is_empty]
     if placed is not None:
         _shade_stand_in_counties(ax, placed)
-    labels = mine_labels(ax, renderer, placed, occupied) if placed is not None else []
+    labels = (
+        mine_labels(ax, renderer, placed, occupied, color_by=color_by) if placed is not None else []
+    )
     labels += area_labels(chosen, shapely.box(*view.box))
     if "cities" in chosen:
         labels += city_labels(ax, renderer, lang, view.whole_china, occupied)
