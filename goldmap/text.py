@@ -326,7 +326,13 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "gold_consumption": ("黄金实际消费量", "Gold consumption"),
     "gold_reserves_national": ("全国黄金储量", "National gold reserves"),
     "gold_reserves_provincial": ("黄金储量", "Gold reserves"),
-    "gold_resources_national": ("全国黄金查明资源储量", "National identified gold resources"),
+    "gold_resources_national": ("全国黄金资源量", "National gold resources"),
+    "gold_resources_provincial": ("金矿保有资源量", "Gold resources in the province"),
+    "gold_mine_output_share_key_enterprises": (
+        "重点企业矿产金产量占全国比例",
+        "Key enterprises' share of national mine gold",
+    ),
+    "silver_output_mine": ("矿山银产量", "Mine silver output"),
 }
 
 _UNITS = {"t": ("吨", "t")}

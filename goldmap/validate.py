@@ -1,4 +1,4 @@
-"""Check goldmap's data: schema, geometry, sources, nesting, the plan's counts and the statistics.
+"""Check goldmap's data: schema, geometry, sources, nesting, the plan's counts, statistics, targets.
 
 Each check returns :class:`Problem` records instead of raising, so one run reports every
 problem at once; ``goldmap validate`` prints them and exits non-zero when there are any.
@@ -361,6 +361,13 @@ def _check_stats() -> list[Problem]:
     ]
 
 
+def _check_targets() -> list[Problem]:
+    """Check the plan's targets as data against the plan's text and the statistics."""
+    from goldmap._target_checks import target_problems
+
+    return [Problem("targets", key, text) for key, text in target_problems(load_stats())]
+
+
 CHECKS: dict[str, Callable[..., list[Problem]]] = {
     "boundaries": _check_boundaries,
     "key_mines": _check_mines,
@@ -368,6 +375,7 @@ CHECKS: dict[str, Callable[..., list[Problem]]] = {
     "province_layers": _check_province_layers,
     "schema": _check_schema,
     "stats": _check_stats,
+    "targets": _check_targets,
 }
 #: The checks that take the key mines as corrected by a corrections file.
 _MINE_CHECKS = ("key_mines", "schema")
@@ -382,7 +390,7 @@ def validate_data(
     ----------
     checks : iterable of str, optional
         A subset of ``"boundaries"``, ``"key_mines"``, ``"areas"``, ``"province_layers"``,
-        ``"schema"``, ``"stats"``; all by default.
+        ``"schema"``, ``"stats"``, ``"targets"``; all by default.
     corrections : path or DataFrame, optional
         A corrections file for the key mines (see ``goldmap.load``): the key-mine and schema
         checks then run on the corrected mines.
