@@ -1,4 +1,4 @@
-"""Run goldmap from the command line: ``goldmap layers|validate|map|export|join|locate``.
+"""Run goldmap from the command line: ``goldmap layers|validate|map|export|join|locate|progress``.
 
 Each command is one library call. Errors a user can cause become a one-line message on
 stderr and exit status 1, never a traceback; a usage error (unknown option, missing
@@ -286,17 +286,56 @@ def export_command(
 @click.option("--province", default=None, help="Province, any spelling (山东, Shandong, 370000).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--dpi", type=int, default=200, show_default=True, help="10 in wide: 200 = 2000 px.")
+@click.option(
+    "--progress",
+    "show_progress",
+    is_flag=True,
+    help="Draw the plan's 2027 targets against the latest sourced figures instead of a map.",
+)
 @overwrite_option
 @_friendly
 def figure_command(
-    out: str, area: str | None, province: str | None, lang: str, dpi: int, overwrite: bool
+    out: str,
+    area: str | None,
+    province: str | None,
+    lang: str,
+    dpi: int,
+    show_progress: bool,
+    overwrite: bool,
 ) -> None:
     """Draw a static map for reports (all China with the South China Sea inset, or one area)."""
     from goldmap.maps.static import figure, save_figure
 
-    fig = figure(area=area, province=province, lang=lang, dpi=dpi)
+    if show_progress:
+        from goldmap.maps.progress_chart import progress_figure
+
+        fig = progress_figure(lang=lang, dpi=dpi, area=area, province=province)
+    else:
+        fig = figure(area=area, province=province, lang=lang, dpi=dpi)
     written = save_figure(fig, out, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)
+
+
+@cli.command("progress")
+@output_option(
+    "CSV (UTF-8, opens in Excel) or JSON file with every column. Default: a table on stdout.",
+    required=False,
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@overwrite_option
+@_friendly
+def progress_command(out: str | None, lang: str, overwrite: bool) -> None:
+    """Measure the plan's 2027 targets against the latest sourced figures."""
+    from goldmap.tracking import progress, save_progress
+
+    if out is not None:
+        written = save_progress(out, overwrite=overwrite)
+        click.echo(f"wrote {written}", err=True)
+        return
+    from goldmap._progress_text import progress_lines
+
+    for line in progress_lines(progress(), lang):
+        click.echo(line)
 
 
 @cli.group("corrections")
