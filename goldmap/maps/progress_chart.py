@@ -100,7 +100,7 @@ def progress_figure(
 
     _matplotlib()
     family = font_family(lang)
-    rows = (progress() if table is None else table).to_dict("records")
+    rows: list[dict[str, Any]] = (progress() if table is None else table).to_dict("records")
     sources = _sources(rows)
     foot = _footer(lang, sources)
     foot_in = 0.16 * (foot.count("\n") + 1) + 0.2
