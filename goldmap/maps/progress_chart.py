@@ -100,7 +100,8 @@ def progress_figure(
 
     _matplotlib()
     family = font_family(lang)
-    rows: list[dict[str, Any]] = (progress() if table is None else table).to_dict("records")
+    frame = progress() if table is None else table
+    rows = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
     sources = _sources(rows)
     foot = _footer(lang, sources)
     foot_in = 0.16 * (foot.count("\n") + 1) + 0.2
