@@ -7,6 +7,7 @@ read the same.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from goldmap.text import tr
@@ -50,7 +51,7 @@ def _percent(value: float, lang: str, *, per_year: bool = False) -> str:
     return text
 
 
-def figure_text(row: dict[str, Any], lang: str) -> dict[str, str]:
+def figure_text(row: Mapping[Any, Any], lang: str) -> dict[str, str]:
     """Return a progress row's figures as display strings.
 
     Keys: ``baseline`` ("2024：377.24 吨"), ``latest`` ("2025：381.339 吨", with a remark when

@@ -272,6 +272,8 @@ _APP: dict[str, tuple[str, str]] = {
         "Bars: the share of the way from the baseline (0) to the value to reach in 2027 (black "
         "line); blue tick: where a straight path would be by now.",
     ),
+    "progress_notes": ("各目标说明与检索记录", "Notes on each target, and what was searched"),
+    "progress_searched": ("未见公布，已检索：", "Not published; searched: "),
     "progress_not_measured": ("未衡量的目标", "Targets not measured"),
     "status_met": ("已达成", "met"),
     "status_on_track": ("按进度", "on track"),
