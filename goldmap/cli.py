@@ -1,4 +1,4 @@
-"""Run goldmap from the command line: ``goldmap layers|validate|map|export|join|locate|companies``.
+"""Run goldmap from the command line: ``goldmap layers|validate|map|export|locate|...``.
 
 Each command is one library call. Errors a user can cause become a one-line message on
 stderr and exit status 1, never a traceback; a usage error (unknown option, missing
@@ -340,6 +340,12 @@ def export_command(
     default=None,
     help="Colour the key mines by their status (producing, under construction ...), with a legend.",
 )
+@click.option(
+    "--progress",
+    "show_progress",
+    is_flag=True,
+    help="Draw the plan's 2027 targets against the latest sourced figures instead of a map.",
+)
 @overwrite_option
 @_friendly
 def figure_command(
@@ -349,14 +355,42 @@ def figure_command(
     lang: str,
     dpi: int,
     color_by: str | None,
+    show_progress: bool,
     overwrite: bool,
 ) -> None:
     """Draw a static map for reports (all China with the South China Sea inset, or one area)."""
     from goldmap.maps.static import figure, save_figure
 
-    fig = figure(area=area, province=province, lang=lang, dpi=dpi, color_by=color_by)
+    if show_progress:
+        from goldmap.maps.progress_chart import progress_figure
+
+        fig = progress_figure(lang=lang, dpi=dpi, area=area, province=province)
+    else:
+        fig = figure(area=area, province=province, lang=lang, dpi=dpi, color_by=color_by)
     written = save_figure(fig, out, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)
+
+
+@cli.command("progress")
+@output_option(
+    "CSV (UTF-8, opens in Excel) or JSON file with every column. Default: a table on stdout.",
+    required=False,
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@overwrite_option
+@_friendly
+def progress_command(out: str | None, lang: str, overwrite: bool) -> None:
+    """Measure the plan's 2027 targets against the latest sourced figures."""
+    from goldmap.tracking import progress, save_progress
+
+    if out is not None:
+        written = save_progress(out, overwrite=overwrite)
+        click.echo(f"wrote {written}", err=True)
+        return
+    from goldmap._progress_text import progress_lines
+
+    for line in progress_lines(progress(), lang):
+        click.echo(line)
 
 
 @cli.group("corrections")

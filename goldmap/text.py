@@ -248,6 +248,49 @@ _APP: dict[str, tuple[str, str]] = {
     "uncertain_short": ("位置不确定（仅知县/省）", "Location uncertain (county/province only)"),
     "field": ("字段", "Field"),
     "value": ("值", "Value"),
+    "progress_title": ("2027年目标进展：按公开数据衡量", "The 2027 targets: where things stand"),
+    "progress_target": ("目标", "Target"),
+    "progress_indicator": ("衡量指标", "Measured by"),
+    "progress_rule": ("目标规则", "Rule"),
+    "progress_baseline": ("基期", "Baseline"),
+    "progress_latest": ("最新", "Latest"),
+    "progress_goal": ("2027年目标值", "Value to reach in 2027"),
+    "progress_change": ("较基期变化", "Change on the baseline"),
+    "progress_done": ("已完成的距离", "Share of the way"),
+    "progress_so_far": ("迄今增长", "Growth so far"),
+    "progress_needed": ("尚需增长", "Growth still needed"),
+    "progress_status": ("状态", "Status"),
+    "progress_source": ("最新数据来源", "Source of the latest figure"),
+    "progress_open": ("打开来源", "open the source"),
+    "progress_expected": ("按直线进度应达", "on a straight path by now"),
+    "progress_none": ("未见公布", "not published"),
+    "progress_before": ("（早于基期）", " (before the baseline year)"),
+    "progress_baseline_note": (
+        "方案未写明基期；goldmap 按实施周期（2025—2027年）与印发时间（2025年3月）推断为 2024年。",
+        "The plan states no base year; goldmap infers 2024 from its period (2025-2027) and its "
+        "signing in March 2025.",
+    ),
+    "progress_rules": (
+        "状态规则：基期之后的数值达到目标值即“已达成”；基期或基期之后的数值未公布为“无数据”；"
+        "最新值不低于基期且 2027年前尚需的年均增长不高于迄今年均增长为“按进度”；"
+        "否则为“落后于进度”。",
+        "Status: met when a figure after the baseline reaches the target; no data when the "
+        "baseline or any later figure is unpublished; on track when the latest figure is at "
+        "least the baseline and the growth a year still needed by 2027 is at most the growth a "
+        "year so far; behind otherwise.",
+    ),
+    "progress_bar_legend": (
+        "条形：从基期（0）到 2027年目标值（黑线）已走过的距离；蓝线：按直线进度此时应达的位置。",
+        "Bars: the share of the way from the baseline (0) to the value to reach in 2027 (black "
+        "line); blue tick: where a straight path would be by now.",
+    ),
+    "progress_notes": ("各目标说明与检索记录", "Notes on each target, and what was searched"),
+    "progress_searched": ("未见公布，已检索：", "Not published; searched: "),
+    "progress_not_measured": ("未衡量的目标", "Targets not measured"),
+    "status_met": ("已达成", "met"),
+    "status_on_track": ("按进度", "on track"),
+    "status_behind": ("落后于进度", "behind"),
+    "status_no_data": ("无数据", "no data"),
 }
 
 # The static figure: its title, legend, lists, furniture and source line.
@@ -401,7 +444,13 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "gold_consumption": ("黄金实际消费量", "Gold consumption"),
     "gold_reserves_national": ("全国黄金储量", "National gold reserves"),
     "gold_reserves_provincial": ("黄金储量", "Gold reserves"),
-    "gold_resources_national": ("全国黄金查明资源储量", "National identified gold resources"),
+    "gold_resources_national": ("全国黄金资源量", "National gold resources"),
+    "gold_resources_provincial": ("金矿保有资源量", "Gold resources in the province"),
+    "gold_mine_output_share_key_enterprises": (
+        "重点企业矿产金产量占全国比例",
+        "Key enterprises' share of national mine gold",
+    ),
+    "silver_output_mine": ("矿山银产量", "Mine silver output"),
 }
 
 _UNITS = {"t": ("吨", "t")}

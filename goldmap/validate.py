@@ -1,4 +1,4 @@
-"""Check goldmap's data: schema, geometry, sources, nesting, the plan's counts and the statistics.
+"""Check goldmap's data: schema, geometry, sources, nesting, the plan's counts, statistics, targets.
 
 Each check returns :class:`Problem` records instead of raising, so one run reports every
 problem at once; ``goldmap validate`` prints them and exits non-zero when there are any.
@@ -393,6 +393,13 @@ def _check_dossier(mines: gpd.GeoDataFrame | None = None) -> list[Problem]:
     return [Problem("key_mines_dossier", feature, text) for feature, text in found]
 
 
+def _check_targets() -> list[Problem]:
+    """Check the plan's targets as data against the plan's text and the statistics."""
+    from goldmap._target_checks import target_problems
+
+    return [Problem("targets", key, text) for key, text in target_problems(load_stats())]
+
+
 CHECKS: dict[str, Callable[..., list[Problem]]] = {
     "boundaries": _check_boundaries,
     "key_mines": _check_mines,
@@ -401,6 +408,7 @@ CHECKS: dict[str, Callable[..., list[Problem]]] = {
     "schema": _check_schema,
     "stats": _check_stats,
     "dossier": _check_dossier,
+    "targets": _check_targets,
 }
 #: The checks that take the key mines as corrected by a corrections file.
 _MINE_CHECKS = ("key_mines", "schema", "dossier")
@@ -415,7 +423,7 @@ def validate_data(
     ----------
     checks : iterable of str, optional
         A subset of ``"boundaries"``, ``"key_mines"``, ``"areas"``, ``"province_layers"``,
-        ``"schema"``, ``"stats"``, ``"dossier"``; all by default.
+        ``"schema"``, ``"stats"``, ``"dossier"``, ``"targets"``; all by default.
     corrections : path or DataFrame, optional
         A corrections file for the key mines (see ``goldmap.load``): the key-mine and schema
         checks then run on the corrected mines.

@@ -116,6 +116,30 @@ def test_plan_view_buttons_focus_the_map():
     assert any(m.value.startswith("**Sanshandao**") for m in at.markdown)
 
 
+@pytest.mark.parametrize(
+    ("lang", "status", "source"),
+    [
+        ("zh", ("状态", "落后于进度"), "最新数据来源"),
+        ("en", ("Status", "behind"), "Source of the latest figure"),
+    ],
+)
+def test_plan_tab_shows_each_target_s_progress_with_its_source(lang, status, source):
+    at = _app(lang=lang)
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if status[0] in df.value.columns)
+    expected = goldmap.progress()
+    assert len(table) == len(expected)
+    gold = table.iloc[list(expected["id"]).index("gold_output")]
+    assert gold[status[0]] == status[1]
+    assert gold[source] == expected.set_index("id").loc["gold_output", "latest_source_url"]
+    assert gold["2027年目标值" if lang == "zh" else "Value to reach in 2027"].startswith("≥ 396.1")
+    # The bar column holds the share of the way done, in %; no figure, no bar.
+    done = table["已完成的距离" if lang == "zh" else "Share of the way"]
+    assert done.iloc[list(expected["id"]).index("gold_output")] == pytest.approx(21.7)
+    assert done.isna().sum() == (expected["status"] == "no_data").sum()
+    assert all(str(u).startswith("http") for u in table[source].dropna())
+
+
 def test_stats_upload_joins_colours_and_lists_unmatched_rows_as_text():
     at = _app(lang="en")
     csv = f"province,output\nShandong,10\n河南,5\n{EVIL},3\n".encode()

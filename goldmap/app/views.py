@@ -28,6 +28,7 @@ from goldmap.app.live_map import (
     show_map,
     stand_in,
 )
+from goldmap.app.progress_view import progress_panel
 from goldmap.app.state import (
     MAX_UPLOAD_MB,
     bound,
@@ -458,6 +459,7 @@ def plan_view() -> None:
     st.markdown(f"#### {tr('targets', lang)}")
     targets = pd.DataFrame(plan["targets"])[["zh", "en"]]
     st.dataframe(targets, hide_index=True, width="stretch")
+    progress_panel(lang)
     column1 = plan["column1"]
     st.markdown(f"#### {md_escape(column1['title_zh'])}  \n{md_escape(column1['title_en'])}")
     kinds = {"exploration": "exploration_areas", "development": "development_areas",
