@@ -43,13 +43,12 @@ def test_mines_areas_and_sums_worked_by_hand(table: pd.DataFrame) -> None:
     sd = _row(table, "山东黄金矿业股份有限公司")
     assert set(sd["mine_ids"]) == {
         "sd-xincheng", "sd-sanshandao", "sd-jiaojia", "sd-linglong", "sd-penglai",
-        "gs-daqiao", "qh-dachaidan", "xj-jinshan",
+        "gs-daqiao", "qh-dachaidan",
     }  # fmt: skip
-    # 焦家 442.26 t + 大柴旦 17.48 t + 金山 45.57 t; the other five have no whole-mine figure.
-    assert sd["resources_t"] == pytest.approx(505.31)
+    # 焦家 442.26 t + 大柴旦 17.48 t; the other five have no whole-mine figure.
+    assert sd["resources_t"] == pytest.approx(459.74)
     assert sd["resources_unknown"] == 5
-    # 金山 2.07 t (2016) is the only output figure; the other seven are unknown.
-    assert sd["output_t"] == pytest.approx(2.07) and sd["output_unknown"] == 7
+    assert pd.isna(sd["output_t"]) and sd["output_unknown"] == 7
     assert "dev-shandong-laizhou-zhaoyuan" in sd["area_ids"]
     hunan = _row(table, "湖南黄金股份有限公司")
     # 沃溪 22.84 t + 万古 300.2 t
@@ -114,8 +113,11 @@ def test_map_of_one_company() -> None:
 def test_cli_companies_prints_a_table() -> None:
     result = CliRunner().invoke(cli, ["companies"])
     assert result.exit_code == 0, result.output
-    first = result.output.splitlines()[0]
-    assert first.startswith("山东黄金矿业股份有限公司\tSSE:600547, HKEX:01787\t8 mines")
+    lines = result.output.splitlines()
+    # The company with the most key mines comes first (紫金: 8 since the second research
+    # round found 李坝's holder), then 山东黄金 with its 7.
+    assert lines[0].startswith("紫金矿业集团股份有限公司\tHKEX:02899, SSE:601899\t8 mines")
+    assert lines[1].startswith("山东黄金矿业股份有限公司\tSSE:600547, HKEX:01787\t7 mines")
 
 
 @pytest.mark.parametrize("ending", [".csv", ".xlsx", ".json"])
