@@ -21,6 +21,7 @@ from goldmap.citation import data_version
 from goldmap.errors import (
     ColumnNotFoundError,
     CorrectionError,
+    DatabaseError,
     DuplicateProvinceError,
     ExportError,
     GoldmapError,
@@ -68,6 +69,7 @@ __all__ = [
     "FORMATS",
     "ColumnNotFoundError",
     "CorrectionError",
+    "DatabaseError",
     "DuplicateProvinceError",
     "ExportError",
     "GoldmapError",
