@@ -65,7 +65,7 @@ postgis:
 # the gallery from runnable examples. Offline, warnings are errors, internal links checked.
 docs: $(STAMP)
 	rm -rf docs/_build docs/gallery docs/generated
-	MPLBACKEND=Agg $(BIN)/sphinx-build -q -W --keep-going -n -b html docs docs/_build/html
+	MPLBACKEND=Agg $(BIN)/sphinx-build -q -W --keep-going -b html docs docs/_build/html
 	$(BIN)/python docs/check_links.py docs/_build/html
 
 lint: $(STAMP)

@@ -52,13 +52,17 @@ def broken_links(site: Path) -> tuple[list[str], int, int]:
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{page.relative_to(site)}: {link} (no such file)")
-            elif parts.fragment and target.suffix == ".html":
-                if unquote(parts.fragment) not in _parse(target, cache).ids:
-                    broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in _parse(target, cache).ids
+            ):
+                broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
     return broken, local, outside
 
 
 def main() -> int:
+    """Check the site named on the command line; return the exit status."""
     site = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/_build/html")
     if not (site / "index.html").exists():
         print(f"{site} holds no built site: run make docs", file=sys.stderr)

@@ -27,7 +27,7 @@ extensions = [
     "myst_parser",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "examples/README.rst", "gallery/*.ipynb"]
+exclude_patterns = ["_build", "generated", "examples/README.rst", "gallery/*.ipynb"]
 templates_path: list[str] = []
 
 # numpydoc: no per-member tables (autodoc documents each member), no links to other sites.

@@ -36,7 +36,7 @@ def make_app() -> Any:
     from flask import Response, request
     from pygeoapi.flask_app import APP
 
-    @APP.after_request
+    @APP.after_request  # type: ignore[untyped-decorator]  # Flask's decorator, as pygeoapi uses it
     def _queryables(response: Response) -> Response:
         parts = request.path.rstrip("/").split("/")
         if len(parts) < 3 or parts[-1] != "queryables" or response.status_code != 200:

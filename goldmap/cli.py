@@ -291,7 +291,7 @@ def _corrected_layers(names: Sequence[str], corrections: str) -> dict[str, Any]:
 @corrections_option
 @overwrite_option
 @_friendly
-def export_command(  # noqa: PLR0913 (one option per choice the user makes)
+def export_command(
     layers: tuple[str, ...],
     fmt: str | None,
     out: str | None,
@@ -299,9 +299,7 @@ def export_command(  # noqa: PLR0913 (one option per choice the user makes)
     corrections: str | None,
     overwrite: bool,
 ) -> None:
-    """Export LAYERS (default: the plan layers) to a GIS file, Google Earth, a QGIS project
-    or PostGIS.
-    """
+    """Export LAYERS (default: the plan layers) to a GIS file, Google Earth, QGIS or PostGIS."""
     from goldmap.io.write import DEFAULT_LAYERS, export
 
     chosen: Any = list(layers) or None
@@ -423,7 +421,7 @@ def _write_table(frame: Any, table: str, db: Any, *, overwrite: bool) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @corrections_option
 @_friendly
-def serve_command(  # noqa: PLR0913 (one option per choice the user makes)
+def serve_command(
     layers: tuple[str, ...],
     gpkg: str | None,
     db: str | None,
@@ -437,9 +435,7 @@ def serve_command(  # noqa: PLR0913 (one option per choice the user makes)
     """
     from goldmap.serve import serve
 
-    serve(
-        list(layers) or None, gpkg=gpkg, db=db, host=host, port=port, corrections=corrections
-    )
+    serve(list(layers) or None, gpkg=gpkg, db=db, host=host, port=port, corrections=corrections)
 
 
 def main() -> None:

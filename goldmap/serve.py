@@ -29,7 +29,7 @@ from typing import Any
 
 from goldmap.errors import LayerNotFoundError, MissingDependencyError, OptionError
 
-__all__ = ["LOCAL_HOST", "service_config", "serve"]
+__all__ = ["LOCAL_HOST", "serve", "service_config"]
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def _resource(name: str, source: str) -> dict[str, Any]:
     }
 
 
-def service_config(  # noqa: PLR0913 (the service's choices, all keyword-only)
+def service_config(
     layers: Sequence[str] | None = None,
     *,
     gpkg: str | os.PathLike[str] | None = None,
@@ -185,7 +185,7 @@ def service_config(  # noqa: PLR0913 (the service's choices, all keyword-only)
             {"layer": name, "gpkg": gpkg_path, "db": db, "corrections": fix}, sort_keys=True
         )
         resources[name] = _resource(name, source)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     return {
         "server": {
             "bind": {"host": host, "port": port},
@@ -202,11 +202,15 @@ def service_config(  # noqa: PLR0913 (the service's choices, all keyword-only)
         "logging": {"level": "ERROR"},
         "metadata": {
             "identification": {
-                "title": {"en": "goldmap: China's gold-industry plan 2025-2027", "zh": "goldmap：黄金产业高质量发展实施方案（2025—2027年）图集"},
+                "title": {
+                    "en": "goldmap: China's gold-industry plan 2025-2027",
+                    "zh": "goldmap：黄金产业高质量发展实施方案（2025—2027年）图集",
+                },
                 "description": {
                     "en": "The plan's key exploration and development areas and key mines, "
                     "with the sources of every feature.",
-                    "zh": "专栏1的重点资源勘探区域、重点资源开发区域和重点开发矿山，每个要素附来源。",
+                    "zh": "专栏1的重点资源勘探区域、重点资源开发区域和重点开发矿山，"
+                    "每个要素附来源。",
                 },
                 "keywords": {"en": ["gold", "China", "mining"], "zh": ["黄金", "中国", "矿山"]},
                 "keywords_type": "theme",
@@ -221,7 +225,7 @@ def service_config(  # noqa: PLR0913 (the service's choices, all keyword-only)
     }
 
 
-def serve(  # noqa: PLR0913 (the service's choices, all keyword-only)
+def serve(
     layers: Sequence[str] | None = None,
     *,
     gpkg: str | os.PathLike[str] | None = None,
@@ -257,9 +261,7 @@ def serve(  # noqa: PLR0913 (the service's choices, all keyword-only)
     import yaml
     from pygeoapi.openapi import get_oas
 
-    config = service_config(
-        layers, gpkg=gpkg, db=db, corrections=corrections, host=host, port=port
-    )
+    config = service_config(layers, gpkg=gpkg, db=db, corrections=corrections, host=host, port=port)
     folder = Path(tempfile.mkdtemp(prefix="goldmap-serve-"))
     config_path, openapi_path = folder / "pygeoapi.yml", folder / "openapi.json"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")

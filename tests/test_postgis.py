@@ -17,7 +17,7 @@ from click.testing import CliRunner
 import goldmap
 from goldmap.cli import cli
 from goldmap.errors import DatabaseError, InputFileError, OutputExistsError
-from goldmap.io.postgis import connect, export_postgis, read_postgis
+from goldmap.io.postgis import export_postgis, read_postgis
 from goldmap.io.write import DEFAULT_LAYERS
 from tests.postgis_server import PostGIS
 
@@ -120,7 +120,7 @@ def test_unreachable_server_wrong_password_and_no_postgis_say_so(postgis: PostGI
 
 
 def test_reading_a_missing_table_or_a_query_without_geometry(exported: PostGIS) -> None:
-    with pytest.raises(InputFileError, match="No table 'nope'.*key_mines"):
+    with pytest.raises(InputFileError, match=r"No table 'nope'.*key_mines"):
         read_postgis("nope", exported.url)
     with pytest.raises(InputFileError, match="no column 'geometry'"):
         read_postgis("SELECT id FROM key_mines", exported.url)
@@ -156,7 +156,9 @@ def test_locate_1e5_points_from_a_table_and_write_the_answer_back(
     for column in ("name", "province_zh", "county_zh", "nearest_mine_id", "exploration_areas"):
         assert _texts(back[column]) == _texts(expected[column]), column
     # Integer codes with gaps come back as floats (NULL is NaN): equal as numbers.
-    assert back["province_adcode"].astype("Int64").equals(expected["province_adcode"].astype("Int64"))
+    assert (
+        back["province_adcode"].astype("Int64").equals(expected["province_adcode"].astype("Int64"))
+    )
     assert np.allclose(back["nearest_mine_km"], expected["nearest_mine_km"])
 
 

@@ -203,9 +203,7 @@ def test_corrections_reach_the_served_mines(tmp_path: Path) -> None:
         service_config(gpkg=tmp_path / "x.gpkg", corrections=fix)
 
 
-def test_a_geopackage_and_postgis_serve_the_same_features(
-    tmp_path: Path, postgis: PostGIS
-) -> None:
+def test_a_geopackage_and_postgis_serve_the_same_features(tmp_path: Path, postgis: PostGIS) -> None:
     gpkg = goldmap.export(["key_mines", "development_areas"], tmp_path / "plan.gpkg")
     from goldmap.io.postgis import export_postgis
 
@@ -221,8 +219,9 @@ def test_a_geopackage_and_postgis_serve_the_same_features(
             names = [f["properties"]["name_zh"] for f in got["features"]]
             assert names == [f["properties"]["name_zh"] for f in want["features"]]
             # Lists stored as JSON text in the GeoPackage are served as lists again.
-            assert got["features"][0]["properties"]["sources"] == (
-                want["features"][0]["properties"]["sources"]
+            assert (
+                got["features"][0]["properties"]["sources"]
+                == (want["features"][0]["properties"]["sources"])
             )
     with pytest.raises(LayerNotFoundError, match="No layer 'nope'"):
         service_config(["nope"], db=postgis.url)

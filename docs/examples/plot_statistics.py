@@ -13,6 +13,6 @@ import goldmap
 summary = goldmap.province_summary()
 counted = summary[summary["key_mines"] > 0].sort_values("key_mines")
 fig, ax = plt.subplots(figsize=(6, 3))
-ax.barh(counted["province_en"], counted["key_mines"], color="#b8860b")
+ax.barh(counted["name_en"], counted["key_mines"], color="#b8860b")
 ax.set_xlabel("key mines named in Column 1")
 fig.tight_layout()

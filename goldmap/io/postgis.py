@@ -290,9 +290,7 @@ def export_postgis(
     return list(frames)
 
 
-def read_postgis(
-    source: str, db: str, *, geometry: str | None = None
-) -> gpd.GeoDataFrame:
+def read_postgis(source: str, db: str, *, geometry: str | None = None) -> gpd.GeoDataFrame:
     """Read a PostGIS table, or the result of an SQL query, as a GeoDataFrame.
 
     Parameters
@@ -355,13 +353,14 @@ def read_postgis(
 def _geoframe(rows: pd.DataFrame, column: str) -> gpd.GeoDataFrame:
     """Decode a column of (E)WKB at once (geopandas' read_postgis does it row by row)."""
     import geopandas as gpd
+    import numpy as np
     import shapely
 
-    import numpy as np
-
     values = np.array(
-        [bytes(v) if isinstance(v, memoryview) else v if isinstance(v, str | bytes) else None
-         for v in rows[column]],
+        [
+            bytes(v) if isinstance(v, memoryview) else v if isinstance(v, str | bytes) else None
+            for v in rows[column]
+        ],
         dtype=object,
     )
     geoms = shapely.from_wkb(values)
