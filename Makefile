@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.goldmap-installed
 PORT ?= 8501
 
-.PHONY: run test lint unit browser qgis bench boundaries context layers clean
+.PHONY: run test lint unit browser qgis postgis docs bench boundaries context layers clean
 
 # (Re)create the environment when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -45,6 +45,29 @@ qgis:
 	  fi; \
 	fi
 
+# Debian's PostgreSQL and PostGIS for the PostGIS and service tests, which start (and remove) a
+# throw-away cluster of their own; installed when missing and we are root.
+postgis:
+	@if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian postgresql and postgis for the PostGIS tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	    major=$$(ls /usr/lib/postgresql | sort -n | tail -1); \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-$$major-postgis-3 >/dev/null; \
+	  elif [ "$${CI:-}" = true ]; then \
+	    echo "PostgreSQL with PostGIS is missing and cannot be installed (not root)" >&2; exit 1; \
+	  else \
+	    echo "PostGIS is missing: the PostGIS tests will be skipped (install Debian's postgresql-15-postgis-3)"; \
+	  fi; \
+	fi
+
+# The reference site (docs/): API from the docstrings, CLI from click, data from the schemas,
+# the gallery from runnable examples. Offline, warnings are errors, internal links checked.
+docs: $(STAMP)
+	rm -rf docs/_build docs/gallery docs/generated
+	MPLBACKEND=Agg $(BIN)/sphinx-build -q -W --keep-going -b html docs docs/_build/html
+	$(BIN)/python docs/check_links.py docs/_build/html
+
 lint: $(STAMP)
 	$(BIN)/ruff check goldmap app.py scripts tests bench
 	$(BIN)/ruff format --check goldmap app.py scripts tests bench
@@ -53,7 +76,7 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest
 
-test: $(STAMP) browser qgis lint unit
+test: $(STAMP) browser qgis postgis lint docs unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -22,6 +22,7 @@ from goldmap.citation import data_version
 from goldmap.errors import (
     ColumnNotFoundError,
     CorrectionError,
+    DatabaseError,
     DuplicateProvinceError,
     ExportError,
     GoldmapError,
@@ -72,6 +73,7 @@ __all__ = [
     "FORMATS",
     "ColumnNotFoundError",
     "CorrectionError",
+    "DatabaseError",
     "DuplicateProvinceError",
     "ExportError",
     "GoldmapError",

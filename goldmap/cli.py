@@ -62,6 +62,16 @@ def corrections_option(func: F) -> F:
     )(func)
 
 
+def db_option(help: str) -> Callable[[F], F]:
+    """Return the shared ``--db URL`` option (a PostGIS database), with the command's help."""
+    return click.option(
+        "--db",
+        default=None,
+        metavar="URL",
+        help=f"PostGIS database, postgresql://USER:PASSWORD@HOST:PORT/DATABASE. {help}",
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="goldmap")
 @click.option("-v", "--verbose", count=True, help="More log output (repeatable).")
@@ -200,27 +210,41 @@ def join_command(
 @click.option("--lat", default=None, help="Latitude column of a table (detected if omitted).")
 @click.option("--layer", default=None, help="Layer of a GeoPackage / shapefile in a zip.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@db_option("FEATURES is then a table or a SELECT query in it.")
+@click.option(
+    "--to-table", default=None, help="Write the answer to this table of the --db database."
+)
 @corrections_option
 @overwrite_option
 @_friendly
-def locate_command(
+def locate_command(  # noqa: PLR0913 (one option per choice the user makes)
     features: str,
     out: str | None,
     lon: str | None,
     lat: str | None,
     layer: str | None,
     lang: str,
+    db: str | None,
+    to_table: str | None,
     corrections: str | None,
     overwrite: bool,
 ) -> None:
-    """Locate FEATURES: province, county, plan areas, nearest key mine and its distance."""
+    """Locate FEATURES: province, county, plan areas, nearest key mine and its distance.
+
+    FEATURES is a file, or with --db a PostGIS table or SELECT query.
+    """
     from goldmap.loading import load
     from goldmap.spatial import locate
 
-    options: dict[str, Any] = {"lon": lon, "lat": lat, "layer": layer, "lang": lang}
+    options: dict[str, Any] = {"lon": lon, "lat": lat, "layer": layer, "lang": lang, "db": db}
+    _check_to_table(to_table, db)
     # Corrections are checked (and the mines built) before the features are read.
     mines = None if corrections is None else load("key_mines", corrections=corrections)
     located = locate(features, mines=mines, **options)
+    if to_table is not None:
+        _write_table(located, to_table, db, overwrite=overwrite)
+        if out is None:
+            return
     _write_or_print(located, out, overwrite=overwrite, name="located")
 
 
@@ -302,26 +326,38 @@ def _corrected_layers(names: Sequence[str], corrections: str) -> dict[str, Any]:
     "--format",
     "fmt",
     default=None,
-    help="geojson, gpkg, shp, kml, kmz, fgb, parquet, csv, qgs or qgz. "
+    help="geojson, gpkg, shp, kml, kmz, fgb, parquet, csv, qgs, qgz, or postgis (with --db). "
     "Default: from the output's extension.",
 )
 @output_option(
     "Output file. Several layers in a one-layer format (geojson, fgb, parquet, csv): "
     "a .zip path; Shapefiles: .shp.zip; a QGIS project x.qgz gets its data in x_data.gpkg "
     "beside it.",
+    required=False,
 )
+@db_option("With --format postgis: one table per layer, spatial index, SRID 4326.")
 @corrections_option
 @overwrite_option
 @_friendly
 def export_command(
-    layers: tuple[str, ...], fmt: str | None, out: str, corrections: str | None, overwrite: bool
+    layers: tuple[str, ...],
+    fmt: str | None,
+    out: str | None,
+    db: str | None,
+    corrections: str | None,
+    overwrite: bool,
 ) -> None:
-    """Export LAYERS (default: the plan layers) to a GIS file, Google Earth or a QGIS project."""
+    """Export LAYERS (default: the plan layers) to a GIS file, Google Earth, QGIS or PostGIS."""
     from goldmap.io.write import DEFAULT_LAYERS, export
 
     chosen: Any = list(layers) or None
     if corrections is not None:
         chosen = _corrected_layers(chosen or DEFAULT_LAYERS, corrections)
+    if _is_postgis_export(fmt, db, out):
+        _export_postgis(chosen, db, overwrite=overwrite)
+        return
+    if out is None:
+        raise click.UsageError("Missing option '-o' / '--output'.")
     written = export(chosen, out, format=fmt, overwrite=overwrite)
     click.echo(f"wrote {written}", err=True)
 
@@ -422,6 +458,78 @@ def schema_command(layer: str) -> None:
     from goldmap.schema import schema
 
     click.echo(json.dumps(schema(layer), ensure_ascii=False, indent=2))
+
+
+# --------------------------------------------------------------------------------------------
+# A team's GIS stack: PostGIS in and out, the OGC API - Features service
+# --------------------------------------------------------------------------------------------
+
+
+def _is_postgis_export(fmt: str | None, db: str | None, out: str | None) -> bool:
+    """Tell whether ``export`` writes to PostGIS, refusing the mixes that make no sense."""
+    if fmt is not None and fmt.lower() == "postgis":
+        if db is None:
+            raise click.UsageError("--format postgis needs --db postgresql://USER@HOST/DATABASE.")
+        if out is not None:
+            raise click.UsageError("--format postgis writes to --db; leave out -o.")
+        return True
+    if db is not None:
+        raise click.UsageError("--db goes with --format postgis (or goldmap locate/serve).")
+    return False
+
+
+def _export_postgis(chosen: Any, db: Any, *, overwrite: bool) -> None:
+    from goldmap.io.postgis import export_postgis
+
+    tables = export_postgis(chosen, db, overwrite=overwrite)
+    click.echo(f"wrote tables {', '.join(tables)}", err=True)
+
+
+def _check_to_table(to_table: str | None, db: str | None) -> None:
+    if to_table is not None and db is None:
+        raise click.UsageError("--to-table writes into the --db database: give --db too.")
+
+
+def _write_table(frame: Any, table: str, db: Any, *, overwrite: bool) -> None:
+    from goldmap.io.postgis import export_postgis
+
+    export_postgis({table: frame}, db, overwrite=overwrite)
+    click.echo(f"wrote table {table} ({len(frame)} rows)", err=True)
+
+
+@cli.command("serve")
+@click.argument("layers", nargs=-1)
+@click.option(
+    "--gpkg",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Serve the layers of this GeoPackage (a goldmap export) instead of the packaged data.",
+)
+@db_option("Serve its tables (a goldmap export) instead of the packaged data.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 opens the service to your network.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@corrections_option
+@_friendly
+def serve_command(
+    layers: tuple[str, ...],
+    gpkg: str | None,
+    db: str | None,
+    host: str,
+    port: int,
+    corrections: str | None,
+) -> None:
+    """Serve LAYERS (default: the plan layers) as OGC API - Features, for QGIS, ArcGIS, GDAL.
+
+    Stop it with Ctrl+C.
+    """
+    from goldmap.serve import serve
+
+    serve(list(layers) or None, gpkg=gpkg, db=db, host=host, port=port, corrections=corrections)
 
 
 def main() -> None:

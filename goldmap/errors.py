@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ColumnNotFoundError",
     "CorrectionError",
+    "DatabaseError",
     "DuplicateProvinceError",
     "ExportError",
     "GoldmapError",
@@ -82,6 +83,10 @@ class ExportError(GoldmapError, ValueError):
 
 class OutputExistsError(ExportError, FileExistsError):
     """An output file that exists already and may not be overwritten."""
+
+
+class DatabaseError(GoldmapError, ConnectionError):
+    """A database that cannot be used: unreachable, wrong credentials, no PostGIS, bad query."""
 
 
 class RasterError(GoldmapError, ValueError):

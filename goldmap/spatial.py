@@ -32,10 +32,11 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-def locate(  # noqa: PLR0913 (the public call: input, mines, four read options, lang, Dask)
+def locate(  # noqa: PLR0913 (the public call: input, mines, read options, lang, Dask, db)
     features: FeatureSource,
     *,
     mines: Any = None,
+    db: str | None = None,
     filename: str | None = None,
     lon: str | None = None,
     lat: str | None = None,
@@ -59,6 +60,11 @@ def locate(  # noqa: PLR0913 (the public call: input, mines, four read options, 
         for your better coordinates, or any frame with ``id``, ``name_zh``, ``name_en`` and
         point geometry. Default: the packaged key mines. Its index is kept per content,
         so the same mines are indexed once.
+    db : str, optional
+        A PostGIS database, ``postgresql://USER:PASSWORD@HOST:PORT/DATABASE``: then
+        ``features`` is a table (``prospects``, ``schema.prospects``) or a ``SELECT``
+        query in it (see :func:`goldmap.io.postgis.read_postgis`). Write the answer back
+        with :func:`goldmap.io.postgis.export_postgis`.
     filename : str, optional
         The format's file name when ``features`` is bytes or a file object.
     lon, lat : str, optional
@@ -97,8 +103,11 @@ def locate(  # noqa: PLR0913 (the public call: input, mines, four read options, 
         When the file cannot be read.
     OptionError
         When ``mines`` is not a key-mines frame.
+    DatabaseError
+        When ``db`` is given and the database cannot be reached or used.
     MissingDependencyError
-        When Dask input is given and dask-geopandas is not installed.
+        When Dask input is given and dask-geopandas is not installed, or ``db`` is given
+        and the ``postgis`` extra is not.
 
     Examples
     --------
@@ -113,6 +122,13 @@ def locate(  # noqa: PLR0913 (the public call: input, mines, four read options, 
     >>> mines = goldmap.load("key_mines", corrections="my.csv")  # doctest: +SKIP
     >>> located = locate("prospects.csv", mines=mines)  # doctest: +SKIP
 
+    From a PostGIS table or query, and back into one:
+
+    >>> db = "postgresql://analyst@localhost/gis"
+    >>> located = locate("prospects", db=db)  # doctest: +SKIP
+    >>> goldmap.io.postgis.export_postgis({"located": located}, db)  # doctest: +SKIP
+    ['located']
+
     Past one machine: a partitioned GeoParquet dataset (or a dask-geopandas frame) is
     located on a Dask cluster, each worker with goldmap installed:
 
@@ -123,6 +139,10 @@ def locate(  # noqa: PLR0913 (the public call: input, mines, four read options, 
     check_lang(lang)
     if mines is not None:
         mines = check_mines(mines)
+    if db is not None:
+        from goldmap.io.postgis import read_postgis
+
+        features = read_postgis(features, db)  # type: ignore[arg-type]  # checked there
     if client is not None or _dask.is_dask_input(features):
         return _dask.locate_dask(
             features,

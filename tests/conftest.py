@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile import Canary, Hostile, build_corpus, start_canary
+from tests.postgis_server import postgis  # noqa: F401  (the session's PostGIS server)
 
 
 @pytest.fixture(scope="session")

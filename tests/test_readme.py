@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.postgis_server import PostGIS
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BIN = Path(sys.executable).parent
@@ -55,6 +57,37 @@ def _inputs(folder: Path) -> None:
         dst.write(np.arange(20_000, dtype="float32").reshape(1, 100, 200))
 
 
+#: The database the README's PostGIS lines name; the test runs them against its own server.
+README_DB = "postgresql://analyst:secret@localhost/gis"
+
+
+def _prospects_table(folder: Path, db: str) -> None:
+    """Store the README's prospects in the table ``prospects``, as a team would have them."""
+    from goldmap.io.postgis import export_postgis
+    from goldmap.io.read import read_features
+
+    export_postgis({"prospects": read_features(folder / "prospects.csv")}, db, overwrite=True)
+
+
+def _serve(line: str, folder: Path) -> None:
+    """Run a `goldmap serve` line on a free port until it answers, then stop it."""
+    from tests.test_serve import free_port, wait_until_answering
+
+    port = free_port()
+    command = re.sub(r"--port \d+", f"--port {port}", line.split("#")[0])
+    process = subprocess.Popen(
+        ["bash", "-c", f"exec {command}"], cwd=folder, env=_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_until_answering(process, f"http://127.0.0.1:{port}/collections/key_mines?f=json")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stdout:
+            process.stdout.close()
+
+
 def _env() -> dict[str, str]:
     return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
@@ -62,18 +95,27 @@ def _env() -> dict[str, str]:
 def test_the_readme_names_the_commands_a_newcomer_types() -> None:
     lines = _goldmap_lines()
     verbs = [line.split()[1] for line in lines]
-    for verb in ("layers", "validate", "map", "export", "join", "locate"):
+    for verb in ("layers", "validate", "map", "export", "join", "locate", "serve"):
         assert verb in verbs
+    assert any(f"--format postgis --db {README_DB}" in line for line in lines)
+    assert any(f"--db {README_DB} --to-table" in line for line in lines)
     assert any("--format gpkg -o plan.gpkg" in line for line in lines)
     assert any("--format qgz -o plan.qgz" in line for line in lines)
 
 
 @pytest.mark.slow
-def test_every_goldmap_command_in_the_readme_runs_as_written(tmp_path: Path) -> None:
+def test_every_goldmap_command_in_the_readme_runs_as_written(
+    tmp_path: Path, postgis: PostGIS
+) -> None:
     if not (BIN / "goldmap").exists():
         pytest.fail(f"the goldmap console script is not installed in {BIN} (pip install -e .)")
     _inputs(tmp_path)
-    for line in _goldmap_lines():
+    _prospects_table(tmp_path, postgis.url)
+    for readme_line in _goldmap_lines():
+        line = readme_line.replace(README_DB, postgis.url)
+        if line.startswith("goldmap serve "):
+            _serve(line, tmp_path)
+            continue
         result = subprocess.run(
             ["bash", "-c", line], cwd=tmp_path, env=_env(), capture_output=True, text=True,
             timeout=300,
@@ -89,6 +131,11 @@ def test_every_goldmap_command_in_the_readme_runs_as_written(tmp_path: Path) -> 
     assert header.count("lon") == 1 and header.count("lat") == 1
     assert "province_zh" in header and len(located) == 3
     assert "山东省" in located[1] and "青海省" in located[2]
+    from goldmap.io.postgis import read_postgis
+
+    in_table = read_postgis("prospects_located", postgis.url)
+    assert in_table["province_zh"].tolist() == ["山东省", "青海省"]
+    assert len(read_postgis("key_mines", postgis.url)) == 35
 
 
 @pytest.mark.slow
