@@ -23,7 +23,7 @@ from rasterio.warp import transform_bounds
 from goldmap.catalog import load
 from goldmap.crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS, require_crs
 from goldmap.errors import ExportError, RasterError
-from goldmap.io._files import check_output
+from goldmap.io._files import check_output, staged_output
 
 __all__ = ["rasterize_layer", "write_geotiff"]
 
@@ -34,11 +34,18 @@ _MAX_CELLS = 200_000_000
 
 
 def write_geotiff(path: Path, array: np.ndarray, profile: dict[str, Any]) -> None:
-    """Write ``array`` as a GeoTIFF with ``profile``; a GDAL failure becomes an ExportError."""
+    """Write ``array`` as a GeoTIFF with ``profile``, whole or not at all.
+
+    ``path`` was checked before the work (:func:`~goldmap.io._files.check_output`); it is
+    replaced only once the file is complete. A GDAL failure becomes an ExportError.
+    """
     try:
-        with rasterio.open(path, "w", **profile) as dst:
+        with (
+            staged_output(path, overwrite=True) as stage,
+            rasterio.open(stage, "w", **profile) as dst,
+        ):
             dst.write(array)
-    except RasterioIOError as err:
+    except (RasterioIOError, OSError) as err:
         raise ExportError(f"Could not write the GeoTIFF {str(path)!r}: {err}") from err
 
 

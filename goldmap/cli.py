@@ -24,16 +24,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _friendly(func: F) -> F:
-    """Turn a GoldmapError into ``Error: <message>`` and exit status 1."""
+    """Turn a GoldmapError into ``Error: <message>`` and exit status 1.
+
+    A command's output file (``-o``) is checked before its work: an existing file without
+    ``--overwrite``, or a missing folder, is refused at once, not after minutes of work.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if kwargs.get("out") is not None and "overwrite" in kwargs:
+                from goldmap.io._files import check_output
+
+                check_output(kwargs["out"], overwrite=bool(kwargs["overwrite"]))
             return func(*args, **kwargs)
         except GoldmapError as err:
             raise click.ClickException(str(err)) from err
 
     return wrapper  # type: ignore[return-value]
+
+
+def _done(message: str) -> None:
+    """Say what was written (on standard error), unless ``goldmap -q`` asked for errors only."""
+    context = click.get_current_context(silent=True)
+    if context is None or not context.meta.get("goldmap.quiet"):
+        click.echo(message, err=True)
 
 
 def output_option(help: str, *, required: bool = True) -> Callable[[F], F]:
@@ -76,8 +91,10 @@ def db_option(help: str) -> Callable[[F], F]:
 @click.version_option(package_name="goldmap")
 @click.option("-v", "--verbose", count=True, help="More log output (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
-def cli(verbose: int, quiet: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Goldmap: layers of China's gold-industry plan 2025-2027, on official boundaries."""
+    ctx.meta["goldmap.quiet"] = quiet
     level = logging.ERROR if quiet else max(logging.DEBUG, logging.WARNING - 10 * verbose)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
@@ -119,7 +136,7 @@ def _write_or_print(frame: Any, out: str | None, *, overwrite: bool, name: str) 
     from goldmap.io.write import export
 
     export({name: frame}, out, overwrite=overwrite)
-    click.echo(f"wrote {out}", err=True)
+    _done(f"wrote {out}")
 
 
 @cli.command("companies")
@@ -141,7 +158,7 @@ def companies_command(out: str | None, corrections: str | None, overwrite: bool)
         click.echo(_company_lines(table))
         return
     written = write_companies(table, out, overwrite=overwrite)
-    click.echo(f"wrote {written}", err=True)
+    _done(f"wrote {written}")
 
 
 def _company_lines(table: Any) -> str:
@@ -302,7 +319,7 @@ def map_command(  # noqa: PLR0913 (one argument per command-line option)
         company=list(companies) or None,
     )
     page = to_html(m, out, overwrite=overwrite)
-    click.echo(f"wrote {out} ({len(page.encode('utf-8')):,} bytes)", err=True)
+    _done(f"wrote {out} ({len(page.encode('utf-8')):,} bytes)")
 
 
 def _corrected_layers(names: Sequence[str], corrections: str) -> dict[str, Any]:
@@ -359,7 +376,7 @@ def export_command(
     if out is None:
         raise click.UsageError("Missing option '-o' / '--output'.")
     written = export(chosen, out, format=fmt, overwrite=overwrite)
-    click.echo(f"wrote {written}", err=True)
+    _done(f"wrote {written}")
 
 
 @cli.command("figure")
@@ -404,7 +421,7 @@ def figure_command(
     else:
         fig = figure(area=area, province=province, lang=lang, dpi=dpi, color_by=color_by)
     written = save_figure(fig, out, overwrite=overwrite)
-    click.echo(f"wrote {written}", err=True)
+    _done(f"wrote {written}")
 
 
 @cli.command("progress")
@@ -421,7 +438,7 @@ def progress_command(out: str | None, lang: str, overwrite: bool) -> None:
 
     if out is not None:
         written = save_progress(out, overwrite=overwrite)
-        click.echo(f"wrote {written}", err=True)
+        _done(f"wrote {written}")
         return
     from goldmap._progress_text import progress_lines
 
@@ -445,7 +462,7 @@ def corrections_template_command(out: str, overwrite: bool) -> None:
     from goldmap.corrections import write_template
 
     written = write_template(out, overwrite=overwrite)
-    click.echo(f"wrote {written}", err=True)
+    _done(f"wrote {written}")
 
 
 @cli.command("schema")
@@ -482,7 +499,7 @@ def _export_postgis(chosen: Any, db: Any, *, overwrite: bool) -> None:
     from goldmap.io.postgis import export_postgis
 
     tables = export_postgis(chosen, db, overwrite=overwrite)
-    click.echo(f"wrote tables {', '.join(tables)}", err=True)
+    _done(f"wrote tables {', '.join(tables)}")
 
 
 def _check_to_table(to_table: str | None, db: str | None) -> None:
@@ -494,7 +511,7 @@ def _write_table(frame: Any, table: str, db: Any, *, overwrite: bool) -> None:
     from goldmap.io.postgis import export_postgis
 
     export_postgis({table: frame}, db, overwrite=overwrite)
-    click.echo(f"wrote table {table} ({len(frame)} rows)", err=True)
+    _done(f"wrote table {table} ({len(frame)} rows)")
 
 
 @cli.command("serve")

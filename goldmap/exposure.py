@@ -261,7 +261,7 @@ def write_companies(
     """
     from goldmap._values import to_json_text, to_native
     from goldmap.errors import ExportError
-    from goldmap.io._files import check_output
+    from goldmap.io._files import staged_output
 
     suffix = Path(os.fspath(path)).suffix.lower()
     if suffix not in TABLE_ENDINGS:
@@ -269,22 +269,24 @@ def write_companies(
             f"Cannot write the companies table as {suffix or '(no ending)'} "
             f"({os.fspath(path)!r}); use a path ending in {', '.join(TABLE_ENDINGS)}."
         )
-    target = check_output(path, overwrite=overwrite)
+    target = Path(os.fspath(path))
     try:
-        if suffix == ".json":
-            records = [
-                {k: to_native(v) for k, v in row.items()} for row in table.to_dict("records")
-            ]
-            text = json.dumps(records, ensure_ascii=False, indent=1)
-            target.write_text(text + "\n", encoding="utf-8")
-            return target
-        flat = table.copy()
-        for column in flat.columns:
-            flat[column] = flat[column].map(to_json_text)
-        if suffix == ".csv":
-            flat.to_csv(target, index=False, encoding="utf-8-sig")
-        else:
-            flat.to_excel(target, index=False, sheet_name="companies")
+        with staged_output(path, overwrite=overwrite) as stage:
+            if suffix == ".json":
+                records = [
+                    {k: to_native(v) for k, v in row.items()} for row in table.to_dict("records")
+                ]
+                stage.write_text(
+                    json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+                )
+            else:
+                flat = table.copy()
+                for column in flat.columns:
+                    flat[column] = flat[column].map(to_json_text)
+                if suffix == ".csv":
+                    flat.to_csv(stage, index=False, encoding="utf-8-sig")
+                else:
+                    flat.to_excel(stage, index=False, sheet_name="companies")
     except OSError as err:
         raise ExportError(f"Could not write {str(target)!r}: {err}. Choose another path.") from err
     return target

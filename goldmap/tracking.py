@@ -18,7 +18,7 @@ import pandas as pd
 
 from goldmap._resources import data_path
 from goldmap.errors import ExportError, OptionError
-from goldmap.io._files import check_output
+from goldmap.io._files import check_output, staged_output
 
 __all__ = [
     "PROGRESS_FORMATS",
@@ -302,10 +302,14 @@ def save_progress(path: str | Path, *, overwrite: bool = False) -> Path:
             f"Cannot write the progress table to {str(target)!r}; end the file name in one of "
             f"{', '.join(PROGRESS_FORMATS)}."
         )
-    target = check_output(target, overwrite=overwrite)
+    check_output(target, overwrite=overwrite)  # before the work
     table = progress()
-    if suffix == ".csv":
-        table.to_csv(target, index=False, encoding="utf-8-sig")
-    else:
-        table.to_json(target, orient="records", force_ascii=False, indent=2)
+    try:
+        with staged_output(target, overwrite=overwrite) as stage:
+            if suffix == ".csv":
+                table.to_csv(stage, index=False, encoding="utf-8-sig")
+            else:
+                table.to_json(stage, orient="records", force_ascii=False, indent=2)
+    except OSError as err:
+        raise ExportError(f"Could not write {str(target)!r}: {err}. Choose another path.") from err
     return target

@@ -75,3 +75,21 @@ def test_loading_every_layer_leaves_the_readers_of_user_files_unloaded():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["none", "True True True"]
+
+
+def test_the_licence_ships_in_the_wheel_and_the_sdist(wheel, tmp_path):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), names[-8:]
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert "License-Expression: MIT" in text
+    assert "Development Status ::" in text and "Programming Language :: Python :: 3.11" in text
+    import tarfile
+
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    (sdist,) = tmp_path.glob("goldmap-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        assert any(n.endswith("/LICENSE") for n in archive.getnames())

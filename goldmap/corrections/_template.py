@@ -80,7 +80,7 @@ def write_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> 
     >>> write_template("my_corrections.csv")  # doctest: +SKIP
     PosixPath('my_corrections.csv')
     """
-    from goldmap.io._files import check_output
+    from goldmap.io._files import staged_output
 
     suffix = Path(os.fspath(path)).suffix.lower()
     if suffix not in _TEMPLATE_ENDINGS:
@@ -89,13 +89,15 @@ def write_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> 
             f"({os.fspath(path)!r}); use a path ending in {' or '.join(_TEMPLATE_ENDINGS)}, "
             "e.g. my_corrections.csv."
         )
-    target = check_output(path, overwrite=overwrite)
     table = template()
     try:
-        if suffix == ".csv":
-            table.to_csv(target, index=False, encoding="utf-8-sig")
-        else:
-            table.to_excel(target, index=False, sheet_name="corrections")
+        with staged_output(path, overwrite=overwrite) as stage:
+            if suffix == ".csv":
+                table.to_csv(stage, index=False, encoding="utf-8-sig")
+            else:
+                table.to_excel(stage, index=False, sheet_name="corrections")
     except OSError as err:
-        raise ExportError(f"Could not write {str(target)!r}: {err}. Choose another path.") from err
-    return target
+        raise ExportError(
+            f"Could not write {os.fspath(path)!r}: {err}. Choose another path."
+        ) from err
+    return Path(os.fspath(path))

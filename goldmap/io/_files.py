@@ -1,9 +1,19 @@
-"""Guard every file goldmap writes (folder exists, nothing overwritten); write with GDAL."""
+"""Guard every file goldmap writes: checked first, staged beside it, moved into place whole.
+
+A writer asks :func:`staged_output` for a staging path next to the target, writes there, and the
+file replaces the target in one ``os.replace`` only when the writing succeeded: a failed or
+killed write leaves the previous file as it was. Staging files carry the writer's process id,
+so that the next write into the same folder removes what a killed writer left behind.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+import re
+import shutil
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +22,18 @@ from goldmap.errors import ExportError, OutputExistsError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["COORDINATE_DECIMALS", "check_output", "pyogrio_write"]
+__all__ = [
+    "COORDINATE_DECIMALS",
+    "STAGING_PREFIX",
+    "check_output",
+    "pyogrio_write",
+    "remove_stale_staging",
+    "staged_output",
+]
+
+#: Names of staging files and folders start with this, then the writer's process id.
+STAGING_PREFIX = ".goldmap-staging-"
+_STAGING = re.compile(rf"^(?:{re.escape(STAGING_PREFIX)}|\.goldmap-export-)(\d+)?")
 
 #: Coordinates of the text formats (GeoJSON, KML, CSV) keep 7 decimals: about 1 cm.
 COORDINATE_DECIMALS = 7
@@ -86,3 +107,95 @@ def pyogrio_write(frame: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> None:
             f"Could not write layer {kwargs.get('layer')!r} with GDAL driver "
             f"{kwargs.get('driver')!r}: {e}. Check the layer's columns and geometry types."
         ) from e
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(folder: Path) -> list[Path]:
+    """Remove the staging files and folders that dead writers left in ``folder``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        What was removed.
+    """
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            match = _STAGING.match(entry.name)
+            if not match:
+                continue
+            pid = match.group(1)
+            # Older staging folders carry no process id: taken as left behind after an hour.
+            if _alive(int(pid)) if pid else time.time() - entry.stat().st_mtime < 3600:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+@contextlib.contextmanager
+def staged_output(
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool,
+    companions: Sequence[tuple[Path, str]] = (),
+) -> Iterator[Path]:
+    """Check ``path``, give a staging path beside it, and move the result into place whole.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output the user asked for.
+    overwrite : bool
+        Whether an existing file may be replaced.
+    companions : sequence of (Path, str)
+        Other files written with it (see :func:`check_output`).
+
+    Yields
+    ------
+    pathlib.Path
+        Where to write; it keeps ``path``'s suffix, so writers that pick a format from the
+        name still do.
+
+    Raises
+    ------
+    ExportError, OutputExistsError
+        As :func:`check_output`, before anything is written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with staged_output(folder / "note.txt", overwrite=False) as stage:
+    ...     _ = stage.write_text("whole or nothing")
+    >>> (folder / "note.txt").read_text()
+    'whole or nothing'
+    """
+    target = check_output(path, overwrite=overwrite, companions=companions)
+    remove_stale_staging(target.parent)
+    stage = target.with_name(f"{STAGING_PREFIX}{os.getpid()}-{os.urandom(4).hex()}{target.suffix}")
+    try:
+        yield stage
+        if not stage.exists():
+            raise ExportError(f"Nothing was written for {str(target)!r}.")
+        if not overwrite and target.exists():
+            raise OutputExistsError(
+                f"{str(target)!r} appeared while it was being written; nothing was replaced. "
+                "Pass overwrite=True (`--overwrite`) to replace it."
+            )
+        os.replace(stage, target)
+    except BaseException:
+        stage.unlink(missing_ok=True)
+        raise

@@ -47,7 +47,13 @@ from goldmap.catalog import LayerGroup, layers_in
 from goldmap.crs import WGS84, require_crs
 from goldmap.errors import ExportError, GoldmapError
 from goldmap.io._csv import write_csv
-from goldmap.io._files import COORDINATE_DECIMALS, check_output, pyogrio_write
+from goldmap.io._files import (
+    COORDINATE_DECIMALS,
+    STAGING_PREFIX,
+    check_output,
+    pyogrio_write,
+    remove_stale_staging,
+)
 from goldmap.io._shapefile import write_shapefile
 
 if TYPE_CHECKING:
@@ -485,7 +491,9 @@ def export(
     check_output(target, overwrite=overwrite, companions=companions)
 
     try:
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".goldmap-export-") as tmp:
+        remove_stale_staging(target.parent)
+        prefix = f"{STAGING_PREFIX}{os.getpid()}-"
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=prefix) as tmp:
             staging = Path(tmp)
             written = _write(frames, fmt, staging, target.name, is_zip=is_zip)
             for file in written:

@@ -29,7 +29,7 @@ import xyzservices
 
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
 from goldmap.errors import ExportError
-from goldmap.io._files import check_output
+from goldmap.io._files import staged_output
 from goldmap.maps._assets import apply_assets
 from goldmap.maps._basemaps import Basemap, get_basemap, mark_gcj02
 from goldmap.maps._layer_rows import LayerRows, feature_properties, filter_mask, layer_rows
@@ -489,9 +489,9 @@ def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = 
     apply_assets(m, "inline")
     page = m.get_root().render()
     if path is not None:
-        target = check_output(path, overwrite=overwrite)
         try:
-            target.write_text(page, encoding="utf-8")
+            with staged_output(path, overwrite=overwrite) as stage:
+                stage.write_text(page, encoding="utf-8")
         except OSError as err:
-            raise ExportError(f"Cannot write the map to {str(target)!r}: {err}.") from err
+            raise ExportError(f"Cannot write the map to {str(path)!r}: {err}.") from err
     return page

@@ -27,7 +27,7 @@ from goldmap.catalog import find_area
 from goldmap.citation import data_version
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import ExportError, MissingDependencyError
-from goldmap.io._files import check_output
+from goldmap.io._files import staged_output
 from goldmap.maps._fonts import font_context, font_family, font_family_of
 from goldmap.maps._static_data import (
     AREA_LAYERS,
@@ -427,9 +427,11 @@ def save_figure(fig: Figure, path: str | Path, *, overwrite: bool = False) -> Pa
             f"Cannot tell the figure format of {str(target)!r}; end the file name in one of "
             f"{', '.join(FIGURE_FORMATS)}."
         )
-    target = check_output(target, overwrite=overwrite)
-    with font_context(font_family_of(fig)):
-        metadata = {"Creator": f"goldmap data {data_version()}"} if fmt != "png" else None
-        fig.savefig(target, format=fmt, dpi=fig.dpi, metadata=metadata)
+    metadata = {"Creator": f"goldmap data {data_version()}"} if fmt != "png" else None
+    try:
+        with staged_output(target, overwrite=overwrite) as stage, font_context(font_family_of(fig)):
+            fig.savefig(stage, format=fmt, dpi=fig.dpi, metadata=metadata)
+    except OSError as err:
+        raise ExportError(f"Cannot write the figure to {str(target)!r}: {err}.") from err
     logger.info("wrote %s", target)
     return target
