@@ -141,10 +141,16 @@ def attach(
     name: str | None = None,
     index: int | None = None,
 ) -> None:
-    """Add ``element`` to ``target``, telling it (if it is :class:`Attached`) where it is."""
+    """Add ``element`` to ``target``, telling it (if it is :class:`Attached`) where it is.
+
+    A layer the switch lists is also noted in the switch layers of goldmap's map.
+    """
     if isinstance(element, Attached):
         element.parent_name = target.get_name()
         element.datum = datum_of(target)
+    listed = getattr(target, "switch_layers", None)
+    if listed is not None and isinstance(element, folium.map.Layer) and element.control:
+        listed.append(element)
     target.add_child(element, name=name, index=index)
 
 

@@ -36,11 +36,19 @@ class Map(folium.Map):
         shifted to match (for display only).
     **options
         Passed to :class:`folium.Map`.
+
+    Attributes
+    ----------
+    datum : str
+        As above.
+    switch_layers : list of folium.map.Layer
+        The layers goldmap drew on the map that a layer switch lists, in drawing order.
     """
 
     def __init__(self, *, datum: str = "wgs84", **options: Any) -> None:
         super().__init__(**options)
         self.datum = _checked(datum)
+        self.switch_layers: list[folium.map.Layer] = []
 
 
 class OverlayGroup(folium.FeatureGroup):
