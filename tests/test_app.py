@@ -159,12 +159,9 @@ def test_bad_files_give_a_message_not_a_traceback():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_an_upload_whose_worker_is_killed_gives_a_message_not_a_traceback(monkeypatch, lang):
     from goldmap.app import data
-    from goldmap.app.memory import in_child_process
     from tests.test_child_process import killed_as_out_of_memory
 
-    monkeypatch.setattr(
-        data, "in_child_process", lambda *_a, **_k: in_child_process(killed_as_out_of_memory)
-    )
+    monkeypatch.setattr(data, "locate_upload", killed_as_out_of_memory)
     at = _app(lang=lang)
     csv = b"name,lon,lat\nA,120.3,37.4\n"
     _uploader(at, "features_upload").set_value(("points.csv", csv, "text/csv")).run()

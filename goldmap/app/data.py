@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 import goldmap
-from goldmap.app.memory import in_child_process
+from goldmap.app._jobs import locate_upload
+from goldmap.app.memory import in_worker
 from goldmap.maps import filter_layer
 from goldmap.text import field_label, statistic_label, tr
 
@@ -167,12 +168,9 @@ def corrections_template() -> bytes:
 
 
 def located_upload(data: bytes, filename: str, lang: str) -> gpd.GeoDataFrame:
-    """Locate uploaded features against the plan layers, in a child process.
+    """Locate uploaded features against the plan layers, in a worker process.
 
     The server keeps none of the memory ``locate`` needs (see :mod:`goldmap.app.memory`),
     and does not even import its engine.
     """
-    result: gpd.GeoDataFrame = in_child_process(
-        "goldmap.spatial:locate", data, filename=filename, lang=lang
-    )
-    return result
+    return in_worker(locate_upload, data, filename, lang)

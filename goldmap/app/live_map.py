@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, MutableMapping, Sequence
@@ -71,11 +72,13 @@ class MapPage:
     Attributes
     ----------
     key : str
-        A digest of the page: the browser builds the map again only when it changes.
+        A digest of the page (the same for the same map, whatever folium named its
+        elements): the browser builds the map again only when it changes.
     header, html : str
         The page's header (Leaflet, style sheets) and its body (the map's element).
     script : str
-        A function body that builds the map and returns it and its switchable layers.
+        A function body that builds the map and returns it and its switchable layers (in
+        the order of ``switch``).
     switch : tuple of SwitchEntry
         The map's own layers the layer switch lists, before the groups.
     datum : str
@@ -112,10 +115,15 @@ class GroupScript:
     name: str
 
 
-def _digest(*parts: str) -> str:
+# folium names each element with a random hex id: the same map has other names each render.
+_ELEMENT_ID = re.compile(r"_[0-9a-f]{32}\b")
+
+
+def _digest(*parts: str, names: bool = True) -> str:
+    """Return a digest of ``parts``; with ``names=False`` folium's element ids do not count."""
     sha = hashlib.sha256()
     for part in parts:
-        sha.update(part.encode("utf-8"))
+        sha.update((part if names else _ELEMENT_ID.sub("", part)).encode("utf-8"))
         sha.update(b"\0")
     return sha.hexdigest()[:32]
 
@@ -142,10 +150,10 @@ def render_page(m: Map) -> MapPage:
         SwitchEntry(str(layer.layer_name), layer.get_name(), bool(layer.overlay))
         for layer in m.switch_layers
     )
-    layers = ", ".join(f"{json.dumps(e.js_name)}: {e.js_name}" for e in switch)
-    script = f"{figure.script.render()}\nreturn {{map: {m.get_name()}, layers: {{{layers}}}}};\n"
+    layers = ", ".join(e.js_name for e in switch)
+    script = f"{figure.script.render()}\nreturn {{map: {m.get_name()}, layers: [{layers}]}};\n"
     return MapPage(
-        key=_digest(header, html, script),
+        key=_digest(header, html, script, names=False),
         header=header,
         html=html,
         script=script,
@@ -166,7 +174,7 @@ def render_group(group: folium.FeatureGroup) -> GroupScript:
     figure = host.get_root()
     script = f"{figure.script.render()}\nreturn {group.get_name()};\n"
     name = str(group.layer_name) if group.control else ""
-    return GroupScript(_digest(script, name), script, host.get_name(), name)
+    return GroupScript(_digest(script, name, names=False), script, host.get_name(), name)
 
 
 T = TypeVar("T")

@@ -87,7 +87,7 @@ def blank_map(
         The closest zoom the opening view may take (for a point's small bounds).
     layer_control : bool, default True
         Whether goldmap adds its layer switch as layers are drawn; False leaves it to the
-        caller, who adds one after every layer (e.g. streamlit-folium's ``layer_control=``).
+        caller, who adds one after every layer (e.g. the app's live map).
     height : str or int, optional
         Height of the map: CSS (``"600px"``) or pixels; default the page's.
     datum : {"wgs84", "gcj02"}, default "wgs84"

@@ -118,8 +118,8 @@
     var control = null;
     if (args.switch) {
       var bases = {}, overlays = {};
-      args.switch.entries.forEach(function (entry) {
-        var layer = page.layers[entry.js_name];
+      args.switch.entries.forEach(function (entry, i) {
+        var layer = page.layers[i];  // a page of the same key lists the same layers
         if (layer) { (entry.overlay ? overlays : bases)[entry.name] = layer; }
       });
       args.groups.forEach(function (group, i) {
