@@ -327,14 +327,14 @@ def test_the_details_of_a_mine_read_in_words_not_codes():
 
 
 def test_the_map_is_rendered_again_only_when_it_changes(monkeypatch):
-    from goldmap.app import views
+    from goldmap.app import live_map, views
 
     renders = []
-    render_page = views.render_page
+    render_page = live_map.render_page
     monkeypatch.setattr(
-        views, "render_page", lambda m, **kw: renders.append(1) or render_page(m, **kw)
+        live_map, "render_page", lambda m, **kw: renders.append(1) or render_page(m, **kw)
     )
-    views._shared_page.clear()
+    views.live_map().clear()
     at = _app(lang="en")
     assert len(renders) == 1
     at.multiselect(key="provinces_en").set_value([370000]).run()

@@ -19,13 +19,14 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import folium
 import streamlit.components.v1 as components
+from branca.element import Figure
 
 from goldmap.maps import Map
 
@@ -128,6 +129,12 @@ def _digest(*parts: str, names: bool = True) -> str:
     return sha.hexdigest()[:32]
 
 
+def _figure(m: folium.Map) -> Figure:
+    figure = m.get_root()
+    assert isinstance(figure, Figure)
+    return figure
+
+
 def render_page(m: Map) -> MapPage:
     """Render ``m`` once for :meth:`LiveMap.show`.
 
@@ -143,7 +150,7 @@ def render_page(m: Map) -> MapPage:
         The rendered map; keep it as long as the map's inputs stay the same.
     """
     m.render()  # type: ignore[no-untyped-call]
-    figure = m.get_root()
+    figure = _figure(m)
     header = figure.header.render()
     html = figure.html.render()
     switch = tuple(
@@ -170,8 +177,8 @@ def render_group(group: folium.FeatureGroup) -> GroupScript:
     """
     host = folium.Map(tiles=None)
     group.add_to(host)
-    group.render()
-    figure = host.get_root()
+    group.render()  # type: ignore[no-untyped-call]
+    figure = _figure(host)
     script = f"{figure.script.render()}\nreturn {group.get_name()};\n"
     name = str(group.layer_name) if group.control else ""
     return GroupScript(_digest(script, name, names=False), script, host.get_name(), name)
@@ -246,12 +253,11 @@ class LiveMap:
         """Return the page for ``key``, rendering ``build()`` the first time it is asked for."""
         return self._pages.get(key, lambda: render_page(build()))
 
-    def session_page(
-        self, store: MutableMapping[str, Any], key: Hashable, build: Callable[[], Map]
-    ) -> MapPage:
+    def session_page(self, store: Any, key: Hashable, build: Callable[[], Map]) -> MapPage:
         """Return the page for ``key`` kept in ``store`` (a session's state), one at a time.
 
-        ``key`` must name everything the page shows (compared with ``==``).
+        ``store`` is a mapping such as ``st.session_state``; ``key`` must name everything
+        the page shows (compared with ``==``).
         """
         slot = "_live_map_page"
         kept = store.get(slot)
@@ -295,7 +301,8 @@ class LiveMap:
         height : int, default 700
             Height of the map's frame in pixels; it takes the width of its container.
         returned_objects : iterable of str
-            What the map reports: ``"last_active_drawing"``, the feature last clicked.
+            What the map reports: ``"last_active_drawing"``, the feature last clicked;
+            ``"drawn"``, True once the browser has drawn the map (a report reruns the app).
         key : str, default "goldmap_map"
             The map's key among the page's elements.
 

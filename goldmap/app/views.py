@@ -292,13 +292,18 @@ def _map_parts(asset_url: str) -> tuple[MapPage, list[GroupScript]]:
     return page, _groups(page)
 
 
-def map_view(asset_url: str) -> None:
+def map_view(asset_url: str) -> bool:
     """Draw the map; a click selects the feature for the detail panel.
 
     The map itself (basemap, provinces, context, the user's features, the view) is rendered
     only when it changes and is the same page from one rerun to the next, so the browser
     keeps it, with the user's pan and zoom; the layers the filters change are layer groups
     swapped in place.
+
+    Returns
+    -------
+    bool
+        Whether the browser has drawn the map (it says so once, which reruns the app).
     """
     state = st.session_state
     _zoom_to_new_upload()
@@ -306,14 +311,14 @@ def map_view(asset_url: str) -> None:
         page, groups = _map_parts(asset_url)
     except GoldmapError as err:
         st.error(error_text(err, current_lang()))
-        return
+        return True
     st.html(FRAME_CSS + _COMPACT_TOP)
     result = LiveMap.show(
         page,
         groups,
         height=MAP_HEIGHT,
         layer_control=folium.LayerControl(collapsed=False, position="topright"),
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "drawn"],
     )
     clicked = result.get("last_active_drawing") or {}
     props = clicked.get("properties") or {}
@@ -324,6 +329,7 @@ def map_view(asset_url: str) -> None:
         state["selected"] = click
         state["focus"] = None  # the user is already looking at it: do not move the map
         sync_query_params()
+    return bool(result.get("drawn"))
 
 
 #: Closest zoom a focus goes to (a point is shown at this zoom).

@@ -15,6 +15,12 @@
   var page = null;          // {key, map, layers, nodes}
   var groups = {key: null, layers: [], control: null};
   var height = null;
+  var value = {};           // what the app hears: the feature last clicked; that it drew
+
+  function report(update) {
+    value = Object.assign({}, value, update);
+    post("streamlit:setComponentValue", {value: value, dataType: "json"});
+  }
 
   // Run a header's or html's nodes: scripts in order (waiting for each file), the rest
   // inserted. Returns the nodes inserted, which belong to the page.
@@ -66,9 +72,7 @@
         var feature = e.sourceTarget && e.sourceTarget.feature;
         if (!feature || (e.originalEvent && sent.has(e.originalEvent))) { return; }
         if (e.originalEvent) { sent.add(e.originalEvent); }
-        var value = {type: "Feature", properties: feature.properties || {}};
-        post("streamlit:setComponentValue", {value: {last_active_drawing: value},
-                                             dataType: "json"});
+        report({last_active_drawing: {type: "Feature", properties: feature.properties || {}}});
       });
     }
     var hooked = new WeakSet();
@@ -145,6 +149,11 @@
       page = null;
       root.textContent = String(err);
       console.error(err);
+    }).then(function () {
+      // Once, after the first frame with the map in it: the app then sends the rest.
+      if (!value.drawn) {
+        requestAnimationFrame(function () { report({drawn: true}); });
+      }
     });
   }
 
