@@ -38,11 +38,11 @@ print(json.dumps({{"times": times}}))
 """
 
 _EMPTY_MAP = """
-import folium
 from goldmap.app import views
 from goldmap.app.live_map import render_page
+from goldmap.maps import Map
 def _empty_map(asset_url):
-    return render_page(folium.Map(location=[35, 105], zoom_start=4, tiles=None)), []
+    return render_page(Map(location=[35, 105], zoom_start=4, tiles=None)), []
 views._map_parts = _empty_map
 """
 

@@ -28,7 +28,7 @@ from bench.upload import (
 )
 
 SESSIONS = 40
-_MAP = 'iframe[title="streamlit_folium.st_folium"]'
+_MAP = 'iframe[title="goldmap.app.live_map.map"]'
 
 
 def _short_session(browser: Any, url: str, province: str) -> None:

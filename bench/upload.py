@@ -66,7 +66,8 @@ FILTER_GOAL_S = 2.0
 WEIGHT_GOAL_BYTES = 10e6
 MEMORY_GOAL_MB = 150.0
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# goldmap's map (its own component) or the baseline's (streamlit-folium's).
+MAP_IFRAME = 'iframe[title="goldmap.app.live_map.map"], iframe[title="streamlit_folium.st_folium"]'
 VIEWPORT = {"width": 1400, "height": 900}
 
 BASELINE_PAGE = """

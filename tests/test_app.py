@@ -183,12 +183,9 @@ def test_bad_files_give_a_message_not_a_traceback():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_an_upload_whose_worker_is_killed_gives_a_message_not_a_traceback(monkeypatch, lang):
     from goldmap.app import data
-    from goldmap.app.memory import in_child_process
     from tests.test_child_process import killed_as_out_of_memory
 
-    monkeypatch.setattr(
-        data, "in_child_process", lambda *_a, **_k: in_child_process(killed_as_out_of_memory)
-    )
+    monkeypatch.setattr(data, "locate_upload", killed_as_out_of_memory)
     at = _app(lang=lang)
     csv = b"name,lon,lat\nA,120.3,37.4\n"
     _uploader(at, "features_upload").set_value(("points.csv", csv, "text/csv")).run()
@@ -365,14 +362,14 @@ def test_the_details_of_a_mine_show_its_dossier_with_sources():
 
 
 def test_the_map_is_rendered_again_only_when_it_changes(monkeypatch):
-    from goldmap.app import views
+    from goldmap.app import live_map, views
 
     renders = []
-    render_page = views.render_page
+    render_page = live_map.render_page
     monkeypatch.setattr(
-        views, "render_page", lambda m, **kw: renders.append(1) or render_page(m, **kw)
+        live_map, "render_page", lambda m, **kw: renders.append(1) or render_page(m, **kw)
     )
-    views._shared_page.clear()
+    views.live_map().clear()
     at = _app(lang="en")
     assert len(renders) == 1
     at.multiselect(key="provinces_en").set_value([370000]).run()

@@ -92,7 +92,7 @@ def test_app_draws_the_map_offline_and_shows_a_clicked_mine(app_url):
         )
         started = time.monotonic()
         page.goto(f"{app_url}/?lang=en")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame = page.frame_locator('iframe[title="goldmap.app.live_map.map"]')
         markers = frame.locator(".leaflet-marker-icon")
         markers.first.wait_for(timeout=30_000)
         elapsed = time.monotonic() - started
@@ -188,7 +188,7 @@ _LEAFLET_ZOOM = "() => window.map ? window.map.getZoom() : null"
 
 
 def _map_frame(page):
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
+    return next(f for f in page.frames if "goldmap.app.live_map.map" in f.url)
 
 
 def test_language_round_trip_keeps_the_layers_and_a_focus_link_zooms_in(app_url):
@@ -199,7 +199,7 @@ def test_language_round_trip_keeps_the_layers_and_a_focus_link_zooms_in(app_url)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{app_url}/?lang=zh")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame = page.frame_locator('iframe[title="goldmap.app.live_map.map"]')
         markers = frame.locator(".leaflet-marker-icon")
         markers.first.wait_for(timeout=30_000)
         for label in ("English", "中文", "English"):
@@ -243,12 +243,12 @@ def test_a_filter_change_keeps_the_users_zoom_and_swaps_the_layers(app_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{app_url}/?lang=en")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame = page.frame_locator('iframe[title="goldmap.app.live_map.map"]')
         markers = frame.locator(".leaflet-marker-icon")
         markers.first.wait_for(timeout=30_000)
         _wait_until_idle(page)
         # The map is the page: most of the window's height, and all of it in the window.
-        box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        box = page.locator('iframe[title="goldmap.app.live_map.map"]').bounding_box()
         assert box["height"] >= 0.7 * 900 and box["y"] + box["height"] <= 900, box
         assert _map_frame(page).evaluate("() => window.map.getSize().y") == round(box["height"])
         # The user zooms in on Jiaodong, as with the mouse wheel.
@@ -262,7 +262,7 @@ def test_a_filter_change_keeps_the_users_zoom_and_swaps_the_layers(app_url):
         page.keyboard.press("Escape")
         page.wait_for_function(
             "n => { const f = [...document.querySelectorAll('iframe')].find("
-            "i => i.title === 'streamlit_folium.st_folium'); if (!f) return false;"
+            "i => i.title === 'goldmap.app.live_map.map'); if (!f) return false;"
             "return f.contentDocument.querySelectorAll('.leaflet-marker-icon').length === n; }",
             arg=in_shandong,
             timeout=30_000,
@@ -354,7 +354,7 @@ def _upload_features(page, app_url: str, path: Path, *, timeout_ms: int):
     """Open the English app, upload ``path`` as features; return the map frame once located."""
     page.goto(f"{app_url}/?lang=en")
     # The upload replaces the map: for a moment there are two frames, the new one last.
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1')
+    frame = page.frame_locator('iframe[title="goldmap.app.live_map.map"] >> nth=-1')
     frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
     page.get_by_role("tab", name="Your data").click()
     uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
@@ -416,7 +416,7 @@ def test_every_label_of_the_chinese_interface_is_chinese(app_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(f"{app_url}/?lang=zh&stat=summary:key_mines")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame = page.frame_locator('iframe[title="goldmap.app.live_map.map"]')
         frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
         headers = page.locator('[data-testid="stDataFrame"] [role="columnheader"]')
         headers.first.wait_for(state="attached", timeout=30_000)  # the grid's accessible table
@@ -458,7 +458,7 @@ def test_a_clicked_uploaded_polygon_shows_its_row_in_the_details(app_url, tmp_pa
         _wait_until_idle(page)
         # The map went to the upload; a click in its middle lands on the concession.
         assert _map_frame(page).evaluate(_LEAFLET_ZOOM) >= 7
-        box = page.locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1').bounding_box()
+        box = page.locator('iframe[title="goldmap.app.live_map.map"] >> nth=-1').bounding_box()
         centre = _map_frame(page).evaluate("() => window.map.latLngToContainerPoint([34.2, 112.3])")
         panel = page.locator(
             '[data-testid="stColumn"]', has=page.get_by_role("heading", name="Details")

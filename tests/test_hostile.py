@@ -159,13 +159,14 @@ def test_user_text_never_runs_as_a_template_on_a_map(
     assert canary.secret not in page
     assert "49 features" not in page
     # The same through the app's path: the map rendered once, its layer groups each rerun.
-    pytest.importorskip("streamlit_folium")
-    from goldmap.app.live_map import render_group, render_page, stand_in
+    pytest.importorskip("streamlit")
+    from goldmap.app.live_map import render_group, render_page
+    from goldmap.maps import blank_map
 
     base = add_layer(make_map([]), located, name="{{ 7 * 7 }} features")
     rendered = render_page(base)
-    groups = overlay_groups(stand_in(), ["key_mines"], choropleth=Choropleth(joined, expression))
-    scripts = "".join(render_group(g, i).script for i, g in enumerate(groups))
+    groups = overlay_groups(blank_map(), ["key_mines"], choropleth=Choropleth(joined, expression))
+    scripts = "".join(render_group(g).script for g in groups)
     page = rendered.script + rendered.header + rendered.html
     assert canary.secret not in scripts and canary.secret not in page
     assert "49 features" not in page

@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 import goldmap
-from goldmap.app.memory import in_child_process
+from goldmap.app._jobs import locate_upload
+from goldmap.app.memory import in_worker
 from goldmap.maps import filter_layer
 from goldmap.text import field_label, statistic_label, tr
 
@@ -171,13 +172,10 @@ def corrections_template() -> bytes:
 def located_upload(
     data: bytes, filename: str, lang: str, mines: gpd.GeoDataFrame | None = None
 ) -> gpd.GeoDataFrame:
-    """Locate uploaded features against the plan layers, in a child process.
+    """Locate uploaded features against the plan layers, in a worker process.
 
     ``mines`` are the session's key mines (with the user's corrections), measured to as
     ``goldmap.locate(..., mines=mines)`` does. The server keeps none of the memory
     ``locate`` needs (see :mod:`goldmap.app.memory`), and does not even import its engine.
     """
-    result: gpd.GeoDataFrame = in_child_process(
-        "goldmap.spatial:locate", data, filename=filename, lang=lang, mines=mines
-    )
-    return result
+    return in_worker(locate_upload, data, filename, lang, mines)

@@ -1,367 +1,332 @@
-"""Show a folium map in Streamlit, rendering the map when it changes and its groups each rerun.
+"""Show goldmap's map in Streamlit: rendered once per page, its layer groups swapped each rerun.
 
-streamlit-folium's ``st_folium`` renders the whole map to its page script on every rerun,
-though the browser keeps the map and only swaps the layer groups when the script is the same.
-For goldmap that render is most of a rerun (templates for the basemap, provinces, context and
-up to 10⁵ uploaded points, then regular expressions over the result). Here the map is
-rendered once into a :class:`MapPage`, which the caller keeps for as long as the map's inputs
-do not change; each rerun renders only the layer groups and the layer switch, and hands
-streamlit-folium's own component the same arguments ``st_folium`` would.
+The map is a small Streamlit component of goldmap's own (``_map_frontend/``: one page and
+its script, no framework). Python renders the map that stays put (basemap, provinces,
+context, the user's features, the view) into a :class:`MapPage` with folium's public
+``render``, and each layer group the filters change into a :class:`GroupScript`. The page in
+the browser loads Leaflet from the app's static files, builds the map once per page key,
+and on every rerun replaces only the groups and the layer switch, so a filter change neither
+redraws the map nor loses the user's pan and zoom.
 
-This uses streamlit-folium's private render helpers (``_get_html``, ``_get_header``,
-``_get_map_string``, the group and control helpers, ``_component_func``), so that the
-strings are exactly those ``st_folium`` makes; pyproject.toml pins the release they are
-checked against, and the browser tests draw every map through here.
+:class:`LiveMap` keeps the rendered pages and groups, each under a key its caller gives.
 """
 
 from __future__ import annotations
 
-import functools
+import dataclasses
+import hashlib
 import json
+import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
-import branca
 import folium
-import folium.elements
-import streamlit_folium as sf
-from branca.element import MacroElement
-from folium.elements import ElementAddToElement
-from jinja2 import Template
+import streamlit.components.v1 as components
+from branca.element import Figure
 
-from goldmap.maps._basemaps import is_gcj02, mark_gcj02
+from goldmap.maps import Map
 
 __all__ = [
     "FRAME_CSS",
+    "FRAME_TITLE",
     "GroupScript",
+    "LiveMap",
     "MapPage",
+    "Same",
+    "SwitchEntry",
     "render_group",
     "render_page",
-    "show_map",
-    "stand_in",
-    "switch_script",
 ]
+
+_COMPONENT = components.declare_component(
+    "map", path=str(Path(__file__).with_name("_map_frontend"))
+)
+#: The title of the map's frame in the page (Streamlit names a component's frame so).
+FRAME_TITLE = f"{__name__}.map"
+
+#: CSS for the page around the map: the map's frame as high as the window allows below a
+#: title of two lines, never lower than 480 px.
+FRAME_CSS = f"""<style>
+iframe[title="{FRAME_TITLE}"] {{
+    height: max(480px, calc(100vh - 190px)) !important;
+}}
+</style>"""
 
 
 @dataclass(frozen=True)
-class _SwitchEntry:
-    """A layer of the rendered map as the layer switch lists it."""
+class SwitchEntry:
+    """A layer as the layer switch lists it: its label, script name and kind."""
 
     name: str
     js_name: str
     overlay: bool
-    show: bool
 
 
 @dataclass(frozen=True)
 class MapPage:
-    """A map rendered for streamlit-folium's component: what the browser keeps between reruns.
+    """A map rendered for the browser: what it keeps between reruns.
 
     Attributes
     ----------
-    script, header, html : str
-        The map's Leaflet script, page header and HTML, as ``st_folium`` makes them.
-    map_id : str
-        The map's element id.
     key : str
-        The component key: the same script gives the same key, so the browser keeps its map.
-    css_links, js_links : tuple of str
-        Style sheets and scripts the page loads.
-    switch : tuple
-        The map's own layers, for the layer switch drawn over them and the groups.
-    gcj02 : bool
-        Whether the map draws in GCJ-02 (on Gaode tiles), as its groups must.
+        A digest of the page (the same for the same map, whatever folium named its
+        elements): the browser builds the map again only when it changes.
+    header, html : str
+        The page's header (Leaflet, style sheets) and its body (the map's element).
+    script : str
+        A function body that builds the map and returns it and its switchable layers (in
+        the order of ``switch``).
+    switch : tuple of SwitchEntry
+        The map's own layers the layer switch lists, before the groups.
+    datum : str
+        The datum the map draws in ("wgs84", or "gcj02" on Gaode tiles), as its groups must.
     """
 
-    script: str
+    key: str
     header: str
     html: str
-    map_id: str
+    script: str
+    switch: tuple[SwitchEntry, ...]
+    datum: str
+
+
+@dataclass(frozen=True)
+class GroupScript:
+    """A layer group rendered for :meth:`LiveMap.show`.
+
+    Attributes
+    ----------
+    key : str
+        A digest of the group's script.
+    script : str
+        A function body that draws the group onto the map given as ``parent`` and returns it.
+    parent : str
+        The name the script gives the map.
+    name : str
+        The group's label in the layer switch.
+    """
+
     key: str
-    css_links: tuple[str, ...]
-    js_links: tuple[str, ...]
-    switch: tuple[_SwitchEntry, ...]
-    gcj02: bool
+    script: str
+    parent: str
+    name: str
 
 
-def _elements(element: Any) -> Iterator[Any]:
-    yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _elements(child)
+# folium names each element with a random hex id: the same map has other names each render.
+_ELEMENT_ID = re.compile(r"_[0-9a-f]{32}\b")
 
 
-def _links(m: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return the style sheets and scripts of ``m``'s elements, as ``st_folium`` collects them."""
-    css: list[str] = []
-    js: list[str] = []
-    for element in _elements(m):
-        if isinstance(element, branca.colormap.ColorMap):
-            js[:0] = ["https://d3js.org/d3.v4.min.js",
-                      "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]  # fmt: skip
-        if isinstance(element, folium.elements.JSCSSMixin):
-            css.extend(href for _, href in getattr(element, "default_css", []))
-            js.extend(src for _, src in getattr(element, "default_js", []))
-    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
+def _digest(*parts: str, names: bool = True) -> str:
+    """Return a digest of ``parts``; with ``names=False`` folium's element ids do not count."""
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update((part if names else _ELEMENT_ID.sub("", part)).encode("utf-8"))
+        sha.update(b"\0")
+    return sha.hexdigest()[:32]
 
 
-# The map takes the whole height of its frame, which the page sizes (see FRAME_CSS).
-_FILL_FRAME = "<style>#map_div { height: 100vh !important; }</style>"
-
-#: CSS for the page around the map: the map's frame as high as the window allows below a
-#: title of two lines, never lower than 480 px. With ``render_page(..., fill_frame=True)``.
-FRAME_CSS = """<style>
-iframe[title="streamlit_folium.st_folium"] {
-    height: max(480px, calc(100vh - 190px)) !important;
-}
-</style>"""
+def _figure(m: folium.Map) -> Figure:
+    figure = m.get_root()
+    assert isinstance(figure, Figure)
+    return figure
 
 
-def render_page(m: folium.Map, *, key: str = "map", fill_frame: bool = False) -> MapPage:
-    """Render ``m`` once for :func:`show_map`.
+def render_page(m: Map) -> MapPage:
+    """Render ``m`` once for :meth:`LiveMap.show`.
 
     Parameters
     ----------
-    m : folium.Map
-        The map without its layer groups or layer switch (e.g. ``make_map([])``). It is
-        changed by the render (streamlit-folium renames its elements): do not reuse it.
-    key : str, default "map"
-        Names this map among the page's maps.
-    fill_frame : bool, default False
-        Whether the map fills its frame, whatever ``show_map``'s height; the page sizes
-        the frame with :data:`FRAME_CSS`.
+    m : goldmap.maps.Map
+        The map without its layer groups or layer switch (e.g. ``make_map([],
+        m=blank_map(layer_control=False))``). Do not draw on it afterwards.
 
     Returns
     -------
     MapPage
         The rendered map; keep it as long as the map's inputs stay the same.
     """
-    m.get_root().render()
     m.render()  # type: ignore[no-untyped-call]
-    html = sf._get_html(m)
-    header = sf._get_header(m) + (_FILL_FRAME if fill_frame else "")
-    script = sf._get_map_string(m)  # renames m's elements: read the names after it
+    figure = _figure(m)
+    header = figure.header.render()
+    html = figure.html.render()
     switch = tuple(
-        _SwitchEntry(str(item.layer_name), item.get_name(), bool(item.overlay), bool(item.show))
-        for item in m._children.values()
-        if isinstance(item, folium.map.Layer) and item.control
+        SwitchEntry(str(layer.layer_name), layer.get_name(), bool(layer.overlay))
+        for layer in m.switch_layers
     )
-    css, js = _links(m)
+    layers = ", ".join(e.js_name for e in switch)
+    script = f"{figure.script.render()}\nreturn {{map: {m.get_name()}, layers: [{layers}]}};\n"
     return MapPage(
-        script=script,
+        key=_digest(header, html, script, names=False),
         header=header,
         html=html,
-        map_id=sf.get_full_id(m),
-        key=sf.generate_js_hash(script, key, False),
-        css_links=css,
-        js_links=js,
+        script=script,
         switch=switch,
-        gcj02=is_gcj02(m),
+        datum=m.datum,
     )
 
 
-class _Listed(folium.map.Layer):
-    """A layer of the rendered map, standing in for it in the layer switch (draws nothing)."""
+def render_group(group: folium.FeatureGroup) -> GroupScript:
+    """Render ``group`` (e.g. from :func:`goldmap.maps.overlay_groups`) for :meth:`LiveMap.show`.
 
-    _template = Template("")
-
-    def __init__(self, entry: _SwitchEntry) -> None:
-        super().__init__(name=entry.name, overlay=entry.overlay, control=True, show=entry.show)
-        self._js_name = entry.js_name
-
-    def get_name(self) -> str:
-        return self._js_name
-
-
-@functools.cache
-def stand_in(*, gcj02: bool = False) -> folium.Map:
-    """Return an empty map that draws as a page's map does (``MapPage.gcj02``), to draw groups for.
-
-    Give it to :func:`goldmap.maps.overlay_groups`, which reads how the map draws (GCJ-02 on
-    Gaode tiles) without drawing on it; it is made once and shared, so never draw on it.
+    The group is rendered against a map of its own, whose name the script takes as a
+    parameter: the browser hands it the map on the page. Do not reuse ``group`` afterwards.
     """
-    m = folium.Map(tiles=None)
-    if gcj02:
-        mark_gcj02(m)
-    return m
+    host = folium.Map(tiles=None)
+    group.add_to(host)
+    group.render()  # type: ignore[no-untyped-call]
+    figure = _figure(host)
+    script = f"{figure.script.render()}\nreturn {group.get_name()};\n"
+    name = str(group.layer_name) if group.control else ""
+    return GroupScript(_digest(script, name, names=False), script, host.get_name(), name)
 
 
-# What streamlit-folium's page does with each group it is given (as st_folium writes it).
-_SHOW_GROUP = """
-map_div.addLayer(%(group)s);
-window.feature_group = window.feature_group || [];
-window.feature_group.push(%(group)s);
-"""
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class GroupScript:
-    """A layer group rendered for :func:`show_map`: its script and its line in the switch."""
+class Same:
+    """A part of a key that equals another when both hold the very same object.
 
-    script: str
-    entry: _SwitchEntry
-
-
-def _add_shown_layers(element: Any) -> None:
-    """Give each shown layer under ``element`` its ``addTo(parent)``, as folium's render does.
-
-    folium adds these in ``Layer.render``, which also renders every element's script into a
-    page and compiles it as a template: for a layer group that page is thrown away, so the
-    lines are added here and the scripts rendered once, by streamlit-folium's string.
+    For what a session holds and cannot be compared by value cheaply (an uploaded frame).
     """
-    for child in list(element._children.values()):
-        _add_shown_layers(child)
-    parent = element._parent
-    if isinstance(element, folium.map.Layer) and element.show and parent is not None:
-        element.add_child(
-            ElementAddToElement(
-                element_name=element.get_name(), element_parent_name=parent.get_name()
-            ),
-            name=element.get_name() + "_add",
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.value is self.value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+
+class _Memo:
+    """A bounded, thread-safe memo: values by key, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                value: T = self._values[key]
+                return value
+        value = make()  # outside the lock: another session may render meanwhile
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+class LiveMap:
+    """The app's map: pages and layer groups rendered once per key, shown without a redraw.
+
+    Pages and groups with nothing of a user's in them are kept here for every session, up
+    to ``pages`` and ``groups`` of them; a page with a user's data is kept in that
+    session's own store (:meth:`session_page`), one at a time, and goes with the session.
+
+    Parameters
+    ----------
+    pages, groups : int
+        How many shared pages and groups are kept (the least recently used go first).
+    """
+
+    def __init__(self, *, pages: int = 16, groups: int = 96) -> None:
+        self._pages = _Memo(pages)
+        self._groups = _Memo(groups)
+
+    def page(self, key: Hashable, build: Callable[[], Map]) -> MapPage:
+        """Return the page for ``key``, rendering ``build()`` the first time it is asked for."""
+        return self._pages.get(key, lambda: render_page(build()))
+
+    def session_page(self, store: Any, key: Hashable, build: Callable[[], Map]) -> MapPage:
+        """Return the page for ``key`` kept in ``store``, one at a time.
+
+        ``store`` is the session (an object with a ``map_page`` attribute, such as
+        :class:`goldmap.app.state.Session`); ``key`` must name everything the page shows
+        (compared with ``==``).
+        """
+        kept = store.map_page
+        if kept is not None and kept[0] == key:
+            page: MapPage = kept[1]
+            return page
+        store.map_page = None  # free the old page before rendering the new one
+        page = render_page(build())
+        store.map_page = (key, page)
+        return page
+
+    def group(self, key: Hashable, build: Callable[[], folium.FeatureGroup]) -> GroupScript:
+        """Return the group for ``key``, rendering ``build()`` the first time it is asked for."""
+        return self._groups.get(key, lambda: render_group(build()))
+
+    def clear(self) -> None:
+        """Forget every shared page and group."""
+        self._pages.clear()
+        self._groups.clear()
+
+    @staticmethod
+    def show(
+        page: MapPage,
+        groups: Sequence[GroupScript] = (),
+        *,
+        layer_control: folium.LayerControl | None = None,
+        height: int = 700,
+        returned_objects: Iterable[str] = (),
+        key: str = "goldmap_map",
+    ) -> dict[str, Any]:
+        """Show ``page`` with ``groups`` on it, and return what the user did on the map.
+
+        Parameters
+        ----------
+        page : MapPage
+            The map, from :meth:`page` or :func:`render_page`.
+        groups : sequence of GroupScript
+            The layer groups, in drawing order; the browser swaps them in place.
+        layer_control : folium.LayerControl, optional
+            A layer switch over the page's layers and the groups (its options are used).
+        height : int, default 700
+            Height of the map's frame in pixels; it takes the width of its container.
+        returned_objects : iterable of str
+            What the map reports: ``"last_active_drawing"``, the feature last clicked;
+            ``"drawn"``, True once the browser has drawn the map (a report reruns the app).
+        key : str, default "goldmap_map"
+            The map's key among the page's elements.
+
+        Returns
+        -------
+        dict
+            ``returned_objects`` with the values the map reported (None until then).
+        """
+        wanted = list(returned_objects)
+        switch = None
+        if layer_control is not None:
+            entries = [dataclasses.asdict(e) for e in page.switch]
+            switch = {"entries": entries, "options": layer_control.options}
+        result = _COMPONENT(
+            page_key=page.key,
+            header=page.header,
+            html=page.html,
+            script=page.script,
+            groups=[{"script": g.script, "parent": g.parent, "name": g.name} for g in groups],
+            groups_key=_digest(page.key, json.dumps(switch), *(g.key for g in groups)),
+            switch=switch,
+            height=height,
+            key=key,
+            default={},
         )
-
-
-def dedent(text: str) -> str:
-    """Return ``text`` as :func:`textwrap.dedent` does, in a fraction of its time.
-
-    ``textwrap.dedent`` runs two regular expressions over the whole text; a group's script
-    is a few lines, one of them its data (up to megabytes). Same rules: lines of spaces and
-    tabs become empty, and the longest run of them that every other line starts with goes.
-    """
-    lines = ["" if not line.strip(" \t") else line for line in text.split("\n")]
-    indents = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line]
-    if not indents:
-        return "\n".join(lines)
-    low, high = min(indents), max(indents)  # their common start is every indent's
-    size = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
-    margin = low[:size]
-    if not margin:
-        return "\n".join(lines)
-    return "\n".join(line[len(margin) :] if line else line for line in lines)
-
-
-def _page_map() -> MacroElement:
-    """Return the parent of a group as the page names its map: ``map_div``.
-
-    ``st_folium`` adds a group to the map and then renames the map's variable in the
-    script; a parent with the page's name gives that script at once. It draws nothing, and
-    each group gets its own.
-    """
-    parent = MacroElement()  # type: ignore[no-untyped-call]
-    parent._name, parent._id = "Map", "div"
-    return parent
-
-
-def render_group(group: folium.FeatureGroup, position: int) -> GroupScript:
-    """Render ``group`` as the ``position``-th group of a map shown by :func:`show_map`.
-
-    Parameters
-    ----------
-    group : folium.FeatureGroup
-        A group drawn for ``stand_in(...)``; it is changed by the render: do not reuse it.
-    position : int
-        Its place among the map's groups, from 0 (it names the group in the page).
-
-    Returns
-    -------
-    GroupScript
-        The group's script, the same for the same group and position (cacheable).
-    """
-    name = f"feature_group_{position}"
-    group._id = name
-    group.add_to(_page_map())
-    _add_shown_layers(group)
-    script = sf.generate_leaflet_string(group, base_id=name)
-    script = dedent(script) + _SHOW_GROUP % {"group": group.get_name()}
-    entry = _SwitchEntry(str(group.layer_name), group.get_name(), bool(group.overlay),
-                         bool(group.show))  # fmt: skip
-    return GroupScript(script, entry)
-
-
-# Layer switches already written, by what decides their script (see switch_script).
-_SWITCHES: dict[tuple[Any, ...], str] = {}
-_SWITCHES_LOCK = threading.Lock()
-_MAX_SWITCHES = 512
-
-
-def switch_script(
-    page: MapPage, groups: Sequence[GroupScript], control: folium.LayerControl
-) -> str:
-    """Return the script of ``control`` listing the page's layers, then the groups.
-
-    The same script streamlit-folium writes for a layer switch over the map and its groups.
-    It depends only on the listed layers and the control's class and options, and is kept
-    for them: a filter change that leaves the counts as they were writes none.
-    """
-    entries = (*page.switch, *(g.entry for g in groups))
-    options = json.dumps(control.options, sort_keys=True, default=str)
-    key = (type(control), options, bool(getattr(control, "draggable", False)), entries)
-    with _SWITCHES_LOCK:
-        known = _SWITCHES.get(key)
-    if known is not None:
-        return known
-    switch_map = folium.Map(tiles=None)
-    for entry in entries:
-        switch_map.add_child(_Listed(entry))
-    script = str(sf._get_layer_control_string(control, switch_map))
-    with _SWITCHES_LOCK:
-        if len(_SWITCHES) >= _MAX_SWITCHES:
-            _SWITCHES.pop(next(iter(_SWITCHES)))  # the oldest
-        _SWITCHES[key] = script
-    return script
-
-
-def show_map(
-    page: MapPage,
-    groups: Sequence[GroupScript] = (),
-    *,
-    layer_control: folium.LayerControl | None = None,
-    height: int = 700,
-    returned_objects: Iterable[str] = (),
-) -> dict[str, Any] | None:
-    """Show ``page`` with ``groups`` on it, and return what the user did on the map.
-
-    Parameters
-    ----------
-    page : MapPage
-        The map, from :func:`render_page`.
-    groups : sequence of GroupScript
-        Layer groups from :func:`render_group`, in their positions; the browser swaps them
-        in place.
-    layer_control : folium.LayerControl, optional
-        A layer switch over the page's layers and the groups.
-    height : int, default 700
-        Height in pixels; the map takes the width of its container.
-    returned_objects : iterable of str
-        What the map reports back (streamlit-folium's names, e.g. ``"last_active_drawing"``);
-        only a change in these reruns the app.
-
-    Returns
-    -------
-    dict or None
-        streamlit-folium's answer for ``returned_objects``.
-    """
-    returned = list(returned_objects)
-    control_script = None if layer_control is None else switch_script(page, groups, layer_control)
-    result: dict[str, Any] | None = sf._component_func(
-        script=page.script,
-        header=page.header,
-        html=page.html,
-        id=page.map_id,
-        key=page.key,
-        height=height,
-        width=None,
-        returned_objects=returned,
-        default=dict.fromkeys(returned),
-        zoom=None,
-        center=None,
-        feature_group="".join(g.script for g in groups) if groups else None,
-        return_on_hover=False,
-        layer_control=control_script,
-        pixelated=False,
-        css_links=list(page.css_links),
-        js_links=list(page.js_links),
-        wrap_longitude=False,
-    )
-    return result
+        reported = result if isinstance(result, dict) else {}
+        return {name: reported.get(name) for name in wanted}

@@ -36,7 +36,6 @@ __all__ = [
     "current_lang",
     "current_layer",
     "init_state",
-    "is_first_run",
     "process_uploads",
     "session",
     "sync_query_params",
@@ -116,7 +115,6 @@ class Session:
     located_table = _Key[Any](None, key="_located_table")
     figure_file = _Key[tuple[str, bytes] | None](None)
     initialised = _Key(False, key="_initialised")
-    ran_once = _Key(False, key="_ran_once")
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """Return layer ``name`` as this session sees it (the key mines with its corrections)."""
@@ -187,14 +185,6 @@ def init_state() -> None:
     layer, colon, key = params.get("focus", "").partition(":")
     s.selected = s.focus = (layer, key) if colon else None
     s.initialised = True
-
-
-def is_first_run() -> bool:
-    """Return True on the first run of a session, False on every run after it."""
-    s = session()
-    first = not s.ran_once
-    s.ran_once = True
-    return first
 
 
 def sync_query_params() -> None:

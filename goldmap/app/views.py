@@ -6,7 +6,6 @@ Text from data or uploads is shown through dataframes or escaped Markdown, never
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,7 @@ import streamlit as st
 from goldmap.app import data
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
-from goldmap.app.live_map import (
-    FRAME_CSS,
-    GroupScript,
-    MapPage,
-    render_group,
-    render_page,
-    show_map,
-    stand_in,
-)
+from goldmap.app.live_map import FRAME_CSS, GroupScript, LiveMap, MapPage, Same, render_group
 from goldmap.app.progress_view import progress_panel
 from goldmap.app.state import (
     MAX_UPLOAD_MB,
@@ -45,6 +36,7 @@ from goldmap.maps import (
     BASEMAPS,
     MAP_LAYERS,
     Choropleth,
+    Map,
     add_layer,
     blank_map,
     get_basemap,
@@ -209,27 +201,19 @@ def _base_map(
     basemap: str,
     key: str | None,
     located: gpd.GeoDataFrame | None,
-) -> folium.Map:
+) -> Map:
     """Return the map that stays put: basemap, provinces, context and the user's features."""
-    m = make_map(
-        [],
-        m=blank_map(bounds=view, max_zoom=FOCUS_ZOOM, layer_control=False),
-        lang=lang,
-        basemap=get_basemap(basemap, key=key or None),
-        assets=asset_url,
-    )
+    m = blank_map(bounds=view, max_zoom=FOCUS_ZOOM, layer_control=False)
+    make_map([], m=m, lang=lang, basemap=get_basemap(basemap, key=key or None), assets=asset_url)
     if located is not None and len(located):
         _draw_uploaded(m, located, lang)
     return m
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _shared_page(
-    asset_url: str, lang: str, basemap: str, view: tuple[tuple[float, ...], ...] | None
-) -> MapPage:
-    """Render a map with nothing of the user's on it once for every session that shows it."""
-    bounds = None if view is None else [list(v) for v in view]
-    return render_page(_base_map(asset_url, bounds, lang, basemap, None, None), fill_frame=True)
+@st.cache_resource(show_spinner=False)
+def live_map() -> LiveMap:
+    """Return the server's live map, which keeps the rendered pages and groups."""
+    return LiveMap(pages=16, groups=96)
 
 
 def _page(asset_url: str) -> MapPage:
@@ -240,38 +224,42 @@ def _page(asset_url: str) -> MapPage:
     """
     s = session()
     view = _view()
+    frozen = None if view is None else tuple(tuple(v) for v in view)
     lang, located, basemap = s.lang, s.user_features, s.basemap
     key = s.tianditu_key if basemap.startswith("tianditu") else None
     if located is None and not key:
-        frozen = None if view is None else tuple(tuple(v) for v in view)
-        return _shared_page(asset_url, lang, basemap, frozen)
-    inputs = (asset_url, lang, basemap, key, view)
-    kept = s.map_page
-    if kept is not None and kept[0] == inputs and kept[1] is located:
-        page: MapPage = kept[2]
-        return page
-    s.map_page = None  # free the old page before rendering the new one
-    page = render_page(_base_map(asset_url, view, lang, basemap, key, located), fill_frame=True)
-    s.map_page = (inputs, located, page)
-    return page
+        return live_map().page(
+            ("page", asset_url, lang, basemap, frozen),
+            lambda: _base_map(asset_url, view, lang, basemap, None, None),
+        )
+    return live_map().session_page(
+        s,
+        ("page", asset_url, lang, basemap, key, frozen, Same(located)),
+        lambda: _base_map(asset_url, view, lang, basemap, key, located),
+    )
 
 
-# A process-wide memo, not st.cache_resource: a rerun asks for three groups, and Streamlit's
-# hashing of the arguments cost more than finding them (the arguments are plain values).
-@functools.lru_cache(maxsize=96)
+def _stand_in(datum: str) -> Map:
+    """Return an empty map in ``datum`` for :func:`overlay_groups` to draw groups for."""
+    return blank_map(datum=datum)
+
+
 def _plan_group(
     name: str,
-    position: int,
     lang: str,
     provinces: tuple[int, ...] | None,
     commodities: tuple[str, ...] | None,
-    gcj02: bool,
+    datum: str,
 ) -> GroupScript:
-    """Render a packaged plan layer's group once for every session that shows it."""
-    (group,) = overlay_groups(
-        stand_in(gcj02=gcj02), [name], lang=lang, provinces=provinces, commodities=commodities
-    )
-    return render_group(group, position)
+    """Return a packaged plan layer's group, rendered once for every session that shows it."""
+
+    def build() -> folium.FeatureGroup:
+        (group,) = overlay_groups(
+            _stand_in(datum), [name], lang=lang, provinces=provinces, commodities=commodities
+        )
+        return group
+
+    return live_map().group(("plan", name, lang, provinces, commodities, datum), build)
 
 
 def _groups(page: MapPage) -> list[GroupScript]:
@@ -284,17 +272,17 @@ def _groups(page: MapPage) -> list[GroupScript]:
     if choropleth is not None:
         title = data.stat_options(s.user_stats, lang).get(s.stat)
         statistic = Choropleth(*choropleth, title=title)
-        (group,) = overlay_groups(stand_in(gcj02=page.gcj02), [], lang=lang, choropleth=statistic)
-        groups.append(render_group(group, 0))
+        (group,) = overlay_groups(_stand_in(page.datum), [], lang=lang, choropleth=statistic)
+        groups.append(render_group(group))
     for name in sorted(s.layers, key=MAP_LAYERS.index):
         if s.has_own(name):  # the session's own frame (corrected mines): drawn for it alone
             (group,) = overlay_groups(
-                stand_in(gcj02=page.gcj02), {name: s.layer(name)}, lang=lang,
+                _stand_in(page.datum), {name: s.layer(name)}, lang=lang,
                 provinces=provinces, commodities=commodities,
             )  # fmt: skip
-            groups.append(render_group(group, len(groups)))
+            groups.append(render_group(group))
         else:
-            groups.append(_plan_group(name, len(groups), lang, provinces, commodities, page.gcj02))
+            groups.append(_plan_group(name, lang, provinces, commodities, page.datum))
     return groups
 
 
@@ -304,13 +292,18 @@ def _map_parts(asset_url: str) -> tuple[MapPage, list[GroupScript]]:
     return page, _groups(page)
 
 
-def map_view(asset_url: str) -> None:
+def map_view(asset_url: str) -> bool:
     """Draw the map; a click selects the feature for the detail panel.
 
     The map itself (basemap, provinces, context, the user's features, the view) is rendered
     only when it changes and is the same page from one rerun to the next, so the browser
     keeps it, with the user's pan and zoom; the layers the filters change are layer groups
     swapped in place.
+
+    Returns
+    -------
+    bool
+        Whether the browser has drawn the map (it says so once, which reruns the app).
     """
     s = session()
     _zoom_to_new_upload()
@@ -318,16 +311,16 @@ def map_view(asset_url: str) -> None:
         page, groups = _map_parts(asset_url)
     except GoldmapError as err:
         st.error(error_text(err, current_lang()))
-        return
+        return True
     st.html(FRAME_CSS + _COMPACT_TOP)
-    result = show_map(
+    result = LiveMap.show(
         page,
         groups,
         height=MAP_HEIGHT,
         layer_control=folium.LayerControl(collapsed=False, position="topright"),
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "drawn"],
     )
-    clicked = (result or {}).get("last_active_drawing") or {}
+    clicked = result.get("last_active_drawing") or {}
     props = clicked.get("properties") or {}
     layer = props.get("_layer")
     click = (layer, props.get("row") if layer == "user" else props.get("id", props.get("adcode")))
@@ -336,6 +329,7 @@ def map_view(asset_url: str) -> None:
         s.selected = click
         s.focus = None  # the user is already looking at it: do not move the map
         sync_query_params()
+    return bool(result.get("drawn"))
 
 
 #: Closest zoom a focus goes to (a point is shown at this zoom).
@@ -358,7 +352,7 @@ def _view() -> list[list[float]] | None:
     """Return the bounds a focus asked for; they are kept, so the map stays where it was sent.
 
     The view is part of the map's page: kept between reruns, the page does not change and
-    streamlit-folium does not redraw it (no snap back to the national view); the user's own
+    the browser does not build it again (no snap back to the national view); the user's own
     panning is left alone until the next focus or a change of the map's content.
     """
     s = session()

@@ -12,11 +12,9 @@ field names back to the full column names. A QGIS project (``.qgs``/``.qgz``) is
 a GeoPackage of the same name beside it, referenced by a relative path; given a ``.zip`` path
 both go into the zip.
 
-FlatGeobuf files always carry a spatial index, so their features are stored in spatial
-(Hilbert curve) order rather than in the frame's order. The index cannot hold a feature
-without geometry (a key mine known only to its province): such a feature is left out of the
-FlatGeobuf file only, with a warning that names it; every other format keeps it as a row
-with an empty geometry (see data/README.md).
+FlatGeobuf files carry a spatial index (features in Hilbert-curve order), which cannot hold a
+feature without geometry (a mine known only to its province): such a feature is left out of
+that format only, with a warning naming it; the others keep it (see data/README.md).
 
 Lists and nested values (``sources``, ``commodity``) stay lists in GeoJSON and GeoParquet and
 become JSON text in the other formats.
@@ -26,7 +24,7 @@ Examples
 >>> import goldmap
 >>> goldmap.export("key_mines", "mines.gpkg")  # doctest: +SKIP
 PosixPath('mines.gpkg')
->>> goldmap.export(None, "plan.kmz")  # all plan layers, styled for Google Earth  # doctest: +SKIP
+>>> goldmap.export(None, "plan.kmz")  # doctest: +SKIP
 PosixPath('plan.kmz')
 """
 
@@ -46,14 +44,9 @@ from goldmap._values import flatten_nested, nested_columns, to_json_text, to_nat
 from goldmap.catalog import LayerGroup, layers_in
 from goldmap.crs import WGS84, require_crs
 from goldmap.errors import ExportError, GoldmapError
+from goldmap.io import _files
 from goldmap.io._csv import write_csv
-from goldmap.io._files import (
-    COORDINATE_DECIMALS,
-    STAGING_PREFIX,
-    check_output,
-    pyogrio_write,
-    remove_stale_staging,
-)
+from goldmap.io._files import COORDINATE_DECIMALS, check_output, pyogrio_write
 from goldmap.io._shapefile import write_shapefile
 
 if TYPE_CHECKING:
@@ -129,13 +122,8 @@ def _write_fgb(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
             "keep them.",
             name, int(unplaced.sum()), ", ".join(map(str, labels)),
         )  # fmt: skip
-    pyogrio_write(
-        flatten_nested(frame[~unplaced]),
-        path,
-        layer=name,
-        driver="FlatGeobuf",
-        layer_options={"SPATIAL_INDEX": "YES"},
-    )
+    options = {"layer": name, "driver": "FlatGeobuf", "layer_options": {"SPATIAL_INDEX": "YES"}}
+    pyogrio_write(flatten_nested(frame[~unplaced]), path, **options)
 
 
 def _write_parquet(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
@@ -491,8 +479,8 @@ def export(
     check_output(target, overwrite=overwrite, companions=companions)
 
     try:
-        remove_stale_staging(target.parent)
-        prefix = f"{STAGING_PREFIX}{os.getpid()}-"
+        _files.remove_stale_staging(target.parent)
+        prefix = f"{_files.STAGING_PREFIX}{os.getpid()}-"
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=prefix) as tmp:
             staging = Path(tmp)
             written = _write(frames, fmt, staging, target.name, is_zip=is_zip)

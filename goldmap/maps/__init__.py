@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from goldmap.maps._assets import write_assets
 from goldmap.maps._basemaps import BASEMAPS, Basemap, get_basemap
+from goldmap.maps.base import Map, OverlayGroup
 from goldmap.maps.build import (
     DEFAULT_LAYERS,
     MAP_LAYERS,
@@ -34,6 +35,8 @@ __all__ = [
     "SCHEMES",
     "Basemap",
     "Choropleth",
+    "Map",
+    "OverlayGroup",
     "add_basemap",
     "add_choropleth",
     "add_context",

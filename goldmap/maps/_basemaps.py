@@ -10,11 +10,9 @@ display (exports are never touched).
 from __future__ import annotations
 
 import os
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
-import folium
 import numpy as np
 import shapely
 import xyzservices
@@ -27,11 +25,9 @@ __all__ = [
     "BASEMAPS",
     "KEY_ENV",
     "Basemap",
+    "datum_of",
     "get_basemap",
-    "is_gcj02",
-    "mark_gcj02",
     "shift_geojson",
-    "shift_like",
     "to_gcj02",
 ]
 
@@ -194,27 +190,16 @@ def get_basemap(
 
 # -- display in GCJ-02 -----------------------------------------------------------------------
 
-_GCJ02_MAPS: weakref.WeakSet[folium.Map | folium.FeatureGroup] = weakref.WeakSet()
 _DECIMALS = 5
 
 
-def mark_gcj02(m: folium.Map) -> None:
-    """Have map ``m`` draw its layers shifted to GCJ-02, with a note saying so."""
-    if m in _GCJ02_MAPS:
-        return
-    _GCJ02_MAPS.add(m)
-    m.add_child(ShiftNote(), name="goldmap_gcj02_note")
+def datum_of(target: Any) -> str:
+    """Return the datum map or layer group ``target`` draws in: ``"wgs84"`` or ``"gcj02"``.
 
-
-def is_gcj02(m: Any) -> bool:
-    """Return whether map or group ``m`` draws its layers in GCJ-02 (on Gaode tiles)."""
-    return isinstance(m, folium.Map | folium.FeatureGroup) and m in _GCJ02_MAPS
-
-
-def shift_like(group: folium.FeatureGroup, m: folium.Map) -> None:
-    """Have ``group`` (to be drawn on ``m``) shift its layers as ``m`` does."""
-    if is_gcj02(m):
-        _GCJ02_MAPS.add(group)
+    goldmap's maps and layer groups carry it as their ``datum`` attribute (see
+    :class:`goldmap.maps.base.Map`); any other folium map draws in WGS84.
+    """
+    return str(getattr(target, "datum", "wgs84"))
 
 
 def to_gcj02(xy: np.ndarray) -> np.ndarray:
@@ -252,7 +237,7 @@ class ShiftNote(MacroElement):
             div.textContent = {{ this.text|tojson }};
             return div;
         };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {{ this.get_name() }}.addTo({{ this.map_name }});
         {% endmacro %}
         """
     )
@@ -261,6 +246,7 @@ class ShiftNote(MacroElement):
         "显示已偏移至 GCJ-02 以对齐高德底图 / display shifted to GCJ-02 to match the Gaode basemap"
     )
 
-    def __init__(self) -> None:
+    def __init__(self, map_name: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GoldmapShiftNote"
+        self.map_name = map_name

@@ -17,7 +17,7 @@ from jinja2 import Template
 
 from goldmap.crs import require_crs
 from goldmap.errors import OptionError
-from goldmap.maps._basemaps import is_gcj02, shift_geojson
+from goldmap.maps._basemaps import datum_of, shift_geojson
 from goldmap.styles import WATER_COLOR, LayerStyle
 
 _LEGENDS: weakref.WeakKeyDictionary[folium.Map | folium.FeatureGroup, Legend] = (
@@ -121,27 +121,61 @@ class _ScriptText(Element):
         return self.text
 
 
-class DataLayer(folium.map.Layer):
+class Attached:
+    """An element that names what it was added to: its map or layer group, and their datum.
+
+    goldmap adds these with :func:`attach`, which fills in :attr:`parent_name` and
+    :attr:`datum`; their scripts use them instead of reading the element tree.
+    """
+
+    parent_name: str = ""
+    datum: str = "wgs84"
+
+
+def attach(
+    target: folium.Map | folium.FeatureGroup,
+    element: Any,
+    *,
+    name: str | None = None,
+    index: int | None = None,
+) -> None:
+    """Add ``element`` to ``target``, telling it (if it is :class:`Attached`) where it is.
+
+    A layer the switch lists is also noted in the switch layers of goldmap's map.
+    """
+    if isinstance(element, Attached):
+        element.parent_name = target.get_name()
+        element.datum = datum_of(target)
+    listed = getattr(target, "switch_layers", None)
+    if listed is not None and isinstance(element, folium.map.Layer) and element.control:
+        listed.append(element)
+    target.add_child(element, name=name, index=index)
+
+
+class DataLayer(Attached, folium.map.Layer):
     """A layer whose script carries a lot of data: rendered once, never compiled again.
 
     branca wraps every rendered script in a new template and compiles it, which for the
     provinces' 300 kB of GeoJSON costs more than drawing them; a rerun of the app renders
-    the map twice. These layers write their script into the page as plain text instead.
+    the map twice. These layers write their script into the page as plain text instead:
+    ``script`` (and optionally ``header``) is a template of goldmap's own, rendered with
+    ``this`` (the layer).
     """
 
+    script: Template
+    header: Template | None = None
+
     def render(self, **kwargs: Any) -> str:
-        figure, parent = self.get_root(), self._parent
-        assert isinstance(figure, Figure) and parent is not None, "add the layer to a map first"
-        macros = self._template.module.__dict__
-        for part in ("header", "html"):  # small and goldmap's own: as branca adds them
-            if part in macros:
-                getattr(figure, part).add_child(
-                    _ScriptText(macros[part](self, kwargs)), name=self.get_name()
-                )
-        figure.script.add_child(_ScriptText(macros["script"](self, kwargs)), name=self.get_name())
+        figure = self.get_root()
+        assert isinstance(figure, Figure) and self.parent_name, "attach the layer to a map first"
+        if self.header is not None:  # small and goldmap's own: as branca adds it
+            figure.header.add_child(
+                _ScriptText(self.header.render(this=self)), name=self.get_name()
+            )
+        figure.script.add_child(_ScriptText(self.script.render(this=self)), name=self.get_name())
         if self.show:  # what folium's Layer.render adds: the layer joins its parent
             add = ElementAddToElement(
-                element_name=self.get_name(), element_parent_name=parent.get_name()
+                element_name=self.get_name(), element_parent_name=self.parent_name
             )
             self.add_child(add, name=self.get_name() + "_add")
             add.render(**kwargs)  # type: ignore[no-untyped-call]
@@ -151,9 +185,8 @@ class DataLayer(folium.map.Layer):
 class GeoLayer(DataLayer):
     """A GeoJSON layer whose features carry their own style, icon, tooltip and popup HTML."""
 
-    _template = Template(
+    script = Template(
         """
-        {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON((function (data) {
             // Polygon rings come as integer steps of 10^-{{ this.decimals }} degree.
             function ring(q) {
@@ -227,7 +260,6 @@ class GeoLayer(DataLayer):
             });
         });
         {% endif %}
-        {% endmacro %}
         """
     )
 
@@ -254,7 +286,7 @@ class GeoLayer(DataLayer):
 
     def shown_data(self) -> dict[str, Any]:
         """Return the data as drawn: shifted to GCJ-02 when the map is on Gaode tiles."""
-        return shift_geojson(self.data) if is_gcj02(self._parent) else self.data
+        return shift_geojson(self.data) if self.datum == "gcj02" else self.data
 
     def payload(self) -> str:
         """Return the data as the page carries it: compact JSON, polygons delta-encoded."""
@@ -280,7 +312,7 @@ class GeoLayer(DataLayer):
         return [[float(south), float(west)], [float(north), float(east)]]
 
 
-class Legend(MacroElement):
+class Legend(Attached, MacroElement):
     """A Leaflet control listing the legend entries; text is escaped by the builders."""
 
     _template = Template(
@@ -357,11 +389,11 @@ def add_below_controls(m: folium.Map | folium.FeatureGroup, layer: Any) -> None:
     written after them; new layers are inserted in front of it instead of appended.
     """
     if not isinstance(m, folium.Map):
-        m.add_child(layer)
+        attach(m, layer)
         return
     names = child_names(m)
     index = min((names.index(n) for n in _CONTROLS if n in names), default=None)
-    m.add_child(layer, index=index)
+    attach(m, layer, index=index)
 
 
 def get_legend(m: folium.Map | folium.FeatureGroup) -> Legend:
@@ -369,7 +401,7 @@ def get_legend(m: folium.Map | folium.FeatureGroup) -> Legend:
     legend = _LEGENDS.get(m)
     if legend is None:
         legend = Legend()
-        m.add_child(legend, name="goldmap_legend")
+        attach(m, legend, name="goldmap_legend")
         _LEGENDS[m] = legend
     return legend
 
@@ -417,11 +449,11 @@ _ATTACH_JS = """(function (control, parent) {
 })(%(control)s, %(parent)s);"""
 
 
-def attach_control_js(element: MacroElement) -> str:
+def attach_control_js(element: Attached) -> str:
     """Return the script adding ``element``'s control to its map, or with its layer group."""
-    parent = element._parent  # branca's parent link, set by add_child
-    assert parent is not None, "add the element to a map or a layer group first"
-    return _ATTACH_JS % {"control": element.get_name(), "parent": parent.get_name()}
+    assert element.parent_name, "attach the element to a map or a layer group first"
+    control = element.get_name()  # type: ignore[attr-defined]
+    return _ATTACH_JS % {"control": control, "parent": element.parent_name}
 
 
 class StyleOnce(MacroElement):

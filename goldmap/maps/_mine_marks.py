@@ -26,7 +26,9 @@ from goldmap._mine_location import UNCERTAINTY_KM, shared_point_groups
 from goldmap._values import is_missing
 from goldmap.maps._leaflet import (
     POINT_DECIMALS,
+    Attached,
     add_css,
+    attach,
     attach_control_js,
     get_legend,
     star_svg,
@@ -113,7 +115,7 @@ def mine_icon(style: LayerStyle, *, uncertain: bool, corrected: bool = False) ->
     }
 
 
-class UnknownMines(MacroElement):
+class UnknownMines(Attached, MacroElement):
     """A small map control listing the mines that have no point, each with its details."""
 
     _template = Template(
@@ -321,5 +323,5 @@ def add_mine_marks(
         "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.45 system-ui,sans-serif;"
         f'max-width:260px;border-left:3px solid #d4a017">{lines}</div>'
     )
-    m.add_child(UnknownMines(box), name="goldmap_unknown_mines")
+    attach(m, UnknownMines(box), name="goldmap_unknown_mines")
     return m

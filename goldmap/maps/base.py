@@ -1,6 +1,8 @@
-"""The empty map goldmap draws on, and the view a new map opens on."""
+"""Make the empty map goldmap draws on, its layer groups, and the view a new map opens on."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -9,7 +11,61 @@ import numpy as np
 from goldmap.catalog import load
 from goldmap.maps._leaflet import omit_layer_control
 
-__all__ = ["blank_map", "first_view"]
+__all__ = ["DATUMS", "Map", "OverlayGroup", "blank_map", "first_view"]
+
+#: The datums a map's basemap can be drawn in: layers on a ``"gcj02"`` map are shifted.
+DATUMS = ("wgs84", "gcj02")
+
+
+def _checked(datum: str) -> str:
+    if datum not in DATUMS:
+        from goldmap.errors import OptionError
+
+        raise OptionError(f"Unknown datum {datum!r}; choose one of {list(DATUMS)}.")
+    return datum
+
+
+class Map(folium.Map):
+    """A folium map that knows the datum of its basemap.
+
+    Parameters
+    ----------
+    datum : {"wgs84", "gcj02"}, default "wgs84"
+        The datum the basemap's tiles are drawn in; :func:`goldmap.maps.add_basemap` sets
+        it to ``"gcj02"`` for Gaode tiles, and goldmap's layers drawn on the map are then
+        shifted to match (for display only).
+    **options
+        Passed to :class:`folium.Map`.
+
+    Attributes
+    ----------
+    datum : str
+        As above.
+    switch_layers : list of folium.map.Layer
+        The layers goldmap drew on the map that a layer switch lists, in drawing order.
+    """
+
+    def __init__(self, *, datum: str = "wgs84", **options: Any) -> None:
+        super().__init__(**options)
+        self.datum = _checked(datum)
+        self.switch_layers: list[folium.map.Layer] = []
+
+
+class OverlayGroup(folium.FeatureGroup):
+    """A folium layer group that draws in the datum of the map it is shown on.
+
+    Parameters
+    ----------
+    datum : {"wgs84", "gcj02"}, default "wgs84"
+        The datum of the map the group is shown on (:func:`goldmap.maps.overlay_group`
+        takes it from the map).
+    **options
+        Passed to :class:`folium.FeatureGroup`.
+    """
+
+    def __init__(self, *, datum: str = "wgs84", **options: Any) -> None:
+        super().__init__(**options)
+        self.datum = _checked(datum)
 
 
 def blank_map(
@@ -18,7 +74,8 @@ def blank_map(
     max_zoom: int | None = None,
     layer_control: bool = True,
     height: str | int | None = None,
-) -> folium.Map:
+    datum: str = "wgs84",
+) -> Map:
     """Return an empty map with goldmap's settings, opening on all of China or ``bounds``.
 
     Parameters
@@ -30,16 +87,19 @@ def blank_map(
         The closest zoom the opening view may take (for a point's small bounds).
     layer_control : bool, default True
         Whether goldmap adds its layer switch as layers are drawn; False leaves it to the
-        caller, who adds one after every layer (e.g. streamlit-folium's ``layer_control=``).
+        caller, who adds one after every layer (e.g. the app's live map).
     height : str or int, optional
         Height of the map: CSS (``"600px"``) or pixels; default the page's.
+    datum : {"wgs84", "gcj02"}, default "wgs84"
+        The datum of the basemap it will get (:func:`goldmap.maps.add_basemap` sets it).
 
     Returns
     -------
-    folium.Map
+    Map
         The map, with no tiles and a scale bar; draw onto it with ``make_map(m=...)``.
     """
-    m = folium.Map(
+    m = Map(
+        datum=datum,
         location=[35.0, 104.0],
         zoom_start=4,
         tiles=None,

@@ -28,10 +28,10 @@ import shapely
 import xyzservices
 
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
-from goldmap.errors import ExportError
+from goldmap.errors import ExportError, OptionError
 from goldmap.io._files import staged_output
 from goldmap.maps._assets import apply_assets
-from goldmap.maps._basemaps import Basemap, get_basemap, mark_gcj02
+from goldmap.maps._basemaps import Basemap, ShiftNote, datum_of, get_basemap
 from goldmap.maps._layer_rows import LayerRows, feature_properties, filter_mask, layer_rows
 from goldmap.maps._leaflet import (
     GeoLayer,
@@ -56,7 +56,7 @@ from goldmap.maps._popups import (
     popup_html,
     tooltip_html,
 )
-from goldmap.maps.base import blank_map, first_view
+from goldmap.maps.base import Map, blank_map, first_view
 from goldmap.maps.choropleth import (
     Choropleth,
     add_choropleth,
@@ -186,8 +186,15 @@ def add_basemap(
             control=True,
         )
         add_below_controls(m, tiles)
-    if resolved.datum == "gcj02":
-        mark_gcj02(m)
+    if resolved.datum == "gcj02" and datum_of(m) != "gcj02":
+        if not isinstance(m, Map):
+            raise OptionError(
+                f"Basemap {resolved.tiles.name!r} is drawn in GCJ-02, and only goldmap's map "
+                f"shifts its layers to match; draw on goldmap.maps.blank_map() (or make_map()) "
+                f"instead of a {type(m).__name__}."
+            )
+        m.datum = "gcj02"
+        m.add_child(ShiftNote(m.get_name()), name="goldmap_gcj02_note")
     return m
 
 

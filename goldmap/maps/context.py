@@ -18,7 +18,7 @@ import shapely
 from jinja2 import Template
 
 from goldmap.catalog import load
-from goldmap.maps._basemaps import is_gcj02, to_gcj02
+from goldmap.maps._basemaps import to_gcj02
 from goldmap.maps._leaflet import DataLayer, add_below_controls, child_names, ensure_setup
 from goldmap.maps._popups import escape
 from goldmap.styles import style_for
@@ -49,17 +49,18 @@ def _flat(xy: np.ndarray, *, gcj02: bool) -> list[float]:
 class ContextLayer(DataLayer):
     """Rivers, lakes and seats as one Leaflet layer group, from compact arrays."""
 
-    _template = Template(
+    header = Template(
         """
-        {% macro header(this, kwargs) %}
         <style>
         .goldmap-city { background: none; border: none; box-shadow: none; padding: 0 2px;
           font: 10px/1.2 system-ui, sans-serif; color: #333; white-space: nowrap;
           position: absolute; left: 0; top: 0;
           text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
         </style>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
+        """
+    )
+    script = Template(
+        """
         var {{ this.get_name() }} = (function (map) {
             var d = {{ this.payload() }};
             if (!map.getPane("goldmapCities")) {
@@ -119,8 +120,7 @@ class ContextLayer(DataLayer):
                 });
             });
             return group;
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
+        })({{ this.parent_name }});
         """
     )
     # The colours of goldmap.styles, which the static figure draws with too.
@@ -160,7 +160,7 @@ class ContextLayer(DataLayer):
 
     def payload(self) -> str:
         """Return the layer's data as compact JSON, shifted to GCJ-02 if the map asks for it."""
-        gcj02 = is_gcj02(self._parent)
+        gcj02 = self.datum == "gcj02"
         cities = []
         for xy, label, other, rank in self.cities:
             lon, lat = _flat(xy[None, :], gcj02=gcj02)

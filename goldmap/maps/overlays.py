@@ -2,7 +2,7 @@
 
 :func:`overlay_groups` draws each plan layer (and a statistic's colours) into its own
 ``folium.FeatureGroup``, with its legend inside the group. Added to a map they give what
-:func:`make_map` draws; handed to streamlit-folium as ``feature_group_to_add`` they are
+:func:`make_map` draws; handed to the app's live map (:mod:`goldmap.app.live_map`) they are
 swapped in the page on a filter change while the map itself, and the user's pan and zoom,
 stay as they were.
 """
@@ -17,8 +17,9 @@ import geopandas as gpd
 
 from goldmap.catalog import LAYERS
 from goldmap.errors import LayerNotFoundError
-from goldmap.maps._basemaps import shift_like
+from goldmap.maps._basemaps import datum_of
 from goldmap.maps._layer_rows import layer_rows, packaged_rows
+from goldmap.maps.base import OverlayGroup
 from goldmap.maps.build import MAP_LAYERS, draw_rows, filter_layer
 from goldmap.maps.choropleth import Choropleth, add_choropleth
 from goldmap.text import check_lang
@@ -26,15 +27,13 @@ from goldmap.text import check_lang
 __all__ = ["overlay_group", "overlay_groups"]
 
 
-def overlay_group(m: folium.Map, name: str = "") -> folium.FeatureGroup:
+def overlay_group(m: folium.Map, name: str = "") -> OverlayGroup:
     """Return an empty layer group to draw into and then show on ``m``.
 
-    The group draws as ``m`` does (shifted to GCJ-02 on Gaode tiles); the layer drawn into
-    it names it in the layer switch.
+    The group draws in ``m``'s datum (shifted to GCJ-02 on Gaode tiles); the layer drawn
+    into it names it in the layer switch.
     """
-    group = folium.FeatureGroup(name=name or None, control=True, show=True)
-    shift_like(group, m)
-    return group
+    return OverlayGroup(name=name or None, control=True, show=True, datum=datum_of(m))
 
 
 def overlay_groups(
@@ -46,7 +45,7 @@ def overlay_groups(
     commodities: Iterable[str] | None = None,
     company: str | Iterable[str] | None = None,
     choropleth: Choropleth | None = None,
-) -> list[folium.FeatureGroup]:
+) -> list[OverlayGroup]:
     """Draw layers as :func:`make_map` would, one layer group each, for map ``m``.
 
     Parameters
@@ -68,7 +67,7 @@ def overlay_groups(
 
     Returns
     -------
-    list of folium.FeatureGroup
+    list of OverlayGroup
         The statistic's group first, then one group per layer in drawing order.
 
     Raises

@@ -29,9 +29,8 @@ POINT_DECIMALS = 5
 class PointCloud(DataLayer):
     """A Leaflet layer of circle markers on one canvas, built from a flat coordinate array."""
 
-    _template = Template(
+    script = Template(
         """
-        {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             var xy = {{ this.coordinates }};
             var renderer = L.canvas({padding: 0.3, pane: "goldmap-points"});
@@ -57,7 +56,6 @@ class PointCloud(DataLayer):
             }
             return group;
         })();
-        {% endmacro %}
         """
     )
 
