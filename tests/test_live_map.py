@@ -3,12 +3,18 @@
 import folium
 import pytest
 
-pytest.importorskip("streamlit_folium")
-import streamlit_folium as sf
+from tests.prerequisites import require_module
 
-import goldmap
-from goldmap.app.live_map import render_group, render_page, stand_in, switch_script
-from goldmap.maps import Choropleth, blank_map, make_map, overlay_groups
+sf = require_module("streamlit_folium")
+
+import goldmap  # noqa: E402  (after the prerequisite: goldmap.app needs streamlit-folium)
+from goldmap.app.live_map import (  # noqa: E402
+    render_group,
+    render_page,
+    stand_in,
+    switch_script,
+)
+from goldmap.maps import Choropleth, blank_map, make_map, overlay_groups  # noqa: E402
 
 LAYERS = ["exploration_areas", "development_areas", "key_mines"]
 
