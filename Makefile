@@ -73,8 +73,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check goldmap app.py scripts tests bench
 	$(BIN)/mypy
 
+# One worker per core; a test file stays on one worker, so that a module's fixtures (the
+# Streamlit server and Chromium of the browser tests, generated files) are made once.
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test: $(STAMP) browser qgis postgis lint docs unit
 

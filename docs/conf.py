@@ -9,12 +9,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-import goldmap  # noqa: E402
 from datadoc import write_data_reference  # noqa: E402
+
+import goldmap  # noqa: E402
 
 project = "goldmap"
 author = "goldmap contributors"
-copyright = "goldmap contributors, MIT licence"  # noqa: A001
+copyright = "goldmap contributors, MIT licence"
 release = goldmap.__version__
 version = release
 language = "en"

@@ -64,7 +64,7 @@ def parse_number_column(values: pd.Series) -> tuple[pd.Series, pd.Series, str] |
     Examples
     --------
     >>> numbers, unreadable, unit = parse_number_column(pd.Series(["1,234.5吨", "—", "１２"]))
-    >>> numbers.tolist()[0], unreadable.any(), unit
+    >>> numbers.tolist()[0], bool(unreadable.any()), unit
     (1234.5, False, '吨')
     """
     if pd.api.types.is_bool_dtype(values):

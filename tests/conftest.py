@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules: the hostile corpus and its canaries."""
+"""Fixtures shared by the test modules (the hostile corpus and its canaries); the run's order."""
 
 from __future__ import annotations
 
@@ -31,3 +31,17 @@ def hostile_files(
         path.write_bytes(item.content)
         written.append((item, path))
     return written
+
+
+def _is_long(item: pytest.Item) -> bool:
+    return any(item.get_closest_marker(name) for name in ("browser", "slow"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the modules that hold long tests first, each module's tests together and in order.
+
+    With one worker per core (``make test``), a long module started last would leave the other
+    worker idle at the end; started first, the short ones fill in beside it.
+    """
+    long_modules = {item.path for item in items if _is_long(item)}
+    items.sort(key=lambda item: item.path not in long_modules)

@@ -3,11 +3,12 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest
+from tests.prerequisites import require_module
 
-import goldmap
-from goldmap.app import state
+AppTest = require_module("streamlit.testing.v1").AppTest
+
+import goldmap  # noqa: E402  (after the prerequisite: goldmap.app needs streamlit)
+from goldmap.app import state  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(1)>"

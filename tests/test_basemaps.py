@@ -21,6 +21,7 @@ from goldmap.maps import (
     to_html,
 )
 from tests.pages import layer_data
+from tests.prerequisites import require_module
 
 KEY = "k3y-for-tests-0123"
 TIANDITU_LAYERS = {
@@ -298,7 +299,7 @@ def test_context_names_are_escaped():
 
 
 def test_app_asks_for_the_tianditu_key_and_keeps_it_out_of_the_url(no_key):
-    pytest.importorskip("streamlit")
+    require_module("streamlit")
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest

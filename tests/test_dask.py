@@ -9,9 +9,10 @@ import pytest
 
 import goldmap
 from goldmap.spatial import LOCATE_COLUMNS, locate
+from tests.prerequisites import require_module
 
-dask_geopandas = pytest.importorskip("dask_geopandas")
-distributed = pytest.importorskip("distributed")
+dask_geopandas = require_module("dask_geopandas")
+distributed = require_module("distributed")
 
 
 def assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:

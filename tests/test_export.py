@@ -27,6 +27,7 @@ from goldmap.cli import cli
 from goldmap.errors import ExportError, MissingCRSError
 from goldmap.io.write import FORMATS, export, export_bytes
 from goldmap.styles import LAYER_STYLES, kml_color, qgis_color
+from tests.prerequisites import require
 
 KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
 
@@ -488,10 +489,7 @@ def _has_qgis() -> bool:
 
 
 def test_qgis_opens_the_project(tmp_path: Path) -> None:
-    if not _has_qgis():
-        if os.environ.get("CI") == "true":
-            pytest.fail("QGIS (Debian python3-qgis) is missing; `make qgis` installs it")
-        pytest.skip("QGIS is not installed (Debian: apt-get install python3-qgis qgis-providers)")
+    require(_has_qgis(), "QGIS (Debian python3-qgis) is missing; `make qgis` installs it")
     export(["key_mines", "exploration_areas", "copper_bases"], tmp_path / "plan.qgz")
     moved = tmp_path / "moved"
     moved.mkdir()

@@ -12,13 +12,14 @@ from click.testing import CliRunner
 
 import goldmap
 from goldmap.cli import cli
+from tests.prerequisites import require_module
 
-pytest.importorskip("matplotlib")
-from PIL import Image
+require_module("matplotlib")
+from PIL import Image  # noqa: E402  (the figure modules need matplotlib: checked above)
 
-from goldmap.maps import _fonts
-from goldmap.maps import static as gfig
-from goldmap.maps._static_inset import y_at
+from goldmap.maps import _fonts  # noqa: E402
+from goldmap.maps import static as gfig  # noqa: E402
+from goldmap.maps._static_inset import y_at  # noqa: E402
 
 AREA = "dev-shandong-laizhou-zhaoyuan"
 DATA = Path(__file__).resolve().parent.parent / "data" / "context"

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import goldmap
 from goldmap.cli import cli
 from tests.hostile import Canary, Hostile
+from tests.prerequisites import require_module
 
 # Parts of a message that would betray the server: its temporary folders, a traceback.
 LEAKS = ("/tmp/goldmap-", "goldmap-", "Traceback", "site-packages", "input.gpkg", "input.shp")
@@ -159,7 +160,7 @@ def test_user_text_never_runs_as_a_template_on_a_map(
     assert canary.secret not in page
     assert "49 features" not in page
     # The same through the app's path: the map rendered once, its layer groups each rerun.
-    pytest.importorskip("streamlit")
+    require_module("streamlit")
     from goldmap.app.live_map import render_group, render_page
     from goldmap.maps import blank_map
 

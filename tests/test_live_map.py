@@ -5,11 +5,20 @@ import types
 
 import pytest
 
-pytest.importorskip("streamlit")
+from tests.prerequisites import require_module
 
-import goldmap
-from goldmap.app.live_map import LiveMap, Same, render_group, render_page
-from goldmap.maps import Choropleth, Map, blank_map, make_map, overlay_groups, to_html
+require_module("streamlit")
+
+import goldmap  # noqa: E402  (after the prerequisite: goldmap.app needs streamlit)
+from goldmap.app.live_map import LiveMap, Same, render_group, render_page  # noqa: E402
+from goldmap.maps import (  # noqa: E402
+    Choropleth,
+    Map,
+    blank_map,
+    make_map,
+    overlay_groups,
+    to_html,
+)
 
 LAYERS = ["exploration_areas", "development_areas", "key_mines"]
 

@@ -22,6 +22,7 @@ import goldmap
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import ExportError, MissingCRSError, NameNotFoundError, RasterError
 from goldmap.raster import clip, rasterize_layer, sample_at_mines, zonal_stats
+from tests.prerequisites import require_module
 
 LAIZHOU = "dev-shandong-laizhou-zhaoyuan"
 RES = 0.05  # degrees
@@ -130,7 +131,7 @@ def test_zonal_stats_leave_out_nodata_pixels(china_tif):
 
 
 def test_zonal_stats_agree_with_rasterstats(albers_tif):
-    rasterstats = pytest.importorskip("rasterstats")
+    rasterstats = require_module("rasterstats")
     areas = plan_areas()
     ours = zonal_stats(albers_tif, stats=("min", "max", "mean", "sum", "std", "median", "count"))
     theirs = rasterstats.zonal_stats(
@@ -472,7 +473,7 @@ def test_the_labelled_pass_agrees_on_an_integer_raster(tmp_path, monkeypatch):
 
 @pytest.mark.filterwarnings("ignore:Warning. converting a masked element:UserWarning")
 def test_the_labelled_pass_agrees_with_rasterstats(tmp_path, monkeypatch):
-    rasterstats = pytest.importorskip("rasterstats")
+    rasterstats = require_module("rasterstats")
     from goldmap import _zonal
 
     monkeypatch.setattr(_zonal, "prefer_labelled", lambda *args: True)

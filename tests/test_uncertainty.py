@@ -19,6 +19,7 @@ import goldmap
 from goldmap.io.write import FORMATS, export
 from goldmap.maps.build import make_map, to_html
 from tests.pages import map_features
+from tests.prerequisites import require_module
 
 UNKNOWN = "gs-yidinan"
 #: The mines that share one stand-in point, as the issue names them.
@@ -285,7 +286,7 @@ def test_locate_never_names_the_unknown_mine_nearest() -> None:
 
 
 def test_the_dask_path_agrees_and_skips_the_unknown_mine() -> None:
-    dask_geopandas = pytest.importorskip("dask_geopandas")
+    dask_geopandas = require_module("dask_geopandas")
     points = gpd.GeoDataFrame(
         {"name": ["a", "b", "c"]},
         geometry=[shapely.Point(102.9, 34.9), shapely.Point(102.64, 37.93), shapely.Point(120, 37)],
@@ -301,7 +302,7 @@ def test_the_dask_path_agrees_and_skips_the_unknown_mine() -> None:
 
 
 def test_the_figure_lists_the_unknown_mine_without_drawing_it() -> None:
-    pytest.importorskip("matplotlib")
+    require_module("matplotlib")
     from goldmap.maps.static import figure
 
     fig = figure(lang="en", province="Gansu", dpi=60)

@@ -136,7 +136,7 @@ def read_table(
 
     Examples
     --------
-    >>> read_table(b"province,value\n山东,1\n", filename="t.csv").shape
+    >>> read_table("province,value\n山东,1\n".encode(), filename="t.csv").shape
     (1, 2)
     """
     if isinstance(source, pd.DataFrame):

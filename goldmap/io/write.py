@@ -587,8 +587,8 @@ def export_bytes(
 
     Examples
     --------
-    >>> data, filename, mime = export_bytes("key_mines", format="kmz")  # doctest: +SKIP
-    >>> filename, mime  # doctest: +SKIP
+    >>> data, filename, mime = export_bytes("key_mines", format="kmz")
+    >>> filename, mime
     ('key_mines.kmz', 'application/vnd.google-earth.kmz')
     """
     fmt = _check_format(format)

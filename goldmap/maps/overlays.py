@@ -78,8 +78,8 @@ def overlay_groups(
     Examples
     --------
     >>> import folium
-    >>> from goldmap.maps import make_map
-    >>> m = make_map([], layer_control=False)
+    >>> from goldmap.maps import blank_map
+    >>> m = blank_map(layer_control=False)
     >>> for group in overlay_groups(m, ["key_mines"], provinces=["山东"]):
     ...     _ = group.add_to(m)
     >>> _ = folium.LayerControl(collapsed=False).add_to(m)  # after the groups
