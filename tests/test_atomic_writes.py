@@ -142,3 +142,20 @@ def test_quiet_means_only_errors(tmp_path):
     assert "wrote" in loud.output
     quiet = CliRunner().invoke(cli, ["-q", "export", "key_mines", "-o", str(out), "--overwrite"])
     assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_csv_warns_when_a_cell_passes_excels_limit_and_keeps_it_whole(tmp_path, caplog):
+    import logging
+
+    provinces = goldmap.load("provinces")  # polygons: WKT cells of up to ~10⁵ characters
+    path = tmp_path / "provinces.csv"
+    with caplog.at_level(logging.WARNING, logger="goldmap.io._csv"):
+        goldmap.export({"provinces": provinces}, path)
+    assert "Excel's 32,767 characters" in caplog.text and "WKT" in caplog.text
+    assert "GeoPackage" in caplog.text
+    longest = pd.read_csv(path, encoding="utf-8-sig")["WKT"].str.len().max()
+    assert longest > 32_767  # nothing was cut in the file itself
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="goldmap.io._csv"):
+        goldmap.export({"key_mines": goldmap.load("key_mines")}, tmp_path / "mines.csv")
+    assert "Excel" not in caplog.text

@@ -246,3 +246,15 @@ def test_the_legend_shows_the_symbol_the_map_draws_for_uploaded_points():
 def test_the_city_labels_are_styled_in_the_page_head(default_html):
     head = default_html.split("</head>", 1)[0]
     assert ".goldmap-city {" in head and "font: 10px/1.2" in head
+
+
+@pytest.mark.parametrize(("lang", "html_lang"), [("zh", "zh-CN"), ("en", "en")])
+def test_the_standalone_map_page_has_a_title_a_language_and_lets_users_zoom(lang, html_lang):
+    from goldmap.maps import make_map, to_html
+
+    page = to_html(make_map(lang=lang))
+    assert f'<html lang="{html_lang}">' in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title and (("黄金" in title) if lang == "zh" else ("gold" in title))
+    assert page.index("charset=UTF-8") < page.index("<title>")
+    assert "maximum-scale" not in page and "user-scalable=no" not in page

@@ -61,5 +61,30 @@ def write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     table = _make_room(table, columns)
     for position, (column, values) in enumerate(columns.items()):
         table.insert(position, column, values)
+    _warn_past_excel(table, name)
     # The BOM lets Excel recognise UTF-8, so Chinese names open correctly there too.
     table.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+#: The most characters an Excel cell holds; a longer cell is cut when the CSV is opened.
+EXCEL_CELL_CHARS = 32_767
+
+
+def _warn_past_excel(table: pd.DataFrame, name: str) -> list[str]:
+    """Warn (and return which) when a column has a cell longer than Excel can show."""
+    long = []
+    for column in table.columns:
+        values = table[column]
+        if values.dtype != object and str(values.dtype) not in ("str", "string"):
+            continue
+        lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0)
+        if len(lengths) and int(lengths.max()) > EXCEL_CELL_CHARS:
+            long.append(f"{column} (up to {int(lengths.max()):,} characters)")
+    if long:
+        logger.warning(
+            "CSV %s: cells longer than Excel's %s characters in %s; Excel will cut them when it "
+            "opens the file. The CSV itself is complete; for Excel or GIS use GeoPackage "
+            "(--format gpkg) or GeoJSON instead.",
+            name, f"{EXCEL_CELL_CHARS:,}", ", ".join(long),
+        )  # fmt: skip
+    return long

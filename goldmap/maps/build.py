@@ -17,7 +17,9 @@ Examples
 from __future__ import annotations
 
 import functools
+import html
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -468,7 +470,22 @@ def make_map(  # noqa: PLR0913 (the public call: layers, language, basemap, thre
         provinces is not None or company is not None
     ):  # a new map already opens on all of China
         m.fit_bounds(first_view(drawn))
+    m.page_lang = lang  # type: ignore[attr-defined]  # the page's language, for to_html
     return m
+
+
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+def _accessible(page: str, lang: str) -> str:
+    """Give the page its language and a title, and let a phone's reader zoom (pinch) it."""
+    title = tr("title", lang)
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+    page = _VIEWPORT.sub(viewport, page, count=1)
+    page = page.replace("<html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', 1)
+    charset = '<meta http-equiv="content-type" content="text/html; charset=UTF-8" />'
+    anchor = charset if charset in page else "<head>"  # the title after the page's charset
+    return page.replace(anchor, f"{anchor}\n    <title>{html.escape(title)}</title>", 1)
 
 
 def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = False) -> str:
@@ -494,7 +511,7 @@ def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = 
         When ``path`` exists and ``overwrite`` is False, or cannot be written.
     """
     apply_assets(m, "inline")
-    page = m.get_root().render()
+    page = _accessible(m.get_root().render(), getattr(m, "page_lang", "zh"))
     if path is not None:
         try:
             with staged_output(path, overwrite=overwrite) as stage:
