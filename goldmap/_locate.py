@@ -287,7 +287,27 @@ _NOTES = [
     "not in any county-level unit (at sea or outside China's boundary)",
     "outside China: no province or county",
     "empty geometry",
+    "coordinates out of range (longitude beyond ±180 or latitude beyond ±90): not located",
+    "a coordinate is not a finite number (NaN or infinity): not located",
 ]
+
+
+def _input_names(frame: pd.DataFrame) -> dict[str, str]:
+    """Return new names for the input's columns that locate's answers would repeat.
+
+    ``province_zh`` becomes ``province_zh_input``, then ``province_zh_input2`` ... so that a
+    located frame can be located again with no two columns of one name.
+    """
+    taken = set(map(str, frame.columns)) | set(LOCATE_COLUMNS)
+    names = {}
+    for column in (c for c in LOCATE_COLUMNS if c in frame.columns):
+        new, n = f"{column}_input", 1
+        while new in taken:
+            n += 1
+            new = f"{column}_input{n}"
+        names[column] = new
+        taken.add(new)
+    return names
 
 
 def locate_frame(
@@ -303,9 +323,9 @@ def locate_frame(
     """
     index = mine_index(mines)
     frame = frame.reset_index(drop=True)
-    clash = [c for c in LOCATE_COLUMNS if c in frame.columns]
+    clash = _input_names(frame)
     if clash:
-        frame = frame.rename(columns={c: f"{c}_input" for c in clash})
+        frame = frame.rename(columns=clash)
     geometries = frame.geometry.values
     empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
     if empty.any() or (shapely.get_type_id(geometries) != 0).any():
@@ -313,11 +333,13 @@ def locate_frame(
     else:  # points only: each is its own anchor (read, never written)
         anchors = geometries
     x, y = shapely.get_x(anchors), shapely.get_y(anchors)
+    finite = np.isfinite(x) & np.isfinite(y)
+    in_range = finite & (np.abs(x) <= 180) & (np.abs(y) <= 90)
     inside, swapped = in_box(x, y), in_box(y, x)
     swapped &= ~inside
     if check_extent:
         raise_for_extent(int(inside.sum()), int(swapped.sum()), len(frame))
-    inside &= ~empty
+    inside &= ~empty & in_range
     ref = _reference()
 
     county_index = county_rows(anchors, x, y, inside)
@@ -332,16 +354,19 @@ def locate_frame(
     result["county_zh"] = _labels(counties["name_zh"], county_index)
 
     column = "name_zh" if lang == "zh" else "name_en"
-    pairs = _area_pairs(geometries, anchors, x, y, empty)
+    pairs = _area_pairs(geometries, anchors, x, y, empty | ~finite)
     masks = _area_masks(pairs, len(frame), len(ref["areas"]))
     result["exploration_areas"] = _join_names(masks, ref["areas"], "exploration", column)
     result["development_areas"] = _join_names(masks, ref["areas"], "development", column)
     del masks
 
-    _add_nearest_mines(result, index, x, y, ~empty)
+    usable = ~empty & in_range  # no distance from a point that is not on the globe
+    _add_nearest_mines(result, index, x, y, usable)
     notes = np.zeros(len(frame), dtype=np.int8)
     notes[~found] = 1
     notes[~inside] = 2
+    notes[~in_range] = 4
+    notes[~finite] = 5
     notes[empty] = 3
     result["location_note"] = _strings(_NOTES, notes)
     return result

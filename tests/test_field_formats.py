@@ -1,6 +1,7 @@
 """The files an analyst gets from the field: DMS coordinates, GPX, Shapefiles without a .cpg."""
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -150,3 +151,52 @@ def test_a_shapefile_without_cpg_in_another_encoding_is_refused_not_garbled(tmp_
     data = _zipped_shapefile(tmp_path, ["Zürich", "Café"], "cp1252")
     with pytest.raises(InputFileError, match=r"'old_export.zip'.*no \.cpg.*Add a \.cpg"):
         goldmap.read_features(data, filename="old_export.zip")
+
+
+# --- Inputs that once crashed ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        (
+            "line.geojson",
+            b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+            b'"geometry":{"type":"LineString","coordinates":[[120,37]]}}]}',
+            "Feature 1 of 'line.geojson' has an invalid geometry",
+        ),
+        (
+            "line.kml",
+            b'<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><LineString>'
+            b"<coordinates>120,37</coordinates></LineString></Placemark></kml>",
+            "'line.kml' has a geometry that cannot be built",
+        ),
+        ("inf.csv", b"lon,lat\ninf,37\n120,37.4\n", "row 1 'lon' 'inf': not a finite number"),
+    ],
+)
+def test_a_broken_geometry_or_coordinate_is_a_message_not_a_traceback(name, data, reason):
+    with pytest.raises(InputFileError, match=re.escape(reason)):
+        goldmap.locate(data, filename=name)
+
+
+def test_nan_or_out_of_range_points_get_a_note_and_no_distance():
+    data = (
+        b'{"type":"FeatureCollection","features":['
+        b'{"type":"Feature","properties":{"n":"a"},"geometry":{"type":"Point","coordinates":[NaN,37]}},'
+        b'{"type":"Feature","properties":{"n":"b"},"geometry":{"type":"Point","coordinates":[400,37]}},'
+        b'{"type":"Feature","properties":{"n":"c"},"geometry":{"type":"Point","coordinates":[120,37.4]}}]}'
+    )
+    located = goldmap.locate(data, filename="mixed.geojson")
+    assert located["nearest_mine_km"].isna().tolist() == [True, True, False]
+    notes = located["location_note"].tolist()
+    assert "not a finite number" in notes[0] and "out of range" in notes[1] and notes[2] == ""
+
+
+def test_located_output_can_be_located_again_and_written():
+    import pandas as pd
+
+    once = goldmap.locate(pd.DataFrame({"lon": [120.1], "lat": [37.4]}))
+    thrice = goldmap.locate(goldmap.locate(once))
+    assert not thrice.columns.duplicated().any()
+    assert {"province_zh", "province_zh_input", "province_zh_input2"} <= set(thrice.columns)
+    assert len(goldmap.export_bytes({"located": thrice}, format="gpkg")[0]) > 0

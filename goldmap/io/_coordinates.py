@@ -102,7 +102,7 @@ def parse_coordinate(value: object, axis: str) -> float:
     if not match:
         if re.fullmatch(r"\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?){1,2}", rest):
             raise CoordinateError("numbers without ° ′ ″ marks: degrees and minutes cannot be told")
-        raise CoordinateError("not a decimal or degrees-minutes-seconds coordinate")
+        raise CoordinateError("non-numeric: not a decimal or degrees-minutes-seconds coordinate")
     degrees, minutes, seconds = (float((g or "0").replace(",", ".")) for g in match.groups())
     if minutes >= 60 or seconds >= 60:
         raise CoordinateError("minutes or seconds of 60 or more")

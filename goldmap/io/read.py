@@ -26,6 +26,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from pyproj import CRS
 from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 
 import goldmap.io._guard as _guard
 from goldmap.crs import WGS84, require_crs
@@ -200,7 +201,7 @@ def _read_geojson(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame
             geometries.append(shapely.geometry.shape(geometry) if geometry else None)
             properties = feature.get("properties") or {}
             rows.append(dict(properties) if isinstance(properties, dict) else {})
-        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as err:
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError, GEOSException) as err:
             raise InputFileError(
                 f"Feature {number} of {name!r} has an invalid geometry or properties "
                 f"({type(err).__name__}: {str(err)[:80]}). Fix that feature or export again."
@@ -288,9 +289,10 @@ def _parse_kml(data: bytes, name: str) -> gpd.GeoDataFrame:
         )
     try:
         rows = [row for p in root.iter() if _local(p.tag) == "Placemark" if (row := _placemark(p))]
-    except (ValueError, IndexError) as err:
+    except (ValueError, IndexError, GEOSException) as err:
         raise InputFileError(
-            f"{name!r} has a coordinate that is not 'lon,lat[,alt]' numbers ({err})."
+            f"{name!r} has a geometry that cannot be built: a coordinate that is not "
+            f"'lon,lat[,alt]' numbers, or a line of one point ({str(err)[:80]})."
         ) from err
     if not rows:
         raise InputFileError(f"{name!r} holds no Placemark with a Point, LineString or Polygon.")
