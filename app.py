@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from goldmap.app import details, downloads, state, views
+from goldmap.app.footer import footer
 from goldmap.app.text import tr
 from goldmap.maps import write_assets
 
@@ -59,3 +60,4 @@ with data_tab:
     views.your_data()
 with download_tab:
     downloads.downloads()
+footer(lang)

@@ -386,3 +386,13 @@ def test_the_map_is_rendered_again_only_when_it_changes(monkeypatch):
     assert not at.exception and len(renders) == 3  # the user's features are on the map
     at.multiselect(key="provinces_en").set_value([410000]).run()
     assert len(renders) == 3
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "数据版本"), ("en", "Data version")])
+def test_the_footer_gives_the_data_version_the_citation_and_the_method(lang, words):
+    at = _app(lang=lang)
+    assert not at.exception
+    (footer,) = [c.value for c in at.caption if words in c.value]
+    version = goldmap.data_version()
+    assert version in footer and f"goldmap data {version.rsplit('.', 1)[0]}" in footer
+    assert "data/README.md" in footer and "CITATION.cff" in footer
