@@ -396,3 +396,19 @@ def test_the_footer_gives_the_data_version_the_citation_and_the_method(lang, wor
     version = goldmap.data_version()
     assert version in footer and f"goldmap data {version.rsplit('.', 1)[0]}" in footer
     assert "data/README.md" in footer and "CITATION.cff" in footer
+
+
+def test_after_a_killed_worker_the_same_file_can_be_tried_again(monkeypatch):
+    from goldmap.app import _jobs, data
+    from tests.test_child_process import killed_as_out_of_memory
+
+    monkeypatch.setattr(data, "locate_upload", killed_as_out_of_memory)
+    at = _app(lang="en")
+    csv = b"name,lon,lat\nA,120.3,37.4\n"
+    _uploader(at, "features_upload").set_value(("points.csv", csv, "text/csv")).run()
+    assert any("ran out of memory" in e.value for e in at.error)
+    # The user presses "try again" (a rerun with the same file): a new worker does the job.
+    monkeypatch.setattr(data, "locate_upload", _jobs.locate_upload)
+    at.run()
+    assert not at.exception and not at.error
+    assert at.session_state["user_features"]["province_en"].tolist() == ["Shandong"]

@@ -23,6 +23,7 @@ import streamlit as st
 
 from goldmap._mines_digest import mines_digest
 from goldmap.app import data
+from goldmap.app.memory import WorkerError
 from goldmap.app.text import tr
 from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
 from goldmap.io import MAX_UPLOAD_BYTES
@@ -284,8 +285,10 @@ def _once_per_upload(
         return result
     try:
         result = work(content, name)
+    except WorkerError:
+        raise  # the worker died (memory, a kill): the same file may be tried again
     except GoldmapError as err:
-        s.remember(target, (key, err))
+        s.remember(target, (key, err))  # the file's own fault: the same answer next time
         raise
     s.remember(target, (key, result))
     return result
