@@ -328,7 +328,8 @@ _FIGURE: dict[str, tuple[str, str]] = {
     ),
 }
 
-# The app's headline above an error's own message, by the kind of error.
+# The app's headline above an error's own (English) message, by the kind of error; shown in
+# Chinese only, as an English reader's message is the library's one-line message alone.
 _ERRORS: dict[str, tuple[str, str]] = {
     "error_corrections": (
         "更正文件有问题，未应用任何更正。",

@@ -87,10 +87,14 @@ def test_figure_words_come_from_the_table() -> None:
     assert text.tr("km", "zh") == "公里" and text.tr("km2", "zh") == "平方公里"
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_errors_get_a_headline_in_each_language(lang: str) -> None:
-    shown = error_text(goldmap.MissingCRSError("The layer has no CRS."), lang)
-    assert shown.startswith(text.tr("error_missing_crs", lang))
-    assert shown.endswith("The layer has no CRS.")
-    assert error_text("written by the app", lang) == "written by the app"
-    assert error_text(RuntimeError("boom"), lang).startswith(text.tr("error_other", lang))
+def test_errors_get_a_chinese_headline_from_the_table() -> None:
+    shown = error_text(goldmap.MissingCRSError("The layer has no CRS."), "zh")
+    assert shown.startswith(text.tr("error_missing_crs", "zh"))
+    assert shown.endswith(text.tr("error_details", "zh") + "The layer has no CRS.")
+    assert error_text(RuntimeError("boom"), "zh").startswith(text.tr("error_other", "zh"))
+    # In English the library's one-line message is shown alone.
+    assert error_text(goldmap.MissingCRSError("The layer has no CRS."), "en") == (
+        "The layer has no CRS."
+    )
+    for lang in ("zh", "en"):
+        assert error_text("written by the app", lang) == "written by the app"

@@ -32,13 +32,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def error_text(error: Exception | str, lang: str) -> str:
-    """Return an error as the app shows it: a headline in ``lang`` above the details.
+    """Return an error as the app shows it: in Chinese, a headline above the details.
 
-    A message the app wrote itself (a string, or Chinese text for a Chinese reader) is shown
-    as it is.
+    In English the library's own message, one line, says it all; a message the app wrote
+    itself (a string, or Chinese text) is shown as it is.
     """
     message = str(error)
-    if isinstance(error, str) or (lang == "zh" and _is_chinese(message)):
+    if lang != "zh" or isinstance(error, str) or _is_chinese(message):
         return message
     key = next((k for kind, k in _ERROR_HEADLINES if isinstance(error, kind)), "error_other")
     return f"{tr(key, lang)}\n\n{tr('error_details', lang)}{message}"
