@@ -22,7 +22,7 @@ from rasterio.warp import transform_bounds
 
 from goldmap.catalog import load
 from goldmap.crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS, require_crs
-from goldmap.errors import ExportError, RasterError
+from goldmap.errors import ExportError, GoldmapError, RasterError
 from goldmap.io._files import check_output, staged_output
 
 __all__ = ["rasterize_layer", "write_geotiff"]
@@ -46,6 +46,8 @@ def write_geotiff(path: Path, array: np.ndarray, profile: dict[str, Any]) -> Non
         ):
             dst.write(array)
     except (RasterioIOError, OSError) as err:
+        if isinstance(err, GoldmapError):  # a refusal (it exists ...), not a write failure
+            raise
         raise ExportError(f"Could not write the GeoTIFF {str(path)!r}: {err}") from err
 
 

@@ -260,7 +260,7 @@ def write_companies(
     PosixPath('companies.xlsx')
     """
     from goldmap._values import to_json_text, to_native
-    from goldmap.errors import ExportError
+    from goldmap.errors import ExportError, GoldmapError
     from goldmap.io._files import staged_output
 
     suffix = Path(os.fspath(path)).suffix.lower()
@@ -288,5 +288,7 @@ def write_companies(
                 else:
                     flat.to_excel(stage, index=False, sheet_name="companies")
     except OSError as err:
+        if isinstance(err, GoldmapError):  # a refusal (it exists ...), not a write failure
+            raise
         raise ExportError(f"Could not write {str(target)!r}: {err}. Choose another path.") from err
     return target

@@ -53,10 +53,10 @@ _MAP: dict[str, tuple[str, str]] = {
     "shares_point": ("同一点位", "Same point as"),
     "may_lie_within": ("可能位于", "May lie within"),
     "footer": (
-        "数据版本 {version} · 引用：“{cite}”（见 CITATION.cff 及每个要素的来源） · "
-        "方法与来源：[{link}]({link})",
-        'Data version {version} · Cite as "{cite}" (see CITATION.cff and each feature\'s '
-        "sources) · Method and sources: [{link}]({link})",
+        "数据版本 {ver} · 引用：“{ref}”（见 CITATION.cff 及每个要素的来源） · "
+        "方法与来源：[{url}]({url})",
+        'Data version {ver} · Cite as "{ref}" (see CITATION.cff and each feature\'s '
+        "sources) · Method and sources: [{url}]({url})",
     ),
     "radius_words": ("该点周围 {km} 公里之内", "{km} km of the point"),
     "radius_basis": ("半径依据", "How the radius was derived"),

@@ -19,7 +19,5 @@ def footer(lang: str) -> None:
     major_minor = ".".join(version.split(".")[:2])
     st.divider()
     st.caption(
-        tr("footer", lang).format(
-            version=version, cite=f"goldmap data {major_minor}", link=METHOD_URL
-        )
+        tr("footer", lang).format(ver=version, ref=f"goldmap data {major_minor}", url=METHOD_URL)
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from goldmap.catalog import load
 from goldmap.corrections._table import REFERENCE_COLUMNS
-from goldmap.errors import CorrectionError, ExportError
+from goldmap.errors import CorrectionError, ExportError, GoldmapError
 
 _TEMPLATE_ENDINGS = (".csv", ".xlsx")
 
@@ -97,6 +97,8 @@ def write_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> 
             else:
                 table.to_excel(stage, index=False, sheet_name="corrections")
     except OSError as err:
+        if isinstance(err, GoldmapError):  # a refusal (it exists ...), not a write failure
+            raise
         raise ExportError(
             f"Could not write {os.fspath(path)!r}: {err}. Choose another path."
         ) from err
