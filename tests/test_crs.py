@@ -15,6 +15,7 @@ import shapely
 import goldmap
 from goldmap.errors import InputFileError, MissingCRSError
 from goldmap.maps import add_layer, blank_map
+from tests.prerequisites import require_module
 
 
 def _no_crs() -> gpd.GeoDataFrame:
@@ -69,7 +70,7 @@ def test_every_door_answers_a_missing_crs_the_same_way(entry: str, tmp_path: Pat
 
 
 def test_dask_input_without_crs() -> None:
-    dask_geopandas = pytest.importorskip("dask_geopandas")
+    dask_geopandas = require_module("dask_geopandas")
     from goldmap._dask import _as_collection
 
     frame = dask_geopandas.from_geopandas(_no_crs(), npartitions=1)

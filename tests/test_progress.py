@@ -15,6 +15,7 @@ import goldmap
 from goldmap.cli import cli
 from goldmap.tracking import STATUSES, progress
 from goldmap.validate import validate_data
+from tests.prerequisites import require_module
 
 STATS_CSV = Path(__file__).resolve().parent.parent / "data" / "stats" / "gold_statistics.csv"
 
@@ -171,7 +172,7 @@ def test_cli_progress_prints_and_writes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("lang", "behind"), [("zh", "落后于进度"), ("en", "behind")])
 def test_progress_figure_draws_a_row_per_target_with_status_and_sources(lang, behind) -> None:
-    pytest.importorskip("matplotlib")
+    require_module("matplotlib")
     from goldmap.maps.progress_chart import progress_figure
 
     fig = progress_figure(lang=lang, dpi=60)
@@ -183,7 +184,7 @@ def test_progress_figure_draws_a_row_per_target_with_status_and_sources(lang, be
 
 
 def test_cli_figure_progress_writes_a_png_and_refuses_an_area(tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
+    require_module("matplotlib")
     from PIL import Image
 
     runner = CliRunner()

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import goldmap
 from goldmap.cli import cli
 from goldmap.spatial import LOCATE_COLUMNS
+from tests.prerequisites import require_module
 
 # 焦家 moved onto a point of its own; 三山岛's point stays where the packaged layer has it.
 CORRECTIONS = (
@@ -73,7 +74,7 @@ def _cli(files: tuple[Path, Path], out: Path) -> dict[str, list[object]]:
 
 
 def _app(files: tuple[Path, Path]) -> dict[str, list[object]]:
-    pytest.importorskip("streamlit")
+    require_module("streamlit")
     from streamlit.testing.v1 import AppTest
 
     corrections, points = files
