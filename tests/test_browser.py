@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,6 +193,16 @@ def _page_text(page) -> str:
     return "\n".join(texts)
 
 
+def _features_uploader(page: Any) -> Any:
+    """The English page's features uploader, found by its label as a user finds it.
+
+    Not by its position: the page's elements shift while a run replaces the map.
+    """
+    return page.locator('[data-testid="stFileUploader"]').filter(
+        has_text=re.compile(r"^Upload your features")
+    )
+
+
 def test_hostile_uploads_get_one_line_errors_in_the_app(app_url, new_page, hostile_files, canary):
     from goldmap.io import MAX_UPLOAD_BYTES
 
@@ -201,7 +212,7 @@ def test_hostile_uploads_get_one_line_errors_in_the_app(app_url, new_page, hosti
     page.on("request", lambda r: asked.append(r.url) if str(canary.port) in r.url else None)
     app.open(f"{app_url}/?lang=en")
     page.get_by_role("tab", name="Your data").click()
-    uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
+    uploader = _features_uploader(page)
     errors = page.locator('[data-testid="stAlertContentError"]')
     seen = {}
     for item, path in hostile_files:
@@ -387,7 +398,7 @@ def _upload_features(app: "AppPage", app_url: str, path: Path, *, timeout_ms: in
     app.open(f"{app_url}/?lang=en")
     _wait_for_markers(page)
     page.get_by_role("tab", name="Your data").click()
-    uploader = page.locator('[data-testid="stFileUploader"]').nth(1)
+    uploader = _features_uploader(page)
     with app.run(f"uploading {path.name}"):
         uploader.locator('input[type="file"]').set_input_files(str(path))
     located = page.get_by_text("Located features").locator("visible=true")
