@@ -260,7 +260,7 @@ def write_companies(
     PosixPath('companies.xlsx')
     """
     from goldmap._values import to_json_text, to_native
-    from goldmap.errors import ExportError, GoldmapError
+    from goldmap.errors import ExportError
     from goldmap.io._files import staged_output
 
     suffix = Path(os.fspath(path)).suffix.lower()
@@ -270,25 +270,20 @@ def write_companies(
             f"({os.fspath(path)!r}); use a path ending in {', '.join(TABLE_ENDINGS)}."
         )
     target = Path(os.fspath(path))
-    try:
-        with staged_output(path, overwrite=overwrite) as stage:
-            if suffix == ".json":
-                records = [
-                    {k: to_native(v) for k, v in row.items()} for row in table.to_dict("records")
-                ]
-                stage.write_text(
-                    json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-                )
+    with staged_output(path, overwrite=overwrite) as stage:
+        if suffix == ".json":
+            records = [
+                {k: to_native(v) for k, v in row.items()} for row in table.to_dict("records")
+            ]
+            stage.write_text(
+                json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
+        else:
+            flat = table.copy()
+            for column in flat.columns:
+                flat[column] = flat[column].map(to_json_text)
+            if suffix == ".csv":
+                flat.to_csv(stage, index=False, encoding="utf-8-sig")
             else:
-                flat = table.copy()
-                for column in flat.columns:
-                    flat[column] = flat[column].map(to_json_text)
-                if suffix == ".csv":
-                    flat.to_csv(stage, index=False, encoding="utf-8-sig")
-                else:
-                    flat.to_excel(stage, index=False, sheet_name="companies")
-    except OSError as err:
-        if isinstance(err, GoldmapError):  # a refusal (it exists ...), not a write failure
-            raise
-        raise ExportError(f"Could not write {str(target)!r}: {err}. Choose another path.") from err
+                flat.to_excel(stage, index=False, sheet_name="companies")
     return target

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from goldmap._resources import data_path
-from goldmap.errors import ExportError, GoldmapError, OptionError
+from goldmap.errors import ExportError, OptionError
 from goldmap.io._files import check_output, staged_output
 
 __all__ = [
@@ -304,14 +304,9 @@ def save_progress(path: str | Path, *, overwrite: bool = False) -> Path:
         )
     check_output(target, overwrite=overwrite)  # before the work
     table = progress()
-    try:
-        with staged_output(target, overwrite=overwrite) as stage:
-            if suffix == ".csv":
-                table.to_csv(stage, index=False, encoding="utf-8-sig")
-            else:
-                table.to_json(stage, orient="records", force_ascii=False, indent=2)
-    except OSError as err:
-        if isinstance(err, GoldmapError):  # a refusal (it exists ...), not a write failure
-            raise
-        raise ExportError(f"Could not write {str(target)!r}: {err}. Choose another path.") from err
+    with staged_output(target, overwrite=overwrite) as stage:
+        if suffix == ".csv":
+            table.to_csv(stage, index=False, encoding="utf-8-sig")
+        else:
+            table.to_json(stage, orient="records", force_ascii=False, indent=2)
     return target

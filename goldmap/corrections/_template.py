@@ -9,7 +9,7 @@ import pandas as pd
 
 from goldmap.catalog import load
 from goldmap.corrections._table import REFERENCE_COLUMNS
-from goldmap.errors import CorrectionError, ExportError, GoldmapError
+from goldmap.errors import CorrectionError
 
 _TEMPLATE_ENDINGS = (".csv", ".xlsx")
 
@@ -90,16 +90,9 @@ def write_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> 
             "e.g. my_corrections.csv."
         )
     table = template()
-    try:
-        with staged_output(path, overwrite=overwrite) as stage:
-            if suffix == ".csv":
-                table.to_csv(stage, index=False, encoding="utf-8-sig")
-            else:
-                table.to_excel(stage, index=False, sheet_name="corrections")
-    except OSError as err:
-        if isinstance(err, GoldmapError):  # a refusal (it exists ...), not a write failure
-            raise
-        raise ExportError(
-            f"Could not write {os.fspath(path)!r}: {err}. Choose another path."
-        ) from err
+    with staged_output(path, overwrite=overwrite) as stage:
+        if suffix == ".csv":
+            table.to_csv(stage, index=False, encoding="utf-8-sig")
+        else:
+            table.to_excel(stage, index=False, sheet_name="corrections")
     return Path(os.fspath(path))

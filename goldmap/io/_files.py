@@ -172,7 +172,8 @@ def staged_output(
     Raises
     ------
     ExportError, OutputExistsError
-        As :func:`check_output`, before anything is written.
+        As :func:`check_output`, before anything is written; an ExportError also when the
+        writing fails (a full disk ...), the previous file left as it was.
 
     Examples
     --------
@@ -196,6 +197,14 @@ def staged_output(
                 "Pass overwrite=True (`--overwrite`) to replace it."
             )
         os.replace(stage, target)
+    except OSError as err:
+        stage.unlink(missing_ok=True)
+        if isinstance(err, ExportError):
+            raise
+        raise ExportError(
+            f"Could not write {str(target)!r}: {err}. The previous file, if any, is unchanged; "
+            "check the folder and free disk space, or choose another path."
+        ) from err
     except BaseException:
         stage.unlink(missing_ok=True)
         raise

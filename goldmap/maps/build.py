@@ -30,7 +30,7 @@ import shapely
 import xyzservices
 
 from goldmap.catalog import LAYERS, LayerGroup, layers_in, load
-from goldmap.errors import ExportError, GoldmapError, OptionError
+from goldmap.errors import OptionError
 from goldmap.io._files import staged_output
 from goldmap.maps._assets import apply_assets
 from goldmap.maps._basemaps import Basemap, ShiftNote, datum_of, get_basemap
@@ -513,11 +513,6 @@ def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = 
     apply_assets(m, "inline")
     page = _accessible(m.get_root().render(), getattr(m, "page_lang", "zh"))
     if path is not None:
-        try:
-            with staged_output(path, overwrite=overwrite) as stage:
-                stage.write_text(page, encoding="utf-8")
-        except OSError as err:
-            if isinstance(err, GoldmapError):  # a refusal (it exists ...), not a write failure
-                raise
-            raise ExportError(f"Cannot write the map to {str(path)!r}: {err}.") from err
+        with staged_output(path, overwrite=overwrite) as stage:
+            stage.write_text(page, encoding="utf-8")
     return page

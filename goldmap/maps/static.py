@@ -26,7 +26,7 @@ import shapely
 from goldmap.catalog import find_area
 from goldmap.citation import data_version
 from goldmap.crs import EQUAL_AREA_CRS
-from goldmap.errors import ExportError, GoldmapError, MissingDependencyError
+from goldmap.errors import ExportError, MissingDependencyError
 from goldmap.io._files import staged_output
 from goldmap.maps._fonts import font_context, font_family, font_family_of
 from goldmap.maps._static_data import (
@@ -428,12 +428,7 @@ def save_figure(fig: Figure, path: str | Path, *, overwrite: bool = False) -> Pa
             f"{', '.join(FIGURE_FORMATS)}."
         )
     metadata = {"Creator": f"goldmap data {data_version()}"} if fmt != "png" else None
-    try:
-        with staged_output(target, overwrite=overwrite) as stage, font_context(font_family_of(fig)):
-            fig.savefig(stage, format=fmt, dpi=fig.dpi, metadata=metadata)
-    except OSError as err:
-        if isinstance(err, GoldmapError):  # a refusal (it exists ...), not a write failure
-            raise
-        raise ExportError(f"Cannot write the figure to {str(target)!r}: {err}.") from err
+    with staged_output(target, overwrite=overwrite) as stage, font_context(font_family_of(fig)):
+        fig.savefig(stage, format=fmt, dpi=fig.dpi, metadata=metadata)
     logger.info("wrote %s", target)
     return target
