@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.goldmap-installed
 PORT ?= 8501
+# The app listens on this machine only; `make run ADDRESS=0.0.0.0` opens it to the network.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint unit browser qgis postgis docs bench boundaries context layers clean
 
@@ -16,7 +18,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
 
 # Debian's Chromium for the real-browser test (and CJK fonts, so that Chinese text renders in
 # its screenshots); installed when missing and we are root.
