@@ -26,7 +26,7 @@ from goldmap.app import data
 from goldmap.app.memory import WorkerError
 from goldmap.app.text import tr
 from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
-from goldmap.io import MAX_UPLOAD_BYTES
+from goldmap.io import MAX_UPLOAD_MB  # the library's cap, the uploader's too (config.toml)
 from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, filter_layer
 
 __all__ = [
@@ -44,10 +44,6 @@ __all__ = [
     "visible_layer",
     "widget_key",
 ]
-
-#: Largest upload the app reads, in megabytes (MiB, as Streamlit counts them): the library's
-#: cap, which `.streamlit/config.toml` (server.maxUploadSize) shows on the uploader too.
-MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
 
 T = TypeVar("T")
 
@@ -209,7 +205,7 @@ def sync_query_params() -> None:
 def _read_upload(upload: Any) -> tuple[bytes, str] | None:
     if upload is None:
         return None
-    size_mb = upload.size / 2**20
+    size_mb = upload.size / 1_000_000
     if size_mb > MAX_UPLOAD_MB:
         raise InputFileError(
             tr("too_big", current_lang()).format(size=size_mb, limit=MAX_UPLOAD_MB)
