@@ -184,6 +184,20 @@ def init_state() -> None:
     s.initialised = True
 
 
+def _linked_stat(stat: str, user_stats: gpd.GeoDataFrame | None) -> str:
+    """Return the statistic as a link carries it: an uploaded column by number, never by name.
+
+    The URL holds goldmap's own values only; a column's name is the user's text.
+    """
+    kind, _, column = stat.partition(":")
+    if kind != "upload":
+        return stat
+    uploaded = [k for k in data.stat_options(user_stats, "en") if k.startswith("upload:")]
+    if stat in uploaded:
+        return f"upload:{uploaded.index(stat) + 1}"
+    return stat if column.isdigit() else ""  # a link's number, until the table is uploaded
+
+
 def sync_query_params() -> None:
     """Write the current view into the URL, so that a link reopens it."""
     s = session()
@@ -192,7 +206,7 @@ def sync_query_params() -> None:
         "layers": ",".join(s.layers),
         "prov": ",".join(map(str, s.provinces)),
         "com": ",".join(s.commodities),
-        "stat": s.stat or s.stat_wanted or "",
+        "stat": _linked_stat(s.stat or s.stat_wanted or "", s.user_stats),
         "basemap": s.basemap,
     }
     if s.selected:
