@@ -4,8 +4,9 @@ Run it with the Python that has QGIS (Debian: ``/usr/bin/python3``, package pyth
 offscreen, against a service started beforehand::
 
     goldmap serve key_mines exploration_areas --port 5000 &
-    QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/qgis_oapif_png.py \\
-        http://127.0.0.1:5000 /tmp/goldmap-qgis-oapif.png
+    /usr/bin/python3 scripts/qgis_oapif_png.py http://127.0.0.1:5000 /tmp/goldmap-qgis-oapif.png
+
+(``QT_QPA_PLATFORM=offscreen`` is set when missing.)
 
 It opens each collection as QGIS's "Add WFS / OGC API - Features layer" does, prints what
 QGIS read (features, Chinese names, extent) and renders the layers, mines labelled by their
