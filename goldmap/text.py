@@ -419,7 +419,14 @@ FIELDS.update(
         "nearest_mine_id": ("最近重点矿山编号", "Nearest key mine ID"),
         "nearest_mine_zh": ("最近重点矿山", "Nearest key mine (Chinese)"),
         "nearest_mine_en": ("最近重点矿山（英文）", "Nearest key mine"),
-        "nearest_mine_km": ("距最近重点矿山（公里）", "To the nearest key mine (km)"),
+        "nearest_mine_km": ("距最近重点矿山（公里，按点位精度取整）", "To the nearest key mine (km, rounded)"),
+        "nearest_mine_precision": ("最近矿山点位精度", "Nearest mine's location precision"),
+        "nearest_mine_uncertainty_km": (
+            "最近矿山位置不确定半径（公里）",
+            "Nearest mine's location uncertainty (km)",
+        ),
+        "nearest_mine_shares_point": ("与其同一点位的矿山", "Mines at the same point"),
+        "nearest_mine_km_exact": ("距最近重点矿山（公里，精确）", "To the nearest key mine (km, exact)"),
         "location_note": ("定位说明", "Note"),
     }
 )
@@ -499,7 +506,7 @@ def value_label(field: str, value: object, lang: str) -> str:
     if isinstance(value, bool | np.bool_):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     text = str(value)
-    if field == "location_precision" and text in PRECISION:
+    if field in ("location_precision", "nearest_mine_precision") and text in PRECISION:
         return PRECISION[text][0 if lang == "zh" else 1]
     if field == "confidence" and text in CONFIDENCE:
         return CONFIDENCE[text][0 if lang == "zh" else 1]
