@@ -93,9 +93,15 @@ def _reference() -> dict[str, Any]:
         "area_tree": area_tree,
         "area_polygons": area_polygons,
         "mines": mines[
-            ["id", "name_zh", "name_en", "location_precision", "location_uncertainty_km",
-             "shares_point_with"]
-        ].reset_index(drop=True),  # fmt: skip
+            [
+                "id",
+                "name_zh",
+                "name_en",
+                "location_precision",
+                "location_uncertainty_km",
+                "shares_point_with",
+            ]
+        ].reset_index(drop=True),
         "mine_rows": distinct,
         "mine_xy": xy[distinct],
         "mine_tree": cKDTree(_unit_vectors(xy[distinct, 0], xy[distinct, 1])),
@@ -273,7 +279,7 @@ def sjoin_counties(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _exact_km(frame: pd.DataFrame) -> np.ndarray:
-    """The geodesic km to the nearest mine (goldmap's exact column; a baseline's only one)."""
+    """Return the geodesic km to the nearest mine (goldmap's exact column, or a baseline's)."""
     column = "nearest_mine_km_exact" if "nearest_mine_km_exact" in frame else "nearest_mine_km"
     return frame[column].to_numpy(float)
 

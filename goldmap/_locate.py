@@ -92,13 +92,17 @@ def raise_for_extent(inside: int, swapped: int, total: int) -> None:
     if total == 0:
         return
     if swapped > inside:
-        raise OutsideChinaError(_swapped_message(swapped, total))
+        raise OutsideChinaError(
+            _swapped_message(swapped, total), kind="swapped", count=swapped, total=total
+        )
     if inside == 0:
         raise OutsideChinaError(
             f"None of the {total} feature(s) lies in or near China "
             f"(longitude {CHINA_BOUNDS[0]}-{CHINA_BOUNDS[2]}, latitude {CHINA_BOUNDS[1]}-"
             f"{CHINA_BOUNDS[3]}). Check the coordinate system: goldmap expects WGS84 degrees or "
-            "a file whose CRS is declared."
+            "a file whose CRS is declared.",
+            kind="not_near_china",
+            total=total,
         )
 
 
@@ -392,7 +396,7 @@ def locate_frame(
     return result
 
 
-def _add_nearest_mines(  # noqa: PLR0913 (the frame, the mines, the points and their language)
+def _add_nearest_mines(
     result: pd.DataFrame,
     mines: MineIndex,
     x: np.ndarray,

@@ -133,7 +133,7 @@ class MineIndex:
 
 
 def _mine_columns(mines: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The named columns and the precision columns of ``mines`` (missing ones empty)."""
+    """Return the named and the precision columns of ``mines`` (missing ones empty)."""
     frame = pd.DataFrame(mines[list(MINE_COLUMNS)]).reset_index(drop=True)
     precision, uncertainty = MINE_DETAILS
     given = mines.columns

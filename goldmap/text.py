@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from goldmap._error_words import REASONS
 from goldmap.errors import OptionError
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "PRECISION",
     "check_lang",
     "commodity_label",
+    "error_reason",
     "field_label",
     "statistic_label",
     "tr",
@@ -359,7 +361,13 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "error_details": ("详细信息（英文）：", "Details: "),
 }
 
-_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS}
+_STRINGS = {
+    **_MAP,
+    **_APP,
+    **_FIGURE,
+    **_ERRORS,
+    **{f"reason_{kind}": words for kind, words in REASONS.items()},
+}
 
 #: The layers' fields as a reader sees them (table headers, the details panel).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -419,14 +427,20 @@ FIELDS.update(
         "nearest_mine_id": ("最近重点矿山编号", "Nearest key mine ID"),
         "nearest_mine_zh": ("最近重点矿山", "Nearest key mine (Chinese)"),
         "nearest_mine_en": ("最近重点矿山（英文）", "Nearest key mine"),
-        "nearest_mine_km": ("距最近重点矿山（公里，按点位精度取整）", "To the nearest key mine (km, rounded)"),
+        "nearest_mine_km": (
+            "距最近重点矿山（公里，按点位精度取整）",
+            "To the nearest key mine (km, rounded)",
+        ),
         "nearest_mine_precision": ("最近矿山点位精度", "Nearest mine's location precision"),
         "nearest_mine_uncertainty_km": (
             "最近矿山位置不确定半径（公里）",
             "Nearest mine's location uncertainty (km)",
         ),
         "nearest_mine_shares_point": ("与其同一点位的矿山", "Mines at the same point"),
-        "nearest_mine_km_exact": ("距最近重点矿山（公里，精确）", "To the nearest key mine (km, exact)"),
+        "nearest_mine_km_exact": (
+            "距最近重点矿山（公里，精确）",
+            "To the nearest key mine (km, exact)",
+        ),
         "location_note": ("定位说明", "Note"),
     }
 )
@@ -540,6 +554,27 @@ def tr(key: str, lang: str) -> str:
     """
     zh, en = _STRINGS[key]
     return zh if lang == "zh" else en
+
+
+def error_reason(error: BaseException, lang: str) -> str | None:
+    """Return the reason of a goldmap error in ``lang``, from its ``kind`` and ``fields``.
+
+    None when the table has no words for its kind (or its fields do not fill them): the
+    library's own (English) message is then all there is.
+
+    Examples
+    --------
+    >>> from goldmap.errors import InputFileError
+    >>> error_reason(InputFileError("'a.csv' is empty.", kind="empty_file", name="a.csv"), "zh")
+    "文件 'a.csv' 是空的。"
+    """
+    pair = _STRINGS.get(f"reason_{getattr(error, 'kind', '')}")
+    if pair is None:
+        return None
+    try:
+        return pair[0 if lang == "zh" else 1].format(**getattr(error, "fields", {}))
+    except (KeyError, IndexError, ValueError):
+        return None
 
 
 def commodity_label(commodity: str, lang: str) -> str:

@@ -166,17 +166,26 @@ def test_feature_upload_is_located_and_names_stay_text():
         if "To the nearest key mine (km, rounded)" in df.value.columns
     )
     # The user's own columns come first, as they were; the answers follow, named for readers.
-    assert list(located.columns[:5]) == ["name", "lon", "lat", "Province code", "Province (Chinese)"]
+    assert list(located.columns[:5]) == [
+        "name",
+        "lon",
+        "lat",
+        "Province code",
+        "Province (Chinese)",
+    ]
     assert located["Province"].tolist() == ["Shandong", "Qinghai", ""]
     assert located["name"].tolist()[0] == EVIL
     assert str(located["Province code"].tolist()[0]) == "370000"
     # Missing answers are blank cells, never "None"/"nan"; the precision is in words.
     assert located["Province code"].tolist()[2] == "" and located["County"].tolist()[2] == ""
-    assert "county stand-in point (approximate)" in located["Nearest mine's location precision"].tolist()
+    assert (
+        "county stand-in point (approximate)"
+        in located["Nearest mine's location precision"].tolist()
+    )
     assert not located.isin(["None", "nan", "<NA>"]).any().any()
-    assert any(
-        "3 located: 2 in China, 1 outside China" in info.value for info in at.info
-    ), [i.value for i in at.info]
+    assert any("3 located: 2 in China, 1 outside China" in info.value for info in at.info), [
+        i.value for i in at.info
+    ]
     assert any(b.label == "Download the result" for b in at.get("download_button"))
     _assert_no_markup(at)
 

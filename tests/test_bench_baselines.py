@@ -24,7 +24,9 @@ def test_hand_tuned_pipeline_gives_goldmaps_answers(located):
         pd.testing.assert_series_equal(ours[column], theirs[column])
     for column in ("exploration_areas", "development_areas", "nearest_mine_id", "location_note"):
         assert (ours[column].astype(str).to_numpy() == theirs[column].astype(str).to_numpy()).all()
-    km = np.abs(ours["nearest_mine_km_exact"].to_numpy() - theirs["nearest_mine_km_exact"].to_numpy())
+    km = np.abs(
+        ours["nearest_mine_km_exact"].to_numpy() - theirs["nearest_mine_km_exact"].to_numpy()
+    )
     assert km.max() <= 1e-6
     for column in ("nearest_mine_precision", "nearest_mine_shares_point"):
         assert (ours[column].astype(str).to_numpy() == theirs[column].astype(str).to_numpy()).all()

@@ -116,7 +116,11 @@ def test_the_library_the_cli_and_the_app_give_the_same_answers(files, tmp_path):
         assert list(answers) == list(library), door
         for column, want in library.items():
             got = answers[column]
-            if column in ("nearest_mine_km", "nearest_mine_km_exact", "nearest_mine_uncertainty_km"):
+            if column in (
+                "nearest_mine_km",
+                "nearest_mine_km_exact",
+                "nearest_mine_uncertainty_km",
+            ):
                 np.testing.assert_array_equal(
                     np.asarray(got, dtype=float), np.asarray(want, dtype=float), err_msg=door
                 )

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from goldmap._located_summary import summarize_located
 from goldmap.app import data
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
@@ -32,7 +33,6 @@ from goldmap.app.state import (
 from goldmap.app.text import error_text, md_escape, tr
 from goldmap.catalog import LAYERS
 from goldmap.errors import GoldmapError
-from goldmap._located_summary import summarize_located
 from goldmap.io import FEATURE_FORMATS, TABLE_FORMATS
 from goldmap.maps import (
     BASEMAPS,
