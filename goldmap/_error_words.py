@@ -65,7 +65,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "表格中没有一列是省份名称（现有列：{columns}）。"
         "请添加名为“省份”或“province”的列，填写省份名称或行政区划代码。",
         "No column of the table names provinces (columns: {columns}). Add a column named "
-        "'province' (or 省份).",
+        "'province' holding province names or adcodes.",
     ),
     "column_not_in_table": (
         "表格中没有列 {column!r}；现有列：{columns}。",

@@ -183,6 +183,8 @@ _APP: dict[str, tuple[str, str]] = {
         "File too large: {size:.1f} MB; the limit is {limit} MB.",
     ),
     "located": ("定位结果", "Located features"),
+    "uploader_button": ("上传", "Upload"),
+    "uploader_limit": ("每个文件不超过 {limit} MB", "{limit} MB per file"),
     "upload_corrections": (
         "上传矿山坐标更正（CSV/XLSX/GeoJSON）",
         "Upload corrections to the mines (CSV/XLSX/GeoJSON)",
@@ -361,13 +363,10 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "error_details": ("详细信息（英文）：", "Details: "),
 }
 
-_STRINGS = {
-    **_MAP,
-    **_APP,
-    **_FIGURE,
-    **_ERRORS,
-    **{f"reason_{kind}": words for kind, words in REASONS.items()},
-}
+# Why an error happened, by its kind (goldmap._error_words, filled from the error's fields).
+_REASONS = {f"reason_{kind}": words for kind, words in REASONS.items()}
+
+_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS, **_REASONS}
 
 #: The layers' fields as a reader sees them (table headers, the details panel).
 FIELDS: dict[str, tuple[str, str]] = {

@@ -371,7 +371,8 @@ def reader_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Return ``table`` for reading: goldmap's columns named in ``lang``, values in words.
 
     A user's own columns keep their names and values (as text, so that nothing is lost). A
-    missing value is a blank cell, never "None" or "nan": a column with one is shown as text.
+    missing name or code is a blank cell, never "None" or "nan" (such a column is shown as
+    text); number columns stay numbers, so that they sort as numbers.
     """
     shown: dict[str, Any] = {}
     for column in table.columns:
@@ -384,7 +385,7 @@ def reader_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             values.dtype == object
             or isinstance(values.dtype, pd.CategoricalDtype | pd.StringDtype)
             or name in _CODED
-            or bool(values.isna().any())
+            or (values.dtype.kind != "f" and bool(values.isna().any()))  # codes: text
         )
         if isinstance(values.dtype, pd.CategoricalDtype):  # each distinct name once
             words = [shown_value(name, v, lang) for v in values.cat.categories] + [""]
@@ -505,10 +506,33 @@ def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
+def _uploader_words(lang: str) -> None:
+    """Give Streamlit's uploaders goldmap's words for their button and size limit.
+
+    Streamlit writes "Upload" and "50MB per file" in English whatever the page's language
+    (it has no setting for them); in Chinese the page's style hides those words and shows
+    the table's own in their place. The drop hint shown while a file is dragged over stays
+    Streamlit's.
+    """
+    if lang == "en":
+        return
+    limit = tr("uploader_limit", lang).format(limit=f"{MAX_UPLOAD_MB:g}")
+    button = tr("uploader_button", lang)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    notes = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    st.html(
+        f"<style>{notes} *, {zone} [data-testid^='stBaseButton'] * {{font-size: 0 !important}}"
+        f'{notes}::after {{content: "{limit}"; font-size: 0.875rem}}'
+        f"{zone} [data-testid^='stBaseButton']::after "
+        f'{{content: "{button}"; font-size: 0.875rem}}</style>'
+    )
+
+
 def your_data() -> None:
     """Upload a statistics table (join, colour) or features (locate), with downloads."""
     s = session()
     lang = s.lang
+    _uploader_words(lang)
     left, right = st.columns(2)
     with left:
         # No type= filter: goldmap itself says what a file is and what it reads, in a
