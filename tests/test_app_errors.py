@@ -26,7 +26,7 @@ HAN = re.compile("[\u4e00-\u9fff]")
 GOOD = b"name,lon,lat\nA,120.3,37.4\n"
 CORRECTIONS = (
     b"id,lon,lat,location_precision,source_url,source_quote\n"
-    b"sd-jiaojia,119.9512,37.3987,deposit,https://example.org/report.pdf,\"Jiaojia\"\n"
+    b'sd-jiaojia,119.9512,37.3987,deposit,https://example.org/report.pdf,"Jiaojia"\n'
 )
 
 #: (uploader, file name, content, words the Chinese reason must hold)
