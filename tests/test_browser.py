@@ -527,7 +527,7 @@ def test_a_bad_upload_in_chinese_says_why_in_chinese_and_the_uploader_stays(
     dropzone = uploader.locator('[data-testid="stFileUploaderDropzone"]')
     shown = page.evaluate(
         "(zone) => [zone.querySelector('[data-testid=\"stFileUploaderDropzoneInstructions\"]'),"
-        " zone.querySelector('[data-testid^=\"stBaseButton\"]')].map("
+        " zone.querySelector('[data-testid=\"stBaseButton-secondary\"]')].map("
         "e => getComputedStyle(e, '::after').content)",
         dropzone.element_handle(),
     )

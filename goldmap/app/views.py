@@ -520,11 +520,12 @@ def _uploader_words(lang: str) -> None:
     button = tr("uploader_button", lang)
     zone = '[data-testid="stFileUploaderDropzone"]'
     notes = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    upload = f"{zone} [data-testid='stBaseButton-secondary']"  # not a file's delete button
     st.html(
-        f"<style>{notes} *, {zone} [data-testid^='stBaseButton'] * {{font-size: 0 !important}}"
+        f"<style>{notes} *, {upload} * {{font-size: 0 !important}}"
         f'{notes}::after {{content: "{limit}"; font-size: 0.875rem}}'
-        f"{zone} [data-testid^='stBaseButton']::after "
-        f'{{content: "{button}"; font-size: 0.875rem}}</style>'
+        f'{upload}::after {{content: "{button}"; font-size: 0.875rem; white-space: nowrap}}'
+        "</style>"
     )
 
 
