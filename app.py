@@ -11,6 +11,7 @@ import streamlit as st
 
 from goldmap.app import details, downloads, state, views
 from goldmap.app.footer import footer
+from goldmap.app.guard import guarded
 from goldmap.app.text import tr
 from goldmap.maps import write_assets
 
@@ -27,37 +28,42 @@ def _publish_assets() -> None:
 st.set_page_config(page_title="goldmap", page_icon="🟡", layout="wide")
 _publish_assets()
 state.init_state()
-state.process_uploads()
-
 lang = state.current_lang()
+# Each part of the page runs guarded: whatever fails shows goldmap's own error box (no
+# traceback) and the other parts, the uploaders included, keep working.
+with guarded(lang):
+    state.process_uploads()
+
 # The map goes to the browser first, then the title above it and its details: each element
 # the page receives costs the browser a render before the map's frame can start loading.
 heading = st.container()
 map_column, detail_column = st.columns([3, 1])
-with map_column:
+map_drawn = True
+with map_column, guarded(lang):
     map_drawn = views.map_view(ASSET_URL)
 with heading:
     st.title(tr("title", lang))
     st.caption(tr("caption", lang))
-with detail_column:
+with detail_column, guarded(lang):
     details.detail_panel()
 # A browser's first page is the map and its details: the map says when it has drawn, which
 # runs the page again with the controls and the tabs (a script run with no browser, as
 # under AppTest, has no one to say so, and gets them at once).
 if not map_drawn and st.context.headers:
     st.stop()
-views.sidebar()
+with st.sidebar, guarded(lang):
+    views.sidebar()
 state.sync_query_params()
 lang = state.current_lang()
 table_tab, plan_tab, data_tab, download_tab = st.tabs(
     [tr("tab_table", lang), tr("tab_plan", lang), tr("tab_data", lang), tr("tab_download", lang)]
 )
-with table_tab:
+with table_tab, guarded(lang):
     views.feature_table()
-with plan_tab:
+with plan_tab, guarded(lang):
     views.plan_view()
-with data_tab:
+with data_tab, guarded(lang):
     views.your_data()
-with download_tab:
+with download_tab, guarded(lang):
     downloads.downloads()
 footer(lang)

@@ -30,13 +30,14 @@ from pyproj import Geod
 from scipy.spatial import cKDTree
 
 import goldmap
+from goldmap.spatial import KM_STEP
 
 #: Asia North Albers Equal Area Conic on WGS84 (ESRI:102025), as a PROJ string.
 EQUAL_AREA = "+proj=aea +lat_0=30 +lon_0=95 +lat_1=15 +lat_2=65 +datum=WGS84 +units=m +no_defs"
 #: goldmap's box around China: points outside it get no province or county.
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
 _GEOD = Geod(ellps="WGS84")
-#: The answers compared point by point (and ``nearest_mine_km`` within 1e-6 km).
+#: The answers compared point by point (and the exact geodesic km within 1e-6 km).
 ANSWERS = (
     "province_adcode",
     "county_adcode",
@@ -91,7 +92,16 @@ def _reference() -> dict[str, Any]:
         "areas": areas[["kind", "name_zh", "name_en"]].reset_index(drop=True),
         "area_tree": area_tree,
         "area_polygons": area_polygons,
-        "mines": mines[["id", "name_zh", "name_en"]].reset_index(drop=True),
+        "mines": mines[
+            [
+                "id",
+                "name_zh",
+                "name_en",
+                "location_precision",
+                "location_uncertainty_km",
+                "shares_point_with",
+            ]
+        ].reset_index(drop=True),
         "mine_rows": distinct,
         "mine_xy": xy[distinct],
         "mine_tree": cKDTree(_unit_vectors(xy[distinct, 0], xy[distinct, 1])),
@@ -183,7 +193,15 @@ def hand_tuned_locate(points: gpd.GeoDataFrame, *, lang: str = "zh") -> gpd.GeoD
     result["nearest_mine_id"] = _categorical(mines["id"], mine)
     result["nearest_mine_zh"] = _categorical(mines["name_zh"], mine)
     result["nearest_mine_en"] = _categorical(mines["name_en"], mine)
-    result["nearest_mine_km"] = np.round(np.asarray(metres) / 1000.0, 3)
+    km = np.asarray(metres) / 1000.0
+    step = mines["location_precision"].map(KM_STEP).to_numpy(float)[mine]
+    result["nearest_mine_km"] = np.round(np.round(km / step) * step, 1)
+    result["nearest_mine_precision"] = _categorical(mines["location_precision"], mine)
+    result["nearest_mine_uncertainty_km"] = mines["location_uncertainty_km"].to_numpy(float)[mine]
+    by_id = mines.set_index("id")["name_zh" if lang == "zh" else "name_en"]
+    shared = mines["shares_point_with"].map(lambda ids: "; ".join(by_id[i] for i in ids))
+    result["nearest_mine_shares_point"] = _categorical(shared, mine)
+    result["nearest_mine_km_exact"] = np.round(km, 3)
     notes = np.full(n, "", dtype=object)
     notes[~found] = _NOTE_SEA
     notes[~inside] = _NOTE_OUTSIDE
@@ -260,6 +278,12 @@ def sjoin_counties(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.sjoin(points, counties, how="left", predicate="intersects")
 
 
+def _exact_km(frame: pd.DataFrame) -> np.ndarray:
+    """Return the geodesic km to the nearest mine (goldmap's exact column, or a baseline's)."""
+    column = "nearest_mine_km_exact" if "nearest_mine_km_exact" in frame else "nearest_mine_km"
+    return frame[column].to_numpy(float)
+
+
 def compare(ours: pd.DataFrame, theirs: pd.DataFrame) -> dict[str, int]:
     """Count the points on which two located frames disagree, per answer."""
 
@@ -273,6 +297,6 @@ def compare(ours: pd.DataFrame, theirs: pd.DataFrame) -> dict[str, int]:
         return int((text(ours, column) != text(theirs, column)).sum())
 
     counts = {column: differ(column) for column in ANSWERS}
-    km = np.abs(ours["nearest_mine_km"].to_numpy(float) - theirs["nearest_mine_km"].to_numpy(float))
+    km = np.abs(_exact_km(ours) - _exact_km(theirs))
     counts["nearest_mine_km"] = int((km > 1e-6).sum())
     return counts

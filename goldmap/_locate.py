@@ -31,6 +31,7 @@ from goldmap.errors import OutsideChinaError
 __all__ = [
     "CHINA_BOUNDS",
     "GRID_MIN_FEATURES",
+    "KM_STEP",
     "LOCATE_COLUMNS",
     "MineIndex",
     "anchor_points",
@@ -56,8 +57,27 @@ LOCATE_COLUMNS = [
     "nearest_mine_zh",
     "nearest_mine_en",
     "nearest_mine_km",
+    "nearest_mine_precision",
+    "nearest_mine_uncertainty_km",
+    "nearest_mine_shares_point",
+    "nearest_mine_km_exact",
     "location_note",
 ]
+
+#: The step, in km, that ``nearest_mine_km`` is rounded to, by the nearest mine's
+#: ``location_precision``: a distance is given no finer than the mine's point supports. A
+#: deposit or mine-site point is good to a kilometre or so (0.1 km); a town's point stands
+#: for a township of 50-300 km² (1 km); a county stand-in, for a county of some 2,000 km²
+#: (5 km); a province-only mine has no point. A mines frame without ``location_precision``
+#: is rounded to 0.1 km. The geodesic value, to the metre, is ``nearest_mine_km_exact``.
+KM_STEP: dict[str, float] = {
+    "deposit": 0.1,
+    "mine_site": 0.1,
+    "town": 1.0,
+    "county": 5.0,
+    "province": 10.0,
+}
+_DEFAULT_KM_STEP = 0.1
 
 
 def extent_masks(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,13 +92,17 @@ def raise_for_extent(inside: int, swapped: int, total: int) -> None:
     if total == 0:
         return
     if swapped > inside:
-        raise OutsideChinaError(_swapped_message(swapped, total))
+        raise OutsideChinaError(
+            _swapped_message(swapped, total), kind="swapped", count=swapped, total=total
+        )
     if inside == 0:
         raise OutsideChinaError(
             f"None of the {total} feature(s) lies in or near China "
             f"(longitude {CHINA_BOUNDS[0]}-{CHINA_BOUNDS[2]}, latitude {CHINA_BOUNDS[1]}-"
             f"{CHINA_BOUNDS[3]}). Check the coordinate system: goldmap expects WGS84 degrees or "
-            "a file whose CRS is declared."
+            "a file whose CRS is declared.",
+            kind="not_near_china",
+            total=total,
         )
 
 
@@ -361,7 +385,7 @@ def locate_frame(
     del masks
 
     usable = ~empty & in_range  # no distance from a point that is not on the globe
-    _add_nearest_mines(result, index, x, y, usable)
+    _add_nearest_mines(result, index, x, y, usable, lang=lang)
     notes = np.zeros(len(frame), dtype=np.int8)
     notes[~found] = 1
     notes[~inside] = 2
@@ -373,13 +397,34 @@ def locate_frame(
 
 
 def _add_nearest_mines(
-    result: pd.DataFrame, mines: MineIndex, x: np.ndarray, y: np.ndarray, usable: np.ndarray
+    result: pd.DataFrame,
+    mines: MineIndex,
+    x: np.ndarray,
+    y: np.ndarray,
+    usable: np.ndarray,
+    *,
+    lang: str,
 ) -> None:
-    """Add the nearest mine's id, names and geodesic km (missing where not ``usable``)."""
+    """Add the nearest mine: id, names, km (rounded and exact), precision, shared point.
+
+    Missing where not ``usable``; ``nearest_mine_km`` is rounded to the step its mine's
+    precision supports (:data:`KM_STEP`).
+    """
     index = np.full(len(x), -1, dtype=np.int32)
     km = np.full(len(x), np.nan)
     for part in _chunks(np.flatnonzero(usable)):
         index[part], km[part] = nearest_rows(mines, x[part], y[part])
     for column_name, source in (("id", "id"), ("zh", "name_zh"), ("en", "name_en")):
         result[f"nearest_mine_{column_name}"] = _labels(mines.mines[source], index)
-    result["nearest_mine_km"] = np.round(km, 3, out=km)
+    precision = mines.mines["location_precision"]
+    steps = np.array([KM_STEP.get(str(p), _DEFAULT_KM_STEP) for p in precision] + [np.nan])
+    step = steps[index]  # index -1 picks the trailing NaN
+    result["nearest_mine_km"] = np.round(np.round(km / step) * step, 1)
+    known = np.append(precision.notna().to_numpy(), False)
+    rows = np.where(known[index], index, -1)
+    result["nearest_mine_precision"] = _labels(precision.fillna(""), rows)
+    uncertainty = np.append(mines.mines["location_uncertainty_km"].to_numpy(dtype=float), np.nan)
+    result["nearest_mine_uncertainty_km"] = uncertainty[index]
+    shared = mines.shared_zh if lang == "zh" else mines.shared_en
+    result["nearest_mine_shares_point"] = _labels(shared, index)
+    result["nearest_mine_km_exact"] = np.round(km, 3, out=km)

@@ -16,11 +16,12 @@ from collections import OrderedDict
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Geod
 from scipy.spatial import cKDTree
 
-from goldmap._mines_digest import MINE_COLUMNS, mines_digest
+from goldmap._mines_digest import MINE_COLUMNS, MINE_DETAILS, mines_digest
 from goldmap._points import CHINA_BOUNDS, anchor_points, grid_cells, in_box, unit_vectors
 from goldmap.catalog import load
 from goldmap.crs import WGS84, require_crs
@@ -41,13 +42,18 @@ class MineIndex:
 
     A mine with an empty or missing geometry, or non-finite coordinates, has no position to
     measure to: it is left out, so it is never anyone's nearest mine. Mines sharing one point
-    are kept once, as their first row (ties go to the first row). Build it with
-    :func:`mine_index`, which keeps one per content of the frame.
+    are kept once, as their first row, and the first row's answer names the others
+    (``shared_zh``/``shared_en``): a tie is never silent. Build it with :func:`mine_index`,
+    which keeps one per content of the frame.
 
     Attributes
     ----------
     mines : pandas.DataFrame
-        The frame's ``id``, ``name_zh`` and ``name_en``, index 0..n-1.
+        The frame's ``id``, ``name_zh``, ``name_en``, ``location_precision`` and
+        ``location_uncertainty_km`` (missing when the frame has no such column), index 0..n-1.
+    shared_zh, shared_en : pandas.Series
+        Per row of ``mines``, the names of the other mines at exactly the same point, joined
+        by "; " (empty when none).
     rows : numpy.ndarray
         For each distinct point, its first row in ``mines``.
     xy : numpy.ndarray
@@ -70,7 +76,8 @@ class MineIndex:
             logger.debug(
                 "%d key mine(s) without a position: never a nearest mine", len(mines) - len(rows)
             )
-        self.mines = mines[list(MINE_COLUMNS)].reset_index(drop=True)
+        self.mines = _mine_columns(mines)
+        self.shared_zh, self.shared_en = _shared_names(self.mines, rows, xy)
         self.rows = rows[distinct]
         self.xy = xy[distinct]
         self.tree = cKDTree(unit_vectors(self.xy[:, 0], self.xy[:, 1]))
@@ -123,6 +130,40 @@ class MineIndex:
         if len(ask):
             _, distinct[ask] = self.tree.query(unit_vectors(lon[ask], lat[ask]), k=1)
         return distinct
+
+
+def _mine_columns(mines: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return the named and the precision columns of ``mines`` (missing ones empty)."""
+    frame = pd.DataFrame(mines[list(MINE_COLUMNS)]).reset_index(drop=True)
+    precision, uncertainty = MINE_DETAILS
+    given = mines.columns
+    frame[precision] = (
+        mines[precision].to_numpy(dtype=object) if precision in given else [None] * len(frame)
+    )
+    frame[uncertainty] = (
+        pd.to_numeric(mines[uncertainty], errors="coerce").to_numpy(dtype=float)
+        if uncertainty in given
+        else np.full(len(frame), np.nan)
+    )
+    return frame
+
+
+def _shared_names(
+    mines: pd.DataFrame, rows: np.ndarray, xy: np.ndarray
+) -> tuple[pd.Series, pd.Series]:
+    """Per mine row, the Chinese and English names of the other mines at its exact point."""
+    zh, en = [""] * len(mines), [""] * len(mines)
+    if len(rows):
+        _, group = np.unique(xy, axis=0, return_inverse=True)
+        members: dict[int, list[int]] = {}
+        for row, g in zip(rows.tolist(), np.ravel(group).tolist(), strict=True):
+            members.setdefault(g, []).append(row)
+        for together in (m for m in members.values() if len(m) > 1):
+            for row in together:
+                others = [r for r in together if r != row]
+                zh[row] = "; ".join(str(mines.at[r, "name_zh"]) for r in others)
+                en[row] = "; ".join(str(mines.at[r, "name_en"]) for r in others)
+    return pd.Series(zh, dtype=object), pd.Series(en, dtype=object)
 
 
 def _mine_grid_shape() -> tuple[int, int]:

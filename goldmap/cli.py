@@ -248,16 +248,19 @@ def locate_command(  # noqa: PLR0913 (one option per choice the user makes)
 ) -> None:
     """Locate FEATURES: province, county, plan areas, nearest key mine and its distance.
 
-    FEATURES is a file, or with --db a PostGIS table or SELECT query.
+    FEATURES is a file, or with --db a PostGIS table or SELECT query. The answer keeps
+    your columns first; a one-line summary (how many in China, outside it, in plan areas)
+    goes to standard error unless -q.
     """
     from goldmap.loading import load
-    from goldmap.spatial import locate
+    from goldmap.spatial import locate, summarize_located
 
     options: dict[str, Any] = {"lon": lon, "lat": lat, "layer": layer, "lang": lang, "db": db}
     _check_to_table(to_table, db)
     # Corrections are checked (and the mines built) before the features are read.
     mines = None if corrections is None else load("key_mines", corrections=corrections)
     located = locate(features, mines=mines, **options)
+    _done(summarize_located(located, lang=lang))
     if to_table is not None:
         _write_table(located, to_table, db, overwrite=overwrite)
         if out is None:

@@ -57,5 +57,7 @@ def require_crs(data: Any, what: str, *, fix: str = SET_CRS) -> None:
     if data.crs is None:
         raise MissingCRSError(
             f"{what} has no CRS (coordinate reference system), so its coordinates cannot be "
-            f"placed. {fix}"
+            f"placed. {fix}",
+            kind="no_crs",
+            name=what,
         )

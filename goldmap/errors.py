@@ -1,10 +1,15 @@
 """Define the errors a user of goldmap can cause, one base class and a few leaves.
 
 Every leaf also subclasses the builtin it resembles, so callers that already catch
-``KeyError`` or ``ValueError`` keep working.
+``KeyError`` or ``ValueError`` keep working. Every error has a stable ``kind`` (its class's,
+or a finer one given where it is raised) and the ``fields`` its message was made from, so
+that an interface can say the same thing in another language
+(``goldmap.text.error_reason``); the message itself stays English.
 """
 
 from __future__ import annotations
+
+from typing import Any, ClassVar
 
 __all__ = [
     "ColumnNotFoundError",
@@ -27,7 +32,32 @@ __all__ = [
 
 
 class GoldmapError(Exception):
-    """Base class of every error a user can cause; its message says how to fix it."""
+    """Base class of every error a user can cause; its message says how to fix it.
+
+    Parameters
+    ----------
+    *args
+        The message (English), as for any exception.
+    kind : str, optional
+        What went wrong, a stable identifier (``"too_large"``, ``"no_lon_lat"`` ...);
+        default: the class's own ``kind``.
+    **fields
+        The values the message names (a file name, a count, a limit ...), by name.
+
+    Examples
+    --------
+    >>> err = InputFileError("'a.csv' is empty.", kind="empty_file", name="a.csv")
+    >>> err.kind, err.fields
+    ('empty_file', {'name': 'a.csv'})
+    """
+
+    kind: ClassVar[str] = "goldmap"
+
+    def __init__(self, *args: Any, kind: str | None = None, **fields: Any) -> None:
+        super().__init__(*args)
+        if kind is not None:
+            self.kind = kind  # type: ignore[misc]  # an instance's finer kind
+        self.fields: dict[str, Any] = fields
 
     def __str__(self) -> str:
         # KeyError quotes its message; show it as written instead.
@@ -37,25 +67,37 @@ class GoldmapError(Exception):
 class LayerNotFoundError(GoldmapError, KeyError):
     """A layer name that goldmap does not know."""
 
+    kind = "layer_not_found"
+
 
 class NameNotFoundError(GoldmapError, KeyError):
     """A province, county or plan-area name that cannot be resolved."""
+
+    kind = "name_not_found"
 
 
 class ColumnNotFoundError(GoldmapError, KeyError):
     """A table column that is missing or cannot be detected."""
 
+    kind = "column_not_found"
+
 
 class StatisticNotFoundError(GoldmapError, KeyError):
     """A statistic (indicator) name that goldmap's tables do not hold."""
+
+    kind = "statistic_not_found"
 
 
 class InputFileError(GoldmapError, ValueError):
     """A user file that cannot be read: wrong format, encoding, size or content."""
 
+    kind = "input_file"
+
 
 class MissingCRSError(InputFileError):
     """A GeoDataFrame, file or raster with no coordinate reference system: set one first."""
+
+    kind = "missing_crs"
 
 
 class DuplicateProvinceError(InputFileError):
@@ -64,37 +106,53 @@ class DuplicateProvinceError(InputFileError):
     ``rows`` is a DataFrame of the rows concerned (row, value, adcode, province).
     """
 
-    def __init__(self, message: str, rows: object = None) -> None:
-        super().__init__(message)
+    kind = "duplicate_province"
+
+    def __init__(self, message: str, rows: object = None, **fields: Any) -> None:
+        super().__init__(message, **fields)
         self.rows = rows
 
 
 class OptionError(GoldmapError, ValueError):
     """An option given a value outside the allowed ones (a language, a rule, a basemap)."""
 
+    kind = "option"
+
 
 class OutsideChinaError(GoldmapError, ValueError):
     """Coordinates that lie outside China, or look like swapped longitude and latitude."""
+
+    kind = "outside_china"
 
 
 class ExportError(GoldmapError, ValueError):
     """An export that cannot be written: unknown format, bad path, existing file."""
 
+    kind = "export"
+
 
 class OutputExistsError(ExportError, FileExistsError):
     """An output file that exists already and may not be overwritten."""
+
+    kind = "output_exists"
 
 
 class DatabaseError(GoldmapError, ConnectionError):
     """A database that cannot be used: unreachable, wrong credentials, no PostGIS, bad query."""
 
+    kind = "database"
+
 
 class RasterError(GoldmapError, ValueError):
     """A raster that cannot be used: unreadable, not georeferenced, no overlap with the area."""
 
+    kind = "raster"
+
 
 class MissingDependencyError(GoldmapError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+    kind = "missing_dependency"
 
 
 class CorrectionError(InputFileError):
@@ -103,6 +161,8 @@ class CorrectionError(InputFileError):
     ``problems`` lists one line per bad row, each naming the row and the fix.
     """
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
+    kind = "corrections"
+
+    def __init__(self, message: str, problems: list[str] | None = None, **fields: Any) -> None:
+        super().__init__(message, **fields)
         self.problems = list(problems or [])

@@ -15,17 +15,28 @@ from pathlib import Path
 from typing import Any
 
 from goldmap import _dask
-from goldmap._locate import CHINA_BOUNDS, LOCATE_COLUMNS, check_mines, locate_frame, nearest_mine
+from goldmap._locate import (
+    CHINA_BOUNDS,
+    KM_STEP,
+    LOCATE_COLUMNS,
+    check_mines,
+    locate_frame,
+    nearest_mine,
+)
+from goldmap._located_summary import located_counts, summarize_located
 from goldmap.io.read import FEATURE_FORMATS, FeatureSource, read_features
 from goldmap.text import check_lang
 
 __all__ = [
     "CHINA_BOUNDS",
     "FEATURE_FORMATS",
+    "KM_STEP",
     "LOCATE_COLUMNS",
     "locate",
+    "located_counts",
     "nearest_mine",
     "read_features",
+    "summarize_located",
     "write_located",
 ]
 
@@ -85,15 +96,26 @@ def locate(  # noqa: PLR0913 (the public call: input, mines, read options, lang,
     Returns
     -------
     geopandas.GeoDataFrame
-        The input features and columns, in order, plus ``province_adcode``,
-        ``province_zh``, ``province_en``, ``county_adcode``, ``county_zh``,
-        ``exploration_areas`` and ``development_areas`` (names joined by "; ", empty when
-        none), ``nearest_mine_id``, ``nearest_mine_zh``, ``nearest_mine_en``,
-        ``nearest_mine_km`` (geodesic, from the feature's representative point) and
-        ``location_note`` (why a feature has no province: outside China, at sea ...).
-        Province, county and mine names are pandas categoricals (one string per distinct
-        name, light on memory for millions of rows). Dask input gives the same frame
-        (index 0..n-1), or its lazy form.
+        The input features and columns first, as they came (an input column that an
+        answer would repeat is renamed ``<name>_input``), then the answers
+        (:data:`LOCATE_COLUMNS`): ``province_adcode``, ``province_zh``, ``province_en``,
+        ``county_adcode``, ``county_zh``; ``exploration_areas`` and ``development_areas``
+        (names joined by "; ", empty when none); ``nearest_mine_id``, ``nearest_mine_zh``,
+        ``nearest_mine_en``; ``nearest_mine_km``, the distance from the feature's
+        representative point rounded to what the mine's point supports (:data:`KM_STEP`:
+        0.1 km to a deposit or mine site, 1 km to a town's point, 5 km to a county
+        stand-in); ``nearest_mine_precision`` (``deposit``, ``mine_site``, ``town``,
+        ``county``) and ``nearest_mine_uncertainty_km``, the radius within which that mine
+        is expected; ``nearest_mine_shares_point``, the other key mines drawn at exactly
+        the same point (in ``lang``, "; "-joined: the nearest of them is the first row of
+        the layer, the others are just as near); ``nearest_mine_km_exact``, the geodesic
+        distance to the metre; and ``location_note`` (why a feature has no province:
+        outside China, at sea ...). Missing answers are missing values (blank cells in
+        CSV), never the text "None". Province, county and mine names are pandas
+        categoricals (one string per distinct name, light on memory for millions of
+        rows). Dask input gives the same frame (index 0..n-1), or its lazy form.
+        :func:`summarize_located` says in one line how many lie in China, outside it and
+        in plan areas.
 
     Raises
     ------
@@ -115,6 +137,8 @@ def locate(  # noqa: PLR0913 (the public call: input, mines, read options, lang,
     >>> located = locate(pd.DataFrame({"lon": [119.95], "lat": [37.2]}))
     >>> located.loc[0, "province_zh"]
     '山东省'
+    >>> summarize_located(located)
+    '1 located: 1 in China, 0 outside China, 1 in plan areas'
 
     Measured to your better coordinates (the same frame the CLI and the app use):
 

@@ -189,7 +189,9 @@ def detect_province_column(table: pd.DataFrame) -> str:
         raise ColumnNotFoundError(
             f"No column of the table names provinces (columns: {list(map(str, table.columns))}). "
             "Add a column named 'province' (or 省份) holding province names or adcodes, or "
-            "choose the province column."
+            "choose the province column.",
+            kind="no_province_column",
+            columns=", ".join(map(str, table.columns)),
         )
     return next(c for c in table.columns if str(c) == best)
 
@@ -328,7 +330,10 @@ def join_stats(
     elif province_col not in frame.columns:
         raise ColumnNotFoundError(
             f"Column {province_col!r} is not in the table; its columns are "
-            f"{list(map(str, frame.columns))}."
+            f"{list(map(str, frame.columns))}.",
+            kind="column_not_in_table",
+            column=province_col,
+            columns=", ".join(map(str, frame.columns)),
         )
     codes = frame[province_col].map(try_resolve_province)
     names = codes.map(lambda c: province_name(int(c)) if pd.notna(c) else "")
@@ -354,6 +359,8 @@ def join_stats(
             "(keep the first or the last row, or sum or average the numbers), or remove the "
             "extra rows.",
             duplicated,
+            kind="duplicate_province",
+            groups=groups,
         )
     matched = _combine(matched, on_duplicate)
     provinces = load("provinces", simplified=simplified)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from goldmap._error_words import REASONS
 from goldmap.errors import OptionError
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "PRECISION",
     "check_lang",
     "commodity_label",
+    "error_reason",
     "field_label",
     "statistic_label",
     "tr",
@@ -181,6 +183,8 @@ _APP: dict[str, tuple[str, str]] = {
         "File too large: {size:.1f} MB; the limit is {limit} MB.",
     ),
     "located": ("定位结果", "Located features"),
+    "uploader_button": ("上传", "Upload"),
+    "uploader_limit": ("每个文件不超过 {limit} MB", "{limit} MB per file"),
     "upload_corrections": (
         "上传矿山坐标更正（CSV/XLSX/GeoJSON）",
         "Upload corrections to the mines (CSV/XLSX/GeoJSON)",
@@ -360,7 +364,10 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "error_details": ("详细信息（英文）：", "Details: "),
 }
 
-_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS}
+# Why an error happened, by its kind (goldmap._error_words, filled from the error's fields).
+_REASONS = {f"reason_{kind}": words for kind, words in REASONS.items()}
+
+_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS, **_REASONS}
 
 #: The layers' fields as a reader sees them (table headers, the details panel).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -420,7 +427,20 @@ FIELDS.update(
         "nearest_mine_id": ("最近重点矿山编号", "Nearest key mine ID"),
         "nearest_mine_zh": ("最近重点矿山", "Nearest key mine (Chinese)"),
         "nearest_mine_en": ("最近重点矿山（英文）", "Nearest key mine"),
-        "nearest_mine_km": ("距最近重点矿山（公里）", "To the nearest key mine (km)"),
+        "nearest_mine_km": (
+            "距最近重点矿山（公里，按点位精度取整）",
+            "To the nearest key mine (km, rounded)",
+        ),
+        "nearest_mine_precision": ("最近矿山点位精度", "Nearest mine's location precision"),
+        "nearest_mine_uncertainty_km": (
+            "最近矿山位置不确定半径（公里）",
+            "Nearest mine's location uncertainty (km)",
+        ),
+        "nearest_mine_shares_point": ("与其同一点位的矿山", "Mines at the same point"),
+        "nearest_mine_km_exact": (
+            "距最近重点矿山（公里，精确）",
+            "To the nearest key mine (km, exact)",
+        ),
         "location_note": ("定位说明", "Note"),
     }
 )
@@ -500,7 +520,7 @@ def value_label(field: str, value: object, lang: str) -> str:
     if isinstance(value, bool | np.bool_):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     text = str(value)
-    if field == "location_precision" and text in PRECISION:
+    if field in ("location_precision", "nearest_mine_precision") and text in PRECISION:
         return PRECISION[text][0 if lang == "zh" else 1]
     if field == "confidence" and text in CONFIDENCE:
         return CONFIDENCE[text][0 if lang == "zh" else 1]
@@ -534,6 +554,27 @@ def tr(key: str, lang: str) -> str:
     """
     zh, en = _STRINGS[key]
     return zh if lang == "zh" else en
+
+
+def error_reason(error: BaseException, lang: str) -> str | None:
+    """Return the reason of a goldmap error in ``lang``, from its ``kind`` and ``fields``.
+
+    None when the table has no words for its kind (or its fields do not fill them): the
+    library's own (English) message is then all there is.
+
+    Examples
+    --------
+    >>> from goldmap.errors import InputFileError
+    >>> error_reason(InputFileError("'a.csv' is empty.", kind="empty_file", name="a.csv"), "zh")
+    "文件 'a.csv' 是空的。"
+    """
+    pair = _STRINGS.get(f"reason_{getattr(error, 'kind', '')}")
+    if pair is None:
+        return None
+    try:
+        return pair[0 if lang == "zh" else 1].format(**getattr(error, "fields", {}))
+    except (KeyError, IndexError, ValueError):
+        return None
 
 
 def commodity_label(commodity: str, lang: str) -> str:

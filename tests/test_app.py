@@ -157,17 +157,35 @@ def test_stats_upload_joins_colours_and_lists_unmatched_rows_as_text():
 
 def test_feature_upload_is_located_and_names_stay_text():
     at = _app(lang="en")
-    csv = f"name,lon,lat\n{EVIL},120.3,37.4\nplain,100.0,36.0\n".encode()
+    csv = f"name,lon,lat\n{EVIL},120.3,37.4\nplain,100.0,36.0\nsea,125.0,35.0\n".encode()
     _uploader(at, "features_upload").set_value(("mine.csv", csv, "text/csv")).run()
     assert not at.exception
     located = next(
-        df.value for df in at.dataframe if "To the nearest key mine (km)" in df.value.columns
+        df.value
+        for df in at.dataframe
+        if "To the nearest key mine (km, rounded)" in df.value.columns
     )
-    # The answers come first, named for readers; the user's own columns follow as they were.
-    assert list(located.columns[:2]) == ["Province (Chinese)", "Province"]
-    assert located["Province"].tolist() == ["Shandong", "Qinghai"]
+    # The user's own columns come first, as they were; the answers follow, named for readers.
+    assert list(located.columns[:5]) == [
+        "name",
+        "lon",
+        "lat",
+        "Province code",
+        "Province (Chinese)",
+    ]
+    assert located["Province"].tolist() == ["Shandong", "Qinghai", ""]
     assert located["name"].tolist()[0] == EVIL
     assert str(located["Province code"].tolist()[0]) == "370000"
+    # Missing answers are blank cells, never "None"/"nan"; the precision is in words.
+    assert located["Province code"].tolist()[2] == "" and located["County"].tolist()[2] == ""
+    assert (
+        "county stand-in point (approximate)"
+        in located["Nearest mine's location precision"].tolist()
+    )
+    assert not located.isin(["None", "nan", "<NA>"]).any().any()
+    assert any("3 located: 2 in China, 1 outside China" in info.value for info in at.info), [
+        i.value for i in at.info
+    ]
     assert any(b.label == "Download the result" for b in at.get("download_button"))
     _assert_no_markup(at)
 

@@ -24,8 +24,14 @@ def test_hand_tuned_pipeline_gives_goldmaps_answers(located):
         pd.testing.assert_series_equal(ours[column], theirs[column])
     for column in ("exploration_areas", "development_areas", "nearest_mine_id", "location_note"):
         assert (ours[column].astype(str).to_numpy() == theirs[column].astype(str).to_numpy()).all()
-    km = np.abs(ours["nearest_mine_km"].to_numpy() - theirs["nearest_mine_km"].to_numpy())
+    km = np.abs(
+        ours["nearest_mine_km_exact"].to_numpy() - theirs["nearest_mine_km_exact"].to_numpy()
+    )
     assert km.max() <= 1e-6
+    for column in ("nearest_mine_precision", "nearest_mine_shares_point"):
+        assert (ours[column].astype(str).to_numpy() == theirs[column].astype(str).to_numpy()).all()
+    for column in ("nearest_mine_km", "nearest_mine_uncertainty_km"):
+        np.testing.assert_array_equal(ours[column].to_numpy(), theirs[column].to_numpy())
     assert baselines.compare(ours, theirs) == dict.fromkeys(
         (*baselines.ANSWERS, "nearest_mine_km"), 0
     )

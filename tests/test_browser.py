@@ -541,3 +541,44 @@ def test_a_clicked_uploaded_polygon_shows_its_row_in_the_details(app_url, new_pa
     assert "Song Mining" in shown and "Henan" in shown, shown
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "uploaded_polygon_details.png"))
+
+
+def test_a_bad_upload_in_chinese_says_why_in_chinese_and_the_uploader_stays(
+    app_url, new_page, tmp_path
+):
+    page = new_page(1440, 900)
+    app = AppPage(page)
+    app.open(f"{app_url}/?lang=zh")
+    page.get_by_role("tab", name="我的数据").click()
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(
+        has_text=re.compile(r"^上传您的点/面")
+    )
+    # Streamlit's own words on the uploader are replaced by the table's (in the page's style).
+    dropzone = uploader.locator('[data-testid="stFileUploaderDropzone"]')
+    shown = page.evaluate(
+        "(zone) => [zone.querySelector('[data-testid=\"stFileUploaderDropzoneInstructions\"]'),"
+        " zone.querySelector('[data-testid=\"stBaseButton-secondary\"]')].map("
+        "e => getComputedStyle(e, '::after').content)",
+        dropzone.element_handle(),
+    )
+    assert shown == ['"每个文件不超过 50 MB"', '"上传"'], shown
+    bad = tmp_path / "坏.geojson"
+    bad.write_bytes(b"{not json")
+    files = uploader.locator('input[type="file"]')
+    with app.run("uploading a bad file"):
+        files.set_input_files(str(bad))
+    error = page.locator('[data-testid="stAlertContentError"]').filter(has_text="坏.geojson")
+    error.first.wait_for(timeout=30_000)
+    message = error.first.inner_text()
+    assert "不是有效的 UTF-8 JSON" in message, message
+    assert "Traceback" not in message and str(ROOT) not in message and "详细信息" not in message
+    assert page.locator('[data-testid="stException"]').count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "zh_bad_upload.png"))
+    good = tmp_path / "好.csv"
+    good.write_text("名称,lon,lat\n招远,120.41,37.31\n", encoding="utf-8")
+    with app.run("uploading a good file"):
+        files.set_input_files(str(good))
+    page.get_by_text("已定位 1 个要素").first.wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    page.screenshot(path=str(ARTIFACTS / "zh_good_upload.png"))

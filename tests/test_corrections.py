@@ -335,10 +335,13 @@ def test_cli_locate_measures_to_the_corrected_mine(tmp_path: Path) -> None:
     _, _, metres = Geod(ellps="WGS84").inv(119.9513, 37.3988, 119.9512, 37.3987)
     assert located.loc[0, "nearest_mine_id"] == "sd-jiaojia"
     assert plain.loc[0, "nearest_mine_id"] != "sd-jiaojia"
-    assert located.loc[0, "nearest_mine_km"] == pytest.approx(metres / 1000, abs=5e-4)
+    assert located.loc[0, "nearest_mine_km_exact"] == pytest.approx(metres / 1000, abs=5e-4)
     # B is far from Shandong: its nearest mine and distance do not change.
     assert located.loc[1, "nearest_mine_id"] == plain.loc[1, "nearest_mine_id"]
     assert located.loc[1, "nearest_mine_km"] == pytest.approx(plain.loc[1, "nearest_mine_km"])
+    assert located.loc[1, "nearest_mine_km_exact"] == pytest.approx(
+        plain.loc[1, "nearest_mine_km_exact"]
+    )
 
 
 def test_cli_validate_with_corrections(tmp_path: Path) -> None:

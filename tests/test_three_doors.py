@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import goldmap
+import goldmap.text
 from goldmap.cli import cli
 from goldmap.spatial import LOCATE_COLUMNS
 from tests.prerequisites import require_module
@@ -69,6 +70,8 @@ def _cli(files: tuple[Path, Path], out: Path) -> dict[str, list[object]]:
     frame = gpd.read_file(out)
     frame["province_adcode"] = frame["province_adcode"].astype("Int64")
     frame["county_adcode"] = frame["county_adcode"].astype("Int64")
+    # The user's own column comes first, as it came; the answers follow in locate's order.
+    assert list(frame.columns[:1]) == ["name"], list(frame.columns)
     # A GeoPackage keeps empty text as empty text and missing values as NULL, as locate does.
     return _answers(frame)
 
@@ -86,6 +89,11 @@ def _app(files: tuple[Path, Path]) -> dict[str, list[object]]:
     uploads["features_upload"].set_value(("points.csv", points.read_bytes(), "text/csv"))
     at.run(timeout=60)
     assert not at.exception and not at.error
+    # The table the app shows has the same columns, in the same order, headed for readers.
+    shown = next(df.value for df in at.dataframe if "name" in df.value.columns)
+    assert list(shown.columns) == [
+        goldmap.text.field_label(c, "en") for c in ["name", "lon", "lat", *LOCATE_COLUMNS]
+    ]
     return _answers(at.session_state["user_features"])
 
 
@@ -95,10 +103,24 @@ def test_the_library_the_cli_and_the_app_give_the_same_answers(files, tmp_path):
     assert library["nearest_mine_id"][0] == "sd-jiaojia"
     assert library["nearest_mine_km"][0] == 0.0
     assert library["province_adcode"][5] is None  # Ulaanbaatar: outside China
+    # 招远: the nearest point is the county stand-in that 夏甸 shares with two other mines,
+    # named; its distance is rounded to the county's 5 km, the exact value kept beside it.
+    assert library["nearest_mine_id"][2] == "sd-xiadian"
+    assert library["nearest_mine_precision"][2] == "county"
+    assert library["nearest_mine_shares_point"][2] == "Dayingezhuang; Lingnan-Fushan"
+    assert library["nearest_mine_uncertainty_km"][2] >= 30
+    assert library["nearest_mine_km"][2] % 5 == 0
+    assert 0 < library["nearest_mine_km_exact"][2] < 2.5
+    assert library["nearest_mine_precision"][0] == "deposit"  # the corrected point
     for door, answers in (("CLI", _cli(files, tmp_path / "located.gpkg")), ("app", _app(files))):
+        assert list(answers) == list(library), door
         for column, want in library.items():
             got = answers[column]
-            if column == "nearest_mine_km":
+            if column in (
+                "nearest_mine_km",
+                "nearest_mine_km_exact",
+                "nearest_mine_uncertainty_km",
+            ):
                 np.testing.assert_array_equal(
                     np.asarray(got, dtype=float), np.asarray(want, dtype=float), err_msg=door
                 )

@@ -23,6 +23,7 @@ import streamlit as st
 
 from goldmap._mines_digest import mines_digest
 from goldmap.app import data
+from goldmap.app.guard import unexpected
 from goldmap.app.memory import WorkerError
 from goldmap.app.text import tr
 from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
@@ -271,6 +272,8 @@ def _read_one(
         return None, err
     except GoldmapError as err:
         return None, err
+    except Exception as err:  # goldmap's fault: a reference to report, the uploader stays
+        return None, unexpected(err)
 
 
 def _once_per_upload(

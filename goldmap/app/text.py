@@ -6,7 +6,7 @@ import re
 
 from goldmap import errors
 from goldmap.app.memory import WorkerError
-from goldmap.text import tr
+from goldmap.text import error_reason, tr
 
 __all__ = ["error_text", "md_escape", "tr"]
 
@@ -32,14 +32,21 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def error_text(error: Exception | str, lang: str) -> str:
-    """Return an error as the app shows it: in Chinese, a headline above the details.
+    """Return an error as the app shows it, in the reader's language.
 
     In English the library's own message, one line, says it all; a message the app wrote
-    itself (a string, or Chinese text) is shown as it is.
+    itself (a string, or Chinese text) is shown as it is. In Chinese the reason comes from
+    the words table by the error's kind and fields (with a corrections file's rows listed
+    below it); an error of a kind the table lacks gets a Chinese headline by its class,
+    above the library's message.
     """
     message = str(error)
     if lang != "zh" or isinstance(error, str) or _is_chinese(message):
         return message
+    reason = error_reason(error, lang)
+    if reason is not None:
+        rows = getattr(error, "problems", None) or []
+        return "\n".join([md_escape(reason), *(f"- {md_escape(p)}" for p in rows)])
     key = next((k for kind, k in _ERROR_HEADLINES if isinstance(error, kind)), "error_other")
     return f"{tr(key, lang)}\n\n{tr('error_details', lang)}{message}"
 

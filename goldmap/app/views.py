@@ -11,10 +11,12 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
 
+from goldmap._located_summary import summarize_located
 from goldmap.app import data
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
@@ -46,7 +48,7 @@ from goldmap.maps import (
 from goldmap.maps._popups import escape
 from goldmap.maps.points import add_points
 from goldmap.stats import ON_DUPLICATE
-from goldmap.text import commodity_label, field_label
+from goldmap.text import commodity_label, field_label, value_label
 
 __all__ = [
     "MAX_UPLOAD_MB",
@@ -369,15 +371,12 @@ def _view() -> list[list[float]] | None:
     return s.view
 
 
-# What locate answers, shown before the user's own columns.
-_ANSWERS = ("province_zh", "province_en", "county_zh", "exploration_areas", "development_areas",
-            "nearest_mine_zh", "nearest_mine_en", "nearest_mine_km", "location_note")  # fmt: skip
-
-
 def reader_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Return ``table`` for reading: goldmap's columns named in ``lang``, values in words.
 
-    A user's own columns keep their names and values (as text, so that nothing is lost).
+    A user's own columns keep their names and values (as text, so that nothing is lost). A
+    missing name or code is a blank cell, never "None" or "nan" (such a column is shown as
+    text); number columns stay numbers, so that they sort as numbers.
     """
     shown: dict[str, Any] = {}
     for column in table.columns:
@@ -386,8 +385,19 @@ def reader_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
         if label != name and (label in shown or label in map(str, table.columns)):
             label = f"{label} ({name})"  # never two columns under one header
         values = table[column]
-        coded = values.dtype == object or name in _CODED
-        shown[label] = [shown_value(name, v, lang) for v in values] if coded else values.to_numpy()
+        coded = (
+            values.dtype == object
+            or isinstance(values.dtype, pd.CategoricalDtype | pd.StringDtype)
+            or name in _CODED
+            or (values.dtype.kind != "f" and bool(values.isna().any()))  # codes: text
+        )
+        if isinstance(values.dtype, pd.CategoricalDtype):  # each distinct name once
+            words = [shown_value(name, v, lang) for v in values.cat.categories] + [""]
+            shown[label] = np.asarray(words, dtype=object)[values.cat.codes.to_numpy()]
+        elif coded:
+            shown[label] = [shown_value(name, v, lang) for v in values]
+        else:
+            shown[label] = values.to_numpy()
     return pd.DataFrame(shown).reset_index(drop=True)
 
 
@@ -438,7 +448,9 @@ def corrections_panel() -> None:
         {
             "id": moved["id"],
             tr("name", lang): moved[name],
-            tr("precision", lang): moved["location_precision"],
+            tr("precision", lang): [
+                value_label("location_precision", p, lang) for p in moved["location_precision"]
+            ],
             tr("sources", lang): [s[0].get("url") if s else "" for s in moved["sources"]],
         }
     )
@@ -484,22 +496,48 @@ def plan_view() -> None:
 
 
 def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
-    """Return the located features for reading, the answers first; made once per upload."""
+    """Return the located features for reading, the user's columns first; made once per upload.
+
+    The columns are ``goldmap.locate``'s, in its order (the user's own, then the answers),
+    headed in ``lang``, with blank cells where there is no answer.
+    """
     kept = session().located_table
     if kept is not None and kept[0] is located and kept[1] == lang:
         table: pd.DataFrame = kept[2]
         return table
-    frame = pd.DataFrame(located.drop(columns=located.geometry.name))
-    frame = frame[[*(c for c in _ANSWERS if c in frame), *(c for c in frame if c not in _ANSWERS)]]
-    table = reader_table(frame, lang)
+    table = reader_table(pd.DataFrame(located.drop(columns=located.geometry.name)), lang)
     session().located_table = (located, lang, table)
     return table
+
+
+def _uploader_words(lang: str) -> None:
+    """Give Streamlit's uploaders goldmap's words for their button and size limit.
+
+    Streamlit writes "Upload" and "50MB per file" in English whatever the page's language
+    (it has no setting for them); in Chinese the page's style hides those words and shows
+    the table's own in their place. The drop hint shown while a file is dragged over stays
+    Streamlit's.
+    """
+    if lang == "en":
+        return
+    limit = tr("uploader_limit", lang).format(limit=f"{MAX_UPLOAD_MB:g}")
+    button = tr("uploader_button", lang)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    notes = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    upload = f"{zone} [data-testid='stBaseButton-secondary']"  # not a file's delete button
+    st.html(
+        f"<style>{notes} *, {upload} * {{font-size: 0 !important}}"
+        f'{notes}::after {{content: "{limit}"; font-size: 0.875rem}}'
+        f'{upload}::after {{content: "{button}"; font-size: 0.875rem; white-space: nowrap}}'
+        "</style>"
+    )
 
 
 def your_data() -> None:
     """Upload a statistics table (join, colour) or features (locate), with downloads."""
     s = session()
     lang = s.lang
+    _uploader_words(lang)
     left, right = st.columns(2)
     with left:
         # No type= filter: goldmap itself says what a file is and what it reads, in a
@@ -541,6 +579,7 @@ def your_data() -> None:
         located = s.user_features
         if located is not None:
             st.caption(tr("located", lang))
+            st.info(summarize_located(located, lang=lang))  # goldmap's words and counts only
             st.dataframe(_located_table(located, lang), hide_index=True, width="stretch")
             download_frame(located, "located", "dl_located")
     st.divider()

@@ -201,5 +201,8 @@ def check(mines: gpd.GeoDataFrame, table: pd.DataFrame) -> dict[int, dict[str, A
             f"{len(problems)} problem(s) in the corrections {name!r}; nothing was applied. "
             "Fix these rows and try again:\n" + "\n".join(f"  {p}" for p in problems),
             problems,
+            kind="corrections_rows",
+            name=name,
+            count=len(problems),
         )
     return changes

@@ -81,13 +81,19 @@ def standardize(frame: pd.DataFrame, name: str, labels: Sequence[str]) -> pd.Dat
         raise CorrectionError(
             f"The corrections file {name!r} {' and '.join(parts)}. A corrections file has the "
             f"columns {', '.join(COLUMNS)} (note is optional; {', '.join(REFERENCE_COLUMNS)} "
-            f"are read and ignored); {HOW_TO_START}."
+            f"are read and ignored); {HOW_TO_START}.",
+            kind="corrections_columns",
+            name=name,
+            problem=" and ".join(parts),
         )
     if frame.columns.duplicated().any():
         twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise CorrectionError(
             f"The corrections file {name!r} has the column(s) {twice} more than once. Keep one "
-            "of each."
+            "of each.",
+            kind="corrections_twice",
+            name=name,
+            columns=twice,
         )
     table = pd.DataFrame(
         {c: [cell(v) for v in frame[c]] if c in frame.columns else None for c in COLUMNS},
@@ -162,6 +168,8 @@ def read_corrections(
                 f"The corrections file {name!r} holds features that are not points: "
                 f"{'; '.join(not_points)}. A correction is one point per mine.",
                 not_points,
+                kind="corrections_not_points",
+                name=name,
             )
         table = pd.DataFrame(features.drop(columns=features.geometry.name))
         table = table.drop(columns=[c for c in table.columns if str(c).lower() in ("lon", "lat")])
@@ -171,5 +179,8 @@ def read_corrections(
     raise CorrectionError(
         f"Unsupported corrections file type {suffix or '(no ending)'} ({name!r}). goldmap "
         f"reads corrections from {', '.join(_TABLE_ENDINGS + _FEATURE_ENDINGS)}; "
-        f"{HOW_TO_START}."
+        f"{HOW_TO_START}.",
+        kind="corrections_type",
+        name=name,
+        allowed=", ".join(_TABLE_ENDINGS + _FEATURE_ENDINGS),
     )

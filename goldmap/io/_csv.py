@@ -42,12 +42,19 @@ def _make_room(table: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFra
 
 
 def write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
-    """Points as ``lon``/``lat`` columns, other geometries as ``WKT``; UTF-8 with a BOM."""
+    """Points as ``lon``/``lat`` columns, other geometries as ``WKT``; UTF-8 with a BOM.
+
+    The geometry's columns take the geometry's place (in a located table: after the user's
+    own columns, before the answers); a geometry that is the last column (goldmap's layers)
+    puts them first, where a spreadsheet's reader looks.
+    """
     import pandas as pd
     import shapely
 
     flat = flatten_nested(frame)
     geometry = flat.geometry
+    at = list(flat.columns).index(geometry.name)
+    at = 0 if at == len(flat.columns) - 1 else at
     table = flat.drop(columns=geometry.name)
     kinds = geometry.geom_type.dropna()  # a feature with no geometry gets empty lon/lat
     if len(kinds) and (kinds == "Point").all():
@@ -58,8 +65,10 @@ def write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     else:
         wkt = shapely.to_wkt(geometry.values, rounding_precision=COORDINATE_DECIMALS)
         columns = {"WKT": pd.Series(wkt, index=table.index)}
+    before = [c for c in list(flat.columns)[:at] if c in table.columns]
     table = _make_room(table, columns)
-    for position, (column, values) in enumerate(columns.items()):
+    at = sum(c in table.columns for c in before)  # the input lon/lat may have made room
+    for position, (column, values) in enumerate(columns.items(), start=at):
         table.insert(position, column, values)
     _warn_past_excel(table, name)
     # The BOM lets Excel recognise UTF-8, so Chinese names open correctly there too.

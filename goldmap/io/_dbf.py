@@ -91,5 +91,7 @@ def dbf_encoding(dbf: bytes, name: str) -> str | None:
     raise InputFileError(
         f"{name!r}: the shapefile has no .cpg and its text is neither UTF-8 nor Chinese "
         "GBK/GB18030, so its names would come out garbled. Add a .cpg file naming its "
-        "encoding (a one-line text file such as CP1252), or export it again as UTF-8."
+        "encoding (a one-line text file such as CP1252), or export it again as UTF-8.",
+        kind="dbf_encoding",
+        name=name,
     )

@@ -42,10 +42,16 @@ def _xy(point: Any, name: str) -> tuple[float, float]:
     except (KeyError, ValueError) as err:
         raise InputFileError(
             f"{name!r}: a GPX point has no valid lon/lat attributes ({dict(point.attrib)!r:.80}). "
-            "Export the file again from the GPS software."
+            "Export the file again from the GPS software.",
+            kind="gpx_bad_point",
+            name=name,
         ) from err
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InputFileError(f"{name!r}: a GPX point lies outside the globe ({lon}, {lat}).")
+        raise InputFileError(
+            f"{name!r}: a GPX point lies outside the globe ({lon}, {lat}).",
+            kind="gpx_bad_point",
+            name=name,
+        )
     return lon, lat
 
 
@@ -89,10 +95,16 @@ def read_gpx(data: bytes, name: str, layer: str | None = None) -> gpd.GeoDataFra
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as err:
         raise InputFileError(
             f"{name!r} is not a readable GPX file ({type(err).__name__}); GPX files with "
-            "entities or a DTD are refused."
+            "entities or a DTD are refused.",
+            kind="not_xml",
+            name=name,
         ) from err
     if _local(root.tag) != "gpx":
-        raise InputFileError(f"{name!r} is XML but not GPX (its root is <{_local(root.tag)}>).")
+        raise InputFileError(
+            f"{name!r} is XML but not GPX (its root is <{_local(root.tag)}>).",
+            kind="not_gpx",
+            name=name,
+        )
     records, shapes = [], []
     for point in _children(root, "wpt"):
         record = _record(point, "waypoint")
@@ -113,10 +125,16 @@ def read_gpx(data: bytes, name: str, layer: str | None = None) -> gpd.GeoDataFra
     wanted = {"waypoints": "waypoint", "routes": "route", "tracks": "track"}
     if layer is not None:
         if layer not in wanted:
-            raise InputFileError(f"{name!r}: choose the layer waypoints, routes or tracks.")
+            raise InputFileError(
+                f"{name!r}: choose the layer waypoints, routes or tracks.",
+                kind="gpx_layer",
+                name=name,
+            )
         keep = [r["gpx_type"] == wanted[layer] for r in records]
         records = [r for r, k in zip(records, keep, strict=True) if k]
         shapes = [s for s, k in zip(shapes, keep, strict=True) if k]
     if not records:
-        raise InputFileError(f"{name!r} holds no waypoint, route or track.")
+        raise InputFileError(
+            f"{name!r} holds no waypoint, route or track.", kind="no_features", name=name
+        )
     return gpd.GeoDataFrame(records, geometry=shapes, crs=WGS84)

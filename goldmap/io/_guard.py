@@ -69,7 +69,9 @@ def check_path_text(text: str) -> None:
     if _URLISH.match(text.strip()):
         raise InputFileError(
             f"{text!r} is a URL or a GDAL virtual path; goldmap reads only local files. "
-            "Download the file and give its path."
+            "Download the file and give its path.",
+            kind="not_local",
+            name=text,
         )
 
 
@@ -116,31 +118,51 @@ def open_zip(data: bytes, name: str, *, kind: str = "zip archive") -> zipfile.Zi
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as err:
         raise InputFileError(
-            f"{name!r} is not a valid {kind} (it is damaged or not a zip)."
+            f"{name!r} is not a valid {kind} (it is damaged or not a zip).",
+            kind="bad_zip",
+            name=name,
         ) from err
     members = archive.infolist()
     if len(members) > MAX_ARCHIVE_MEMBERS:
         raise InputFileError(
             f"{name!r} holds {len(members)} files; goldmap reads archives of at most "
-            f"{MAX_ARCHIVE_MEMBERS}. Zip only the files you need."
+            f"{MAX_ARCHIVE_MEMBERS}. Zip only the files you need.",
+            kind="zip_too_many",
+            name=name,
+            count=len(members),
+            limit=MAX_ARCHIVE_MEMBERS,
         )
     if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
         raise InputFileError(
             f"{name!r} unpacks to more than {MAX_UNPACKED_BYTES:,} bytes; goldmap refuses it. "
-            "Upload a smaller archive."
+            "Upload a smaller archive.",
+            kind="zip_too_big",
+            name=name,
+            limit_mb=MAX_UNPACKED_BYTES // 2**20,
         )
     for member in members:
         path = PurePosixPath(member.filename.replace("\\", "/"))
         if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", member.filename):
             raise InputFileError(
-                f"{name!r} holds {member.filename!r}, which points outside the archive; refused."
+                f"{name!r} holds {member.filename!r}, which points outside the archive; refused.",
+                kind="zip_unsafe_member",
+                name=name,
+                member=member.filename,
             )
         if stat.S_ISLNK(member.external_attr >> 16):
-            raise InputFileError(f"{name!r} holds a link ({member.filename!r}); refused.")
+            raise InputFileError(
+                f"{name!r} holds a link ({member.filename!r}); refused.",
+                kind="zip_unsafe_member",
+                name=name,
+                member=member.filename,
+            )
         if member.filename.lower().endswith(_ARCHIVE_SUFFIXES) and kind != "Excel workbook":
             raise InputFileError(
                 f"{name!r} holds another archive ({member.filename!r}); goldmap does not open "
-                "archives inside archives. Unzip it and upload the inner file."
+                "archives inside archives. Unzip it and upload the inner file.",
+                kind="zip_nested",
+                name=name,
+                member=member.filename,
             )
     return archive
 
@@ -154,10 +176,18 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) ->
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError) as err:
         raise InputFileError(
             f"{member.filename!r} in {name!r} cannot be unpacked ({type(err).__name__}): the "
-            "archive is damaged or password-protected. Zip the files again, without a password."
+            "archive is damaged or password-protected. Zip the files again, without a password.",
+            kind="zip_member_unreadable",
+            name=name,
+            member=member.filename,
         ) from err
     if len(content) > limit:
-        raise InputFileError(f"{member.filename!r} in {name!r} unpacks past its size; refused.")
+        raise InputFileError(
+            f"{member.filename!r} in {name!r} unpacks past its size; refused.",
+            kind="zip_unsafe_member",
+            name=name,
+            member=member.filename,
+        )
     return content
 
 
@@ -180,7 +210,9 @@ def check_shapefile_part(content: bytes, suffix: str, member: str, name: str) ->
     if not _SHAPEFILE_CHECKS[suffix](content):
         raise InputFileError(
             f"{member!r} in {name!r} is not a real {suffix} file (its content does not match "
-            "the Shapefile format). Zip the shapefile's own .shp, .shx, .dbf and .prj files."
+            "the Shapefile format). Zip the shapefile's own .shp, .shx, .dbf and .prj files.",
+            kind="content_mismatch",
+            name=name,
         )
 
 
@@ -189,7 +221,9 @@ def check_fgb(data: bytes, name: str) -> None:
     if not (len(data) > 12 and data[:3] == b"fgb" and data[4:7] == b"fgb"):
         raise InputFileError(
             f"{name!r} is not a FlatGeobuf file (it does not start with the FlatGeobuf "
-            "signature). Export it again as FlatGeobuf, or upload it with its real extension."
+            "signature). Export it again as FlatGeobuf, or upload it with its real extension.",
+            kind="content_mismatch",
+            name=name,
         )
 
 
@@ -198,7 +232,9 @@ def check_parquet(data: bytes, name: str) -> None:
     if not (len(data) > 12 and data[:4] == b"PAR1" and data[-4:] == b"PAR1"):
         raise InputFileError(
             f"{name!r} is not a Parquet file. Export it again as GeoParquet, or upload it "
-            "with its real extension."
+            "with its real extension.",
+            kind="content_mismatch",
+            name=name,
         )
 
 
@@ -220,29 +256,37 @@ def check_geopackage(path: Path, name: str) -> None:
         "as GeoPackage, or upload it with its real extension."
     )
     if len(head) < 100 or head[:16] != _SQLITE_MAGIC:
-        raise InputFileError(not_gpkg)
+        raise InputFileError(not_gpkg, kind="content_mismatch", name=name)
     if int.from_bytes(head[68:72], "big") not in _GPKG_APPLICATION_IDS:
-        raise InputFileError(not_gpkg)
+        raise InputFileError(not_gpkg, kind="content_mismatch", name=name)
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as err:
-        raise InputFileError(not_gpkg) from err
+        raise InputFileError(not_gpkg, kind="content_mismatch", name=name) from err
     try:
         connection.execute("PRAGMA trusted_schema = OFF")
         rows = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
     except sqlite3.Error as err:
-        raise InputFileError(f"{name!r} is a damaged GeoPackage: {err}.") from err
+        raise InputFileError(
+            f"{name!r} is a damaged GeoPackage: {err}.", kind="content_mismatch", name=name
+        ) from err
     finally:
         connection.close()
     names = {str(row[1]) for row in rows}
     if "gpkg_contents" not in names:
-        raise InputFileError(f"{name!r} has no gpkg_contents table; it is not a GeoPackage.")
+        raise InputFileError(
+            f"{name!r} has no gpkg_contents table; it is not a GeoPackage.",
+            kind="content_mismatch",
+            name=name,
+        )
     for kind, table, sql in rows:
         text = str(sql or "").upper()
         if kind == "table" and "VIRTUAL TABLE" in text and "USING RTREE" not in text:
             raise InputFileError(
                 f"{name!r} holds a virtual table ({table!r}) that points outside the file; "
-                "goldmap refuses it. Export the data as a plain GeoPackage."
+                "goldmap refuses it. Export the data as a plain GeoPackage.",
+                kind="gpkg_virtual_table",
+                name=name,
             )
 
 

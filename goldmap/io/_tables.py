@@ -57,14 +57,20 @@ def read_capped_bytes(source: str | Path | bytes | IO[bytes], *, name: str) -> b
         check_path_text(str(source))
         path = Path(source)
         if not path.is_file():
-            raise InputFileError(f"No such file: {name!r}. Check the path.")
+            raise InputFileError(
+                f"No such file: {name!r}. Check the path.", kind="no_such_file", name=name
+            )
         if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise InputFileError(too_big)
+            raise InputFileError(
+                too_big, kind="too_large", name=name, limit_mb=MAX_UPLOAD_BYTES // 2**20
+            )
         data = path.read_bytes()
     else:
         data = source.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InputFileError(too_big)
+        raise InputFileError(
+            too_big, kind="too_large", name=name, limit_mb=MAX_UPLOAD_BYTES // 2**20
+        )
     return data
 
 
@@ -79,7 +85,9 @@ def _decode(data: bytes, name: str) -> str:
         return text
     raise InputFileError(
         f"Could not decode {name!r} as UTF-8, GB18030/GBK or UTF-16 text. Save it as a "
-        "UTF-8 CSV (in Excel: Save As → CSV UTF-8)."
+        "UTF-8 CSV (in Excel: Save As → CSV UTF-8).",
+        kind="not_decodable",
+        name=name,
     )
 
 
@@ -98,7 +106,9 @@ def _read_excel(data: bytes, name: str, sheet: str | int) -> pd.DataFrame:
     members = set(archive.namelist())
     if "[Content_Types].xml" not in members or not any(m.startswith("xl/") for m in members):
         raise InputFileError(
-            f"{name!r} is not an Excel workbook (.xlsx). Save it from Excel as .xlsx or CSV."
+            f"{name!r} is not an Excel workbook (.xlsx). Save it from Excel as .xlsx or CSV.",
+            kind="not_xlsx",
+            name=name,
         )
     with warnings.catch_warnings():
         # openpyxl warns about styles and extensions it ignores; the values are read.
@@ -147,11 +157,14 @@ def read_table(
         raise InputFileError(
             f"Unsupported table type {suffix or '(no ending)'} ({name!r}); use "
             f"{', '.join(TABLE_FORMATS)} (a statistics table with one column naming the "
-            "province)."
+            "province).",
+            kind="unsupported_table",
+            name=name,
+            allowed=", ".join(TABLE_FORMATS),
         )
     data = read_capped_bytes(source, name=name)
     if not data.strip():
-        raise InputFileError(f"{name!r} is empty.")
+        raise InputFileError(f"{name!r} is empty.", kind="empty_file", name=name)
     try:
         if suffix == ".xlsx":
             return _read_excel(data, name, sheet)
@@ -162,4 +175,6 @@ def read_table(
         raise
     except Exception as err:  # parsers raise many types; the user needs one message
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise InputFileError(f"Could not read {name!r} as a table: {reason}.") from err
+        raise InputFileError(
+            f"Could not read {name!r} as a table: {reason}.", kind="unreadable_table", name=name
+        ) from err

@@ -109,7 +109,10 @@ def points_from_table(
         shown = ", ".join(repr(_clip(c)) for c in columns[:12]) + (" ..." * (len(columns) > 12))
         raise ColumnNotFoundError(
             f"{name!r} has no longitude/latitude columns (its columns: {shown}). Name them "
-            "lon and lat (or longitude/latitude, 经度/纬度), in decimal degrees."
+            "lon and lat (or longitude/latitude, 经度/纬度), in decimal degrees.",
+            kind="no_lon_lat",
+            name=name,
+            columns=shown,
         )
     xs, x_refused = _coordinate_column(table[lon], "lon")
     ys, y_refused = _coordinate_column(table[lat], "lat")
@@ -128,7 +131,11 @@ def points_from_table(
             f"{len(bad)} row(s) of {name!r} have a coordinate that cannot be read ("
             + "; ".join(cells[:5])
             + f"{' ...' if len(bad) > 5 else ''}). Use decimal degrees (120.35) or degrees, "
-            "minutes and seconds with their marks (120°30′15″E, 东经120°30′15″)."
+            "minutes and seconds with their marks (120°30′15″E, 东经120°30′15″).",
+            kind="bad_coordinates",
+            name=name,
+            count=len(bad),
+            cells="; ".join(cells[:5]),
         )
     return gpd.GeoDataFrame(
         table.reset_index(drop=True), geometry=gpd.points_from_xy(xs, ys), crs=WGS84
@@ -159,25 +166,35 @@ def _geojson_crs(document: dict[str, Any], name: str) -> CRS:
     if kind != "name" or not isinstance(value, str) or "://" in value:
         raise InputFileError(
             f"{name!r} declares its CRS by a link or in an unknown way ({member!r:.80}); goldmap "
-            "does not follow links. Save it as GeoJSON in WGS84 (RFC 7946) without a 'crs'."
+            "does not follow links. Save it as GeoJSON in WGS84 (RFC 7946) without a 'crs'.",
+            kind="crs_link",
+            name=name,
         )
     try:
         return CRS.from_user_input(value)
     except CRSError as err:
         raise InputFileError(
             f"{name!r} names a CRS goldmap does not know ({value!r:.80}). Use an EPSG code, "
-            "or save the file in WGS84."
+            "or save the file in WGS84.",
+            kind="crs_unknown",
+            name=name,
         ) from err
 
 
 def _geojson_features(document: object, name: str) -> list[dict[str, Any]]:
     if not isinstance(document, dict) or "type" not in document:
-        raise InputFileError(f"{name!r} is JSON but not GeoJSON (no 'type' member).")
+        raise InputFileError(
+            f"{name!r} is JSON but not GeoJSON (no 'type' member).", kind="not_geojson", name=name
+        )
     kind = document["type"]
     if kind == "FeatureCollection":
         features = document.get("features")
         if not isinstance(features, list):
-            raise InputFileError(f"{name!r}: a FeatureCollection needs a 'features' list.")
+            raise InputFileError(
+                f"{name!r}: a FeatureCollection needs a 'features' list.",
+                kind="not_geojson",
+                name=name,
+            )
         return features
     if kind == "Feature":
         return [document]
@@ -190,7 +207,9 @@ def _read_geojson(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise InputFileError(
             f"Could not read {name!r}: it is not valid UTF-8 JSON ({type(err).__name__}), "
-            "so not GeoJSON. Export it again as GeoJSON."
+            "so not GeoJSON. Export it again as GeoJSON.",
+            kind="not_json",
+            name=name,
         ) from err
     features = _geojson_features(document, name)
     crs = _geojson_crs(document, name) if isinstance(document, dict) else None
@@ -204,7 +223,10 @@ def _read_geojson(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame
         except (AttributeError, KeyError, TypeError, ValueError, IndexError, GEOSException) as err:
             raise InputFileError(
                 f"Feature {number} of {name!r} has an invalid geometry or properties "
-                f"({type(err).__name__}: {str(err)[:80]}). Fix that feature or export again."
+                f"({type(err).__name__}: {str(err)[:80]}). Fix that feature or export again.",
+                kind="bad_feature",
+                name=name,
+                number=number,
             ) from err
     frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometries, crs=crs)
     return frame
@@ -278,24 +300,36 @@ def _parse_kml(data: bytes, name: str) -> gpd.GeoDataFrame:
     except DefusedXmlException as err:
         raise InputFileError(
             f"{name!r} declares entities or a DTD, which goldmap refuses to expand. Export "
-            "the KML again without a DOCTYPE."
+            "the KML again without a DOCTYPE.",
+            kind="xml_entities",
+            name=name,
         ) from err
     except (ElementTree.ParseError, ValueError) as err:
-        raise InputFileError(f"{name!r} is not well-formed XML ({err}). Export it again.") from err
+        raise InputFileError(
+            f"{name!r} is not well-formed XML ({err}). Export it again.", kind="not_xml", name=name
+        ) from err
     if _local(root.tag) != "kml":
         raise InputFileError(
             f"{name!r} is XML but not KML (its root element is <{_local(root.tag)[:40]}>). "
-            "Export it again as KML from Google Earth or your GIS."
+            "Export it again as KML from Google Earth or your GIS.",
+            kind="not_kml",
+            name=name,
         )
     try:
         rows = [row for p in root.iter() if _local(p.tag) == "Placemark" if (row := _placemark(p))]
     except (ValueError, IndexError, GEOSException) as err:
         raise InputFileError(
             f"{name!r} has a geometry that cannot be built: a coordinate that is not "
-            f"'lon,lat[,alt]' numbers, or a line of one point ({str(err)[:80]})."
+            f"'lon,lat[,alt]' numbers, or a line of one point ({str(err)[:80]}).",
+            kind="kml_bad_geometry",
+            name=name,
         ) from err
     if not rows:
-        raise InputFileError(f"{name!r} holds no Placemark with a Point, LineString or Polygon.")
+        raise InputFileError(
+            f"{name!r} holds no Placemark with a Point, LineString or Polygon.",
+            kind="no_features",
+            name=name,
+        )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
 
@@ -307,7 +341,9 @@ def _read_kmz(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
     with _guard.open_zip(data, name, kind="KMZ file") as archive:
         documents = [m for m in archive.infolist() if m.filename.lower().endswith(".kml")]
         if not documents:
-            raise InputFileError(f"{name!r} holds no .kml document; it is not a KMZ file.")
+            raise InputFileError(
+                f"{name!r} holds no .kml document; it is not a KMZ file.", kind="not_kmz", name=name
+            )
         main = next((m for m in documents if m.filename.lower() == "doc.kml"), documents[0])
         return _parse_kml(_guard.read_member(archive, main, name), f"{name}/{main.filename}")
 
@@ -326,17 +362,26 @@ def _shapefile_members(
         listed = ", ".join(repr(m.filename) for m in members[:8])
         raise InputFileError(
             f"{name!r} holds no .shp (it has {listed or 'nothing'}). Zip the shapefile's .shp "
-            "with its .shx, .dbf and .prj."
+            "with its .shx, .dbf and .prj.",
+            kind="zip_no_shp",
+            name=name,
         )
     stems = {str(PurePosixPath(s).with_suffix("")): s for s in shapefiles}
     if layer is not None:
         chosen = next((s for s in stems if PurePosixPath(s).name == layer), None)
         if chosen is None:
-            raise InputFileError(f"{name!r} has no shapefile named {layer!r}; it has {shapefiles}.")
+            raise InputFileError(
+                f"{name!r} has no shapefile named {layer!r}; it has {shapefiles}.",
+                kind="zip_no_layer",
+                name=name,
+                layer=layer,
+            )
     elif len(stems) > 1:
         raise InputFileError(
             f"{name!r} holds several shapefiles ({', '.join(shapefiles)}); zip one per file "
-            "(or choose one with the layer option)."
+            "(or choose one with the layer option).",
+            kind="zip_several_shp",
+            name=name,
         )
     else:
         chosen = next(iter(stems))
@@ -352,7 +397,10 @@ def _shapefile_members(
     if missing:
         raise InputFileError(
             f"{name!r}: the shapefile {stems[chosen]!r} lacks its {' and '.join(missing)}. "
-            "Zip the .shp with its .shx, .dbf and .prj."
+            "Zip the .shp with its .shx, .dbf and .prj.",
+            kind="shp_parts_missing",
+            name=name,
+            missing=", ".join(missing),
         )
     return parts
 
@@ -372,7 +420,9 @@ def _read_zip(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
         raise MissingCRSError(
             f"{name!r} has no CRS (coordinate reference system): the shapefile has no .prj, so "
             "its coordinates cannot be placed. Zip the .prj with it, or export the data as "
-            "GeoJSON in WGS84."
+            "GeoJSON in WGS84.",
+            kind="shp_no_prj",
+            name=name,
         )
     if ".cpg" not in contents:
         # Older ArcGIS and MapGIS exports have no .cpg and often GBK text: say which it is,
@@ -399,12 +449,16 @@ def _read_with_gdal(path: Path, name: str, *, layer: str | None, driver: str) ->
             if info.get("driver") != driver:
                 raise InputFileError(
                     f"{name!r} is not a {driver} file as its name says; refused. Upload it "
-                    "with its real extension."
+                    "with its real extension.",
+                    kind="content_mismatch",
+                    name=name,
                 )
             frame = gpd.read_file(path, layer=layer, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         reason = str(err).replace(str(path.parent), "").replace(path.name, name).strip()
-        raise InputFileError(f"Could not read {name!r}: {reason[:200]}") from err
+        raise InputFileError(
+            f"Could not read {name!r}: {reason[:200]}", kind="unreadable", name=name
+        ) from err
     require_crs(
         frame,
         repr(name),
@@ -424,7 +478,10 @@ def _read_gpkg(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
             if len(layers) > 1:
                 raise InputFileError(
                     f"{name!r} holds several layers ({', '.join(layers[:10])}); save the one "
-                    "you want alone (or choose it with the layer option)."
+                    "you want alone (or choose it with the layer option).",
+                    kind="several_layers",
+                    name=name,
+                    layers=", ".join(layers[:10]),
                 )
         return _read_with_gdal(path, name, layer=layer, driver="GPKG")
 
@@ -442,7 +499,9 @@ def _read_parquet(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame
     except Exception as err:  # pyarrow and geopandas raise several types for a bad file
         reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
         raise InputFileError(
-            f"Could not read {name!r} as GeoParquet: {reason}. Export it again as GeoParquet."
+            f"Could not read {name!r} as GeoParquet: {reason}. Export it again as GeoParquet.",
+            kind="unreadable",
+            name=name,
         ) from err
 
 
@@ -524,7 +583,10 @@ def read_features(
         allowed = ", ".join(FEATURE_FORMATS)
         raise InputFileError(
             f"Unsupported file type {suffix or '(no ending)'} ({name!r}). goldmap reads: "
-            f"{allowed} (a Shapefile zipped with its .shx, .dbf and .prj)."
+            f"{allowed} (a Shapefile zipped with its .shx, .dbf and .prj).",
+            kind="unsupported_features",
+            name=name,
+            allowed=allowed,
         )
     fmt = FEATURE_FORMATS[suffix]
     data = read_capped_bytes(source, name=name)
@@ -532,7 +594,7 @@ def read_features(
         return points_from_table(read_table(data, filename=name), lon=lon, lat=lat, name=name)
     frame = fmt.reader(data, name, layer)
     if frame.empty:
-        raise InputFileError(f"{name!r} holds no features.")
+        raise InputFileError(f"{name!r} holds no features.", kind="no_features", name=name)
     if frame.crs is None:
         frame = frame.set_crs(WGS84)
     return frame.to_crs(WGS84)
