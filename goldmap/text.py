@@ -69,8 +69,14 @@ _MAP: dict[str, tuple[str, str]] = {
         "County of a county stand-in: the mine is somewhere in it",
     ),
     "location_unknown": ("位置未知", "Location unknown"),
-    "mine_precise": ("重点矿山（位置较准确）", "Key mine (located)"),
-    "mine_uncertain": ("重点矿山（仅知县/省）", "Key mine (county/province only)"),
+    "mark_filled": ("重点矿山：矿体或矿区点位（实心星）", "Key mine: site located (filled star)"),
+    "mark_half": ("重点矿山：乡镇点位（半实心星）", "Key mine: town's point (half-filled star)"),
+    "mark_hollow": (
+        "重点矿山：县级或更大范围的代表点（空心星）",
+        "Key mine: county-or-wider stand-in (hollow star)",
+    ),
+    "color_by_status": ("矿山颜色：状态", "Mine colour: status"),
+    "color_by_owner": ("矿山颜色：所属集团（上市公司）", "Mine colour: owner group (listed company)"),
     "mine_corrected": ("重点矿山（按您的更正文件）", "Key mine (moved by your corrections)"),
     "corrected_box": (
         "已按您的更正文件移动：下列第一个来源即您的来源",

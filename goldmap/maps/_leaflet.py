@@ -18,7 +18,7 @@ from jinja2 import Template
 from goldmap.crs import require_crs
 from goldmap.errors import OptionError
 from goldmap.maps._basemaps import datum_of, shift_geojson
-from goldmap.styles import WATER_COLOR, LayerStyle
+from goldmap.styles import LAYER_STYLES, WATER_COLOR, LayerStyle
 
 _LEGENDS: weakref.WeakKeyDictionary[folium.Map | folium.FeatureGroup, Legend] = (
     weakref.WeakKeyDictionary()
@@ -406,9 +406,9 @@ def get_legend(m: folium.Map | folium.FeatureGroup) -> Legend:
     return legend
 
 
-def swatch(style: LayerStyle, *, point: bool, dashed: bool = False) -> str:
+def swatch(style: LayerStyle, *, point: bool, dashed: bool = False, mark: str = "filled") -> str:
     if point:
-        return star_svg(style.marker_color, style.stroke, size=14, hollow=dashed)
+        return star_svg(style.marker_color, style.stroke, size=14, mark=mark)
     border = "dashed" if (dashed or style.dash) else "solid"
     opacity = max(style.fill_opacity, 0.25)
     return (
@@ -426,16 +426,34 @@ def dot_swatch(fill: str, stroke: str) -> str:
     )
 
 
-def star_svg(fill: str, stroke: str, *, size: int, hollow: bool) -> str:
-    points = "12,1.5 15,8.8 22.8,9.3 16.8,14.3 18.7,22 12,17.8 5.3,22 7.2,14.3 1.2,9.3 9,8.8"
-    dash = ' stroke-dasharray="2.5 1.8"' if hollow else ""
-    body = "#ffffff" if hollow else fill
-    width = 2.2 if hollow else 1.2
-    line = "#a87800" if hollow else stroke
+_STAR = "12,1.5 15,8.8 22.8,9.3 16.8,14.3 18.7,22 12,17.8 5.3,22 7.2,14.3 1.2,9.3 9,8.8"
+_STAR_LEFT_HALF = "9,8.8 1.2,9.3 7.2,14.3 5.3,22 12,17.8 12,1.5"
+#: The outline of a stand-in star (town or county): darker gold, so that the white star reads.
+STAND_IN_STROKE = "#a87800"
+
+
+def star_svg(fill: str, stroke: str, *, size: int, mark: str = "filled") -> str:
+    """Return the SVG star of a key mine drawn as ``mark`` (see :data:`goldmap.styles.MINE_MARKS`).
+
+    ``"filled"``: the point marks the mine; ``"half"``: a town's point, its left half filled;
+    ``"hollow"``: a county's stand-in, white with a dashed outline.
+    """
+    gold = fill == LAYER_STYLES["key_mines"].marker_color
+    line = STAND_IN_STROKE if gold and mark != "filled" else stroke
+    body = fill if mark == "filled" else "#ffffff"
+    width = {"filled": 1.2, "half": 1.6, "hollow": 2.2}[mark]
+    dash = ' stroke-dasharray="2.5 1.8"' if mark == "hollow" else ""
+    half = (
+        f'<polygon points="{_STAR_LEFT_HALF}" fill="{fill}" stroke="none"/>'
+        if mark == "half"
+        else ""
+    )
+    outline = f'stroke="{line}" stroke-width="{width}" stroke-linejoin="round"{dash}'
     return (
-        f'<svg width="{size}" height="{size}" viewBox="0 0 24 24" style="vertical-align:-2px">'
-        f'<polygon points="{points}" fill="{body}" stroke="{line}" stroke-width="{width}"'
-        f' stroke-linejoin="round"{dash}/></svg>'
+        f'<svg width="{size}" height="{size}" viewBox="0 0 24 24" style="vertical-align:-2px"'
+        f' data-mark="{mark}">'
+        f'<polygon points="{_STAR}" fill="{body}" stroke="none"/>{half}'
+        f'<polygon points="{_STAR}" fill="none" {outline}/></svg>'
     )
 
 
