@@ -25,6 +25,7 @@ __all__ = [
     "MINE_MARKS",
     "NO_DATA_COLOR",
     "OWNER_COLORS",
+    "STAND_IN_STROKE",
     "STATUS_COLORS",
     "WATER_COLOR",
     "LayerStyle",
@@ -227,6 +228,10 @@ MINE_MARKS: dict[str, str | None] = {
     "county": "hollow",
     "province": None,
 }
+
+
+#: The outline of a key mine's half-filled or hollow star (a stand-in point), on every output.
+STAND_IN_STROKE = "#a87800"
 
 
 def mine_mark(precision: object) -> str | None:
