@@ -76,7 +76,10 @@ _MAP: dict[str, tuple[str, str]] = {
         "Key mine: county-or-wider stand-in (hollow star)",
     ),
     "color_by_status": ("矿山颜色：状态", "Mine colour: status"),
-    "color_by_owner": ("矿山颜色：所属集团（上市公司）", "Mine colour: owner group (listed company)"),
+    "color_by_owner": (
+        "矿山颜色：所属集团（上市公司）",
+        "Mine colour: owner group (listed company)",
+    ),
     "mine_corrected": ("重点矿山（按您的更正文件）", "Key mine (moved by your corrections)"),
     "corrected_box": (
         "已按您的更正文件移动：下列第一个来源即您的来源",

@@ -184,9 +184,7 @@ def feature_properties(
     colors = list(fills) if fills is not None else [None] * len(records)
     labels = list(rows.columns)
     props = []
-    for position, (row, geom, fill) in enumerate(
-        zip(records, rows.geometry, colors, strict=True)
-    ):
+    for position, (row, geom, fill) in enumerate(zip(records, rows.geometry, colors, strict=True)):
         if layer == "key_mines":
             tooltip, popup = mine_content(row, lang)
         elif layer in LAYERS:

@@ -100,8 +100,7 @@ def mine_categories(
     check_color_by(by)
     if by == "status":
         keys = [
-            str(r.get("status")) if r.get("status") in STATUS_COLORS else "unknown"
-            for r in records
+            str(r.get("status")) if r.get("status") in STATUS_COLORS else "unknown" for r in records
         ]
         return keys, [
             Category(s, w["zh"], w["en"], STATUS_COLORS[s])

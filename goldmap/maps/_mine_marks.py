@@ -33,8 +33,8 @@ from goldmap.maps._leaflet import (
     get_legend,
     star_svg,
 )
-from goldmap.maps._popups import escape
 from goldmap.maps._mine_colors import Category
+from goldmap.maps._popups import escape
 from goldmap.styles import MINE_MARKS, LayerStyle, mine_mark
 from goldmap.text import tr
 
@@ -111,7 +111,9 @@ def mine_icon(
     color, stroke = CORRECTED_COLORS if corrected else (style.marker_color, style.stroke)
     if fill is not None and not corrected:
         color, stroke = fill, "#333333"
-    classes = f"goldmap-mine goldmap-mark-{mark}" + (" goldmap-uncertain" if mark == "hollow" else "")
+    classes = f"goldmap-mine goldmap-mark-{mark}" + (
+        " goldmap-uncertain" if mark == "hollow" else ""
+    )
     return {
         "html": star_svg(color, stroke, size=ICON_PX, mark=mark),
         "className": classes + (" goldmap-corrected" if corrected else ""),

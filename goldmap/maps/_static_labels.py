@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -298,14 +298,22 @@ def city_labels(
     return labels
 
 
-def area_labels(layers: Sequence[str], view: shapely.Geometry) -> list[Label]:
-    """Return a code label (E1, D3) for each area of ``layers`` seen in ``view``."""
+def area_labels(
+    layers: Sequence[str],
+    view: shapely.Geometry,
+    *,
+    frames: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> list[Label]:
+    """Return a code label (E1, D3) for each area of ``layers`` seen in ``view``.
+
+    ``frames`` gives the areas drawn (filtered) by layer; default the packaged layers.
+    """
     codes = area_codes()
     labels = []
     for layer in AREA_LAYERS:
         if layer not in layers:
             continue
-        areas = projected(layer)
+        areas = projected(layer) if frames is None else frames[layer]
         for area_id, geometry in zip(areas["id"], areas.geometry, strict=True):
             visible = geometry.intersection(view)
             if visible.is_empty:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import shapely
@@ -20,10 +20,10 @@ from goldmap.text import tr
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-    from goldmap.maps._mine_colors import Category
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from goldmap.maps._mine_colors import Category
 
 __all__ = [
     "FURNITURE_ZORDER",
@@ -187,12 +187,18 @@ def _mine_handles(lang: str, *, coloured: bool = False) -> list[Any]:
     for mark, (fillstyle, face) in _MARK_KEYS.items():
         handles.append(
             Line2D(
-                [], [], marker="*", linestyle="", markersize=9, fillstyle=fillstyle,
-                markerfacecolor=face or colour, markerfacecoloralt="white",
+                [],
+                [],
+                marker="*",
+                linestyle="",
+                markersize=9,
+                fillstyle=fillstyle,
+                markerfacecolor=face or colour,
+                markerfacecoloralt="white",
                 markeredgecolor="black" if mark == "filled" else STAND_IN_STROKE,
                 markeredgewidth=0.5 if mark == "filled" else 0.9,
                 label=tr(f"mark_{mark}", lang),
-            )  # fmt: skip
+            )
         )
     county = Patch(
         facecolor="none", edgecolor=COLOURS["key_mines"], hatch="////", linestyle="--",
@@ -209,9 +215,16 @@ def _category_handles(categories: Sequence[Category], title: str, lang: str) -> 
     head = title.split(sep)[0].split("：")[0]
     return [
         Line2D(
-            [], [], marker="*", linestyle="", markerfacecolor=c.color, markeredgecolor="black",
-            markeredgewidth=0.5, markersize=9, label=f"{head}{sep}{c.label(lang)}",
-        )  # fmt: skip
+            [],
+            [],
+            marker="*",
+            linestyle="",
+            markerfacecolor=c.color,
+            markeredgecolor="black",
+            markeredgewidth=0.5,
+            markersize=9,
+            label=f"{head}{sep}{c.label(lang)}",
+        )
         for c in categories
     ]
 
@@ -294,13 +307,22 @@ def mine_rows(lang: str, mines: gpd.GeoDataFrame) -> list[str]:
     return [f"{n:>2}  {name}" for n, name in sorted(rows)]
 
 
-def area_rows(lang: str, layers: Sequence[str], view: shapely.Geometry) -> list[str]:
-    """Return the list under the map of the areas of ``layers`` in ``view``, code and name."""
+def area_rows(
+    lang: str,
+    layers: Sequence[str],
+    view: shapely.Geometry,
+    *,
+    frames: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> list[str]:
+    """Return the list under the map of the areas of ``layers`` in ``view``, code and name.
+
+    ``frames`` gives the areas drawn (filtered) by layer; default the packaged layers.
+    """
     codes = area_codes()
     rows = []
     for layer in AREA_LAYERS:
         if layer in layers:
-            areas = projected(layer)
+            areas = projected(layer) if frames is None else frames[layer]
             areas = areas[areas.intersects(view)]
             names = areas[f"name_{lang}"]
             rows += [f"{codes[str(i)]}  {n}" for i, n in zip(areas["id"], names, strict=True)]

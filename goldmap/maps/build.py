@@ -374,8 +374,7 @@ def draw_rows(
         if any(row.get("corrected") is True for row in rows.records):
             fill, stroke = CORRECTED_COLORS
             legend.sections["layer_key_mines"] += (
-                f"<div>{star_svg(fill, stroke, size=14)} "
-                f"{escape(tr('mine_corrected', lang))}</div>"
+                f"<div>{star_svg(fill, stroke, size=14)} {escape(tr('mine_corrected', lang))}</div>"
             )
         add_mine_marks(m, drawn, rows.records, geoms, lang)  # stacks fanned out, unknown listed
     return m

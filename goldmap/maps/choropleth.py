@@ -44,6 +44,8 @@ _SCHEME_CLASSES = {
     "natural_breaks": "NaturalBreaks",
     "fisher_jenks": "FisherJenks",
 }
+
+
 def json_safe(value: Any) -> Any:
     """Return ``value`` as a plain Python value that JSON can hold (numpy scalars unwrapped)."""
     if isinstance(value, np.generic):
@@ -143,7 +145,7 @@ def _class_items(classes: Classes, *, has_missing: bool, lang: str) -> list[str]
     for color, label in rows:
         items.append(
             f'<div class="goldmap-class"><span style="display:inline-block;width:14px;'
-            f"height:10px;background:{color};border:1px solid #999;vertical-align:-1px\"></span> "
+            f'height:10px;background:{color};border:1px solid #999;vertical-align:-1px"></span> '
             f"{escape(label)}</div>"
         )
     return items
