@@ -357,8 +357,10 @@ def _draw(
         extra += choropleth_handles(content.choropleth, lang)
     if content.features is not None and len(content.features):
         extra += feature_handles(content.features, lang)
+    # The legend keys what is drawn: an area layer the filters emptied has no key.
+    keyed = [n for n in chosen if n not in content.areas or len(content.areas[n])]
     legend(
-        ax, lang, chosen, 7.5, categories=content.categories, color_title=content.color_title,
+        ax, lang, keyed, 7.5, categories=content.categories, color_title=content.color_title,
         extra=extra,
     )  # fmt: skip
     if view.whole_china:
