@@ -18,7 +18,7 @@ from goldmap.app.text import md_escape, tr
 from goldmap.maps._mine_colors import COLOR_BY
 from goldmap.maps.base import first_view
 
-__all__ = ["company_controls", "company_key", "company_panel"]
+__all__ = ["company_controls", "company_key", "company_name", "company_panel"]
 
 _LABELS = {
     "name": ("公司", "Company"),
@@ -39,10 +39,23 @@ _ROLES = {
 }
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def company_name(row: Any, lang: str) -> str:
+    """Return a company row's name in ``lang``, else in the other language."""
+    zh, en = _text(row["name_zh"]), _text(row["name_en"])
+    return (zh or en) if lang == "zh" else (en or zh)
+
+
 def company_key(row: Any) -> str:
-    """Return what the filter is given for a company row: its first ticker, else its name."""
-    tickers = list(row["tickers"]) if isinstance(row["tickers"], list | tuple) else []
-    return str(tickers[0]) if tickers else str(row["name_zh"] or row["name_en"])
+    """Return what the ``company=`` filter is given for a company row: its full name.
+
+    The name, not a ticker: a company named as an owner without its ticker (a stake held
+    through another listed company) is found by its name in every role.
+    """
+    return company_name(row, "zh")
 
 
 def _options(lang: str) -> dict[str, str]:
@@ -50,7 +63,7 @@ def _options(lang: str) -> dict[str, str]:
     table = data.companies().sort_values(["n_mines", "name_en"], ascending=[False, True])
     options = {"": tr("all_companies", lang)}
     for _, row in table.iterrows():
-        name = row["name_zh"] if lang == "zh" else row["name_en"] or row["name_zh"]
+        name = company_name(row, lang)
         tickers = ", ".join(map(str, row["tickers"])) if len(row["tickers"]) else ""
         count = tr("company_mines_count", lang).format(n=int(row["n_mines"]))
         options[company_key(row)] = f"{name}{f' ({tickers})' if tickers else ''} · {count}"
@@ -106,10 +119,10 @@ def company_panel() -> None:
     if not rows:
         return
     row = rows[0]
-    name = row["name_zh"] if lang == "zh" else row["name_en"] or row["name_zh"]
+    name = company_name(row, lang)
     pick = 0 if lang == "zh" else 1
     values = {
-        "name": f"{row['name_zh']} / {row['name_en']}",
+        "name": " / ".join(n for n in (_text(row["name_zh"]), _text(row["name_en"])) if n),
         "tickers": ", ".join(map(str, row["tickers"])),
         "roles": ", ".join(_ROLES.get(str(r), (r, r))[pick] for r in row["roles"]),
         "mines": "、".join(row["mines_zh"]) if lang == "zh" else ", ".join(row["mines_en"]),

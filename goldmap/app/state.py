@@ -190,6 +190,9 @@ def init_state() -> None:
     commodities = set(data.commodity_options())
     s.commodities = [v for v in _split(params.get("com")) if v in commodities]
     s.stat = params.get("stat", "")
+    s.company = params.get("company", "")  # checked against the companies by the sidebar
+    color = params.get("color", "")
+    s.color_by = color if color in ("status", "owner") else ""
     basemap = params.get("basemap", "none")
     s.basemap = basemap if basemap in BASEMAPS else "none"
     layer, colon, key = params.get("focus", "").partition(":")
@@ -206,6 +209,8 @@ def sync_query_params() -> None:
         "prov": ",".join(map(str, s.provinces)),
         "com": ",".join(s.commodities),
         "stat": s.stat or s.stat_wanted or "",
+        "company": s.company,
+        "color": s.color_by,
         "basemap": s.basemap,
     }
     if s.selected:
