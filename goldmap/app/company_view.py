@@ -18,7 +18,13 @@ from goldmap.app.text import md_escape, tr
 from goldmap.maps._mine_colors import COLOR_BY
 from goldmap.maps.base import first_view
 
-__all__ = ["company_controls", "company_key", "company_name", "company_panel"]
+__all__ = [
+    "company_controls",
+    "company_key",
+    "company_name",
+    "company_panel",
+    "zoom_to_company",
+]
 
 _LABELS = {
     "name": ("公司", "Company"),
@@ -70,7 +76,7 @@ def _options(lang: str) -> dict[str, str]:
     return options
 
 
-def _zoom_to_company() -> None:
+def zoom_to_company() -> None:
     """Send the map to the chosen company's mines, once per choice."""
     s = session()
     if s.company == s.memo("company_zoomed"):
@@ -99,7 +105,6 @@ def company_controls() -> None:
         st.selectbox, "color_by", tr("color_by", lang), list(colours),
         format_func=colours.__getitem__,
     )  # fmt: skip
-    _zoom_to_company()
 
 
 def _sum(value: Any, unknown: Any, lang: str) -> str:

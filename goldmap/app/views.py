@@ -16,7 +16,7 @@ import shapely
 import streamlit as st
 
 from goldmap.app import data
-from goldmap.app.company_view import company_controls, company_panel
+from goldmap.app.company_view import company_controls, company_panel, zoom_to_company
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
 from goldmap.app.live_map import FRAME_CSS, GroupScript, LiveMap, MapPage, Same, render_group
@@ -318,6 +318,7 @@ def map_view(asset_url: str) -> bool:
     """
     s = session()
     _zoom_to_new_upload()
+    zoom_to_company()
     try:
         page, groups = _map_parts(asset_url)
     except GoldmapError as err:
