@@ -110,7 +110,8 @@ def mine_icon(
     c = ICON_PX / 2
     color, stroke = CORRECTED_COLORS if corrected else (style.marker_color, style.stroke)
     if fill is not None and not corrected:
-        color, stroke = fill, "#333333"
+        # A stand-in's star is ringed in its category's colour, as on the figure.
+        color, stroke = fill, "#333333" if mark == "filled" else fill
     classes = f"goldmap-mine goldmap-mark-{mark}" + (
         " goldmap-uncertain" if mark == "hollow" else ""
     )
