@@ -1,6 +1,7 @@
 """A statistic's classes suit its values, its colours keep the plan areas readable, and every
 legend of the map is one box."""
 
+import itertools
 import re
 
 import pandas as pd
@@ -34,7 +35,7 @@ def test_counts_get_whole_number_classes_that_never_overlap(scheme):
     ranges = _ranges(classes.labels)
     for low, high in ranges:
         assert low == int(low) and high == int(high) and low <= high, classes.labels
-    for (_, high), (low, _) in zip(ranges, ranges[1:], strict=False):
+    for (_, high), (low, _) in itertools.pairwise(ranges):
         assert low == high + 1, classes.labels  # 0 / 1 / 2 / 3 – 4: no gap, no overlap
     # Each value lies in the range of its own class.
     for value, c in zip(counts, classes.of, strict=True):
@@ -54,7 +55,7 @@ def test_few_distinct_values_get_fewer_classes_and_decimals_keep_their_own_range
     assert classify(pd.Series([7, 7, 7]), k=5).labels == ["7"]
     labels = classify(pd.Series([0.5, 1.2, 3.3, 7.9, 12.0, 40.1]), k=4).labels
     ranges = _ranges(labels)
-    assert all(b[0] > a[1] for a, b in zip(ranges, ranges[1:], strict=False)), labels
+    assert all(b[0] > a[1] for a, b in itertools.pairwise(ranges)), labels
 
 
 def _distance(a: str, b: str) -> float:

@@ -48,7 +48,7 @@ def _mine_features(scripts: list[str]) -> list[dict]:
 def test_a_company_shows_its_mines_on_the_map_and_in_the_tables(monkeypatch, lang):
     at, scripts = _app(monkeypatch, lang=lang)
     box = at.selectbox(key=f"company_{lang}")
-    label = box.options[[i for i, o in enumerate(box.options) if ZIJIN in o or "Zijin" in o][0]]
+    label = box.options[next(i for i, o in enumerate(box.options) if ZIJIN in o or "Zijin" in o)]
     assert ("紫金" in label) == (lang == "zh") and "601899" in label
     box.set_value(ZIJIN).run()
     assert not at.exception and not at.error

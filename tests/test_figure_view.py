@@ -1,4 +1,4 @@
-"""A figure of the view the user sees: filters, company, statistic, colours, uploads, corrections."""
+"""A figure of the view the user sees: filters, company, statistic, colours, uploads, fixes."""
 
 import pandas as pd
 import pytest

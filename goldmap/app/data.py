@@ -62,7 +62,8 @@ def visible(
 @st.cache_data(show_spinner=False)
 def companies() -> pd.DataFrame:
     """Return one row per company with its key mines: :func:`goldmap.companies`."""
-    return goldmap.companies()
+    table: pd.DataFrame = goldmap.companies()
+    return table
 
 
 @st.cache_data(show_spinner=False)

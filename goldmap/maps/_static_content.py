@@ -23,7 +23,8 @@ _RASTER_POINTS = 5_000
 
 
 def _values(statistic: Choropleth) -> pd.Series:
-    return pd.to_numeric(statistic.frame[statistic.column], errors="coerce")
+    values: pd.Series = pd.to_numeric(statistic.frame[statistic.column], errors="coerce")
+    return values
 
 
 def draw_choropleth(ax: Axes, statistic: Choropleth, lw: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import shapely
 
@@ -171,7 +171,11 @@ def _area_handles(lang: str, layers: Sequence[str]) -> list[Any]:
 
 
 #: The legend key of each precision mark: Line2D fill style and face colour.
-_MARK_KEYS = {"filled": ("full", None), "half": ("left", "white"), "hollow": ("full", "white")}
+_MARK_KEYS: dict[str, tuple[Literal["full", "left"], str | None]] = {
+    "filled": ("full", None),
+    "half": ("left", "white"),
+    "hollow": ("full", "white"),
+}
 
 
 def _mine_handles(lang: str, *, coloured: bool = False) -> list[Any]:
