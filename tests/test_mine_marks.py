@@ -170,3 +170,22 @@ def test_goldmap_figure_draws_each_class_by_its_mark(mines, lang):
     )
     assert by_mark["half"].get_fillstyle() == "left"
     assert to_hex(by_mark["hollow"].get_markerfacecolor()) == "#ffffff"
+
+
+def test_goldmap_map_colours_by_status_keeping_the_marks(tmp_path, mines):
+    out = tmp_path / "status.html"
+    result = CliRunner().invoke(
+        cli, ["map", "-o", str(out), "--lang", "zh", "--color-by", "status"]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    _assert_marks(_icon_marks(page), mines)
+    _assert_legend(page, "zh")
+    from goldmap.styles import STATUS_COLORS
+
+    for data in layer_data(page):
+        for feature in data["features"]:
+            icon = feature["properties"].get("_icon")
+            if isinstance(icon, dict):
+                status = mines.at[feature["properties"]["id"], "status"]
+                assert STATUS_COLORS[status] in icon["html"]
