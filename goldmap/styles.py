@@ -256,11 +256,12 @@ def mine_mark(precision: object) -> str | None:
 
 
 #: The key mines' colour by status (``figure(color_by="status")`` and the app's colouring):
-#: producing green, under construction amber, development red, exploration blue, unknown grey.
+#: producing green, under construction amber, development magenta (apart from the capital's
+#: red star), exploration blue, unknown grey.
 STATUS_COLORS: dict[str, str] = {
     "producing": "#1a9641",
     "under_construction": "#fdae61",
-    "development": "#d7191c",
+    "development": "#d01c8b",
     "exploration": "#2c7bb6",
     "unknown": "#bdbdbd",
 }

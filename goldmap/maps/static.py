@@ -234,6 +234,9 @@ def figure(  # noqa: PLR0913 (what a view holds: frame, layers, filters, colours
     family = font_family(lang)
     kept = None if provinces is None else list(provinces)
     view = _view(area, province, lang, kept)
+    if company is not None and title is None:
+        chosen_company = company if isinstance(company, str) else "、".join(map(str, company))
+        title = f"{view.heading} · {chosen_company}"
     filters = {"provinces": kept, "commodities": commodities}
     content = _Content(
         {n: _filtered(projected(n), **filters) for n in AREA_LAYERS if n in chosen},
