@@ -99,3 +99,15 @@ def test_status_colours_come_from_one_place():
     kept = goldmap.load("key_mines")
     kept = kept[kept["province_adcode"] == 370000]
     assert {STATUS_COLORS[s] for s in kept["status"].fillna("unknown")} <= drawn
+
+
+def test_the_plan_s_other_layers_shown_in_the_app_reach_the_figure():
+    from goldmap.catalog import LAYERS
+
+    layers = ["consolidation_provinces", "copper_bases", "area_deposits", "key_mines"]
+    ax = _map(figure(lang="zh", dpi=60, layers=layers))
+    texts = _legend_texts(ax)
+    for layer in ("consolidation_provinces", "copper_bases", "area_deposits"):
+        assert LAYERS[layer].title_zh in texts, layer
+    (deposits,) = [c for c in ax.collections if c.get_label() == "area_deposits"]
+    assert len(deposits.get_offsets()) == len(goldmap.load("area_deposits"))

@@ -95,17 +95,17 @@ def mine_categories(
     keys : list of str
         Each mine's category key, in the records' order.
     categories : list of Category
-        The categories that occur, in legend order, with their words and colours.
+        The categories in legend order, with their words and colours: every status, or
+        the owner groups that occur.
     """
     check_color_by(by)
     if by == "status":
         keys = [
             str(r.get("status")) if r.get("status") in STATUS_COLORS else "unknown" for r in records
         ]
+        # The whole vocabulary, always: a legend that reads the same on every map.
         return keys, [
-            Category(s, w["zh"], w["en"], STATUS_COLORS[s])
-            for s, w in STATUS_WORDS.items()
-            if s in keys
+            Category(s, w["zh"], w["en"], STATUS_COLORS[s]) for s, w in STATUS_WORDS.items()
         ]
     owners = [_owner(r) for r in records]
     counts = Counter(o for o in owners if o is not None)

@@ -1,4 +1,4 @@
-"""Draw what a user adds to a static figure: a statistic's classes and their own features."""
+"""Draw what a view adds to a static figure: a statistic, the user's features, other plan layers."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from goldmap.catalog import LAYERS
 from goldmap.maps.choropleth import classify
-from goldmap.styles import DEFAULT_STYLE, NO_DATA_COLOR
+from goldmap.styles import DEFAULT_STYLE, NO_DATA_COLOR, style_for
 from goldmap.text import tr
 
 if TYPE_CHECKING:
@@ -16,7 +17,18 @@ if TYPE_CHECKING:
 
     from goldmap.maps.choropleth import Choropleth
 
-__all__ = ["choropleth_handles", "draw_choropleth", "draw_features", "feature_handles"]
+__all__ = [
+    "OTHER_LAYERS",
+    "choropleth_handles",
+    "draw_choropleth",
+    "draw_features",
+    "draw_other_layers",
+    "feature_handles",
+    "other_handles",
+]
+
+#: The plan's other layers a figure can draw when asked (the app's view may show them).
+OTHER_LAYERS = ("consolidation_provinces", "copper_bases", "area_deposits")
 
 #: Above this many points, the user's points are drawn as one image (a light PDF or SVG).
 _RASTER_POINTS = 5_000
@@ -98,3 +110,48 @@ def feature_handles(features: gpd.GeoDataFrame, lang: str) -> list[Any]:
             label=label,
         )
     ]
+
+
+def draw_other_layers(ax: Axes, frames: dict[str, gpd.GeoDataFrame], lw: float) -> None:
+    """Draw the consolidation provinces and copper bases (hatched) and the areas' deposits."""
+    for layer, frame in frames.items():
+        if frame.empty:
+            continue
+        style = style_for(layer)
+        if layer == "area_deposits":
+            ax.scatter(
+                frame.geometry.x, frame.geometry.y, s=9, color=style.marker_color,
+                edgecolor=style.stroke, linewidth=0.4, zorder=6.6, label=layer,
+            )  # fmt: skip
+            continue
+        frame.plot(
+            ax=ax, facecolor=style.fill, alpha=max(style.fill_opacity, 0.25), zorder=3.4
+        )  # fmt: skip
+        frame.plot(
+            ax=ax, facecolor="none", edgecolor=style.stroke, hatch=(style.hatch or "") * 3,
+            linestyle="--" if style.dash else "-", linewidth=0.8 * lw, zorder=3.5,
+        )  # fmt: skip
+
+
+def other_handles(frames: dict[str, gpd.GeoDataFrame], lang: str) -> list[Any]:
+    """Return a legend key for each of the other layers drawn."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = []
+    for layer, frame in frames.items():
+        if frame.empty:
+            continue
+        style = style_for(layer)
+        title = LAYERS[layer].title_zh if lang == "zh" else LAYERS[layer].title_en
+        if layer == "area_deposits":
+            handles.append(
+                Line2D([], [], marker="o", linestyle="", markersize=4, label=title,
+                       markerfacecolor=style.marker_color, markeredgecolor=style.stroke)
+            )  # fmt: skip
+        else:
+            handles.append(
+                Patch(facecolor=style.fill, edgecolor=style.stroke, hatch=(style.hatch or "") * 3,
+                      linestyle="--" if style.dash else "-", label=title)
+            )  # fmt: skip
+    return handles

@@ -32,10 +32,13 @@ from goldmap.maps._fonts import font_context, font_family, font_family_of
 from goldmap.maps._layer_rows import filter_mask
 from goldmap.maps._mine_colors import COLOR_BY, Category, mine_categories
 from goldmap.maps._static_content import (
+    OTHER_LAYERS,
     choropleth_handles,
     draw_choropleth,
     draw_features,
+    draw_other_layers,
     feature_handles,
+    other_handles,
 )
 from goldmap.maps._static_data import (
     AREA_LAYERS,
@@ -69,15 +72,34 @@ if TYPE_CHECKING:
 
     from goldmap.maps.choropleth import Choropleth
 
-__all__ = ["COLOR_BY", "FIGURE_FORMATS", "FIGURE_LAYERS", "INSET_LABEL", "figure", "save_figure"]
+__all__ = [
+    "COLOR_BY",
+    "DEFAULT_FIGURE_LAYERS",
+    "FIGURE_FORMATS",
+    "FIGURE_LAYERS",
+    "INSET_LABEL",
+    "figure",
+    "save_figure",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Output formats :func:`save_figure` writes, by file extension.
 FIGURE_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
 
-#: Layers a figure can draw; all of them by default.
-FIGURE_LAYERS = ("exploration_areas", "development_areas", "key_mines", "cities", "rivers")
+#: Layers a figure can draw.
+FIGURE_LAYERS = (
+    "consolidation_provinces",
+    "copper_bases",
+    "exploration_areas",
+    "development_areas",
+    "area_deposits",
+    "key_mines",
+    "cities",
+    "rivers",
+)
+#: Layers a figure draws by default: the plan areas, the key mines, the context.
+DEFAULT_FIGURE_LAYERS = ("exploration_areas", "development_areas", "key_mines", "cities", "rivers")
 
 _WIDTH_IN = 10.0
 _DEFAULT_DPI = 200  # 10 in x 200 dpi = 2000 px
@@ -105,6 +127,7 @@ class _Content:
     """What is drawn on a figure's map: the areas and mines kept, their colours, the extras."""
 
     areas: dict[str, gpd.GeoDataFrame]
+    others: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     mines: gpd.GeoDataFrame | None = None
     fills: dict[str, str] | None = None  # a mine's colour by its id, when coloured
     categories: list[Category] = field(default_factory=list)
@@ -136,7 +159,7 @@ def _check(
         )
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not 50 <= dpi <= 1200:
         raise ExportError(f"dpi={dpi!r} is not a whole number from 50 to 1200; try dpi=200.")
-    chosen = list(FIGURE_LAYERS if layers is None else layers)
+    chosen = list(DEFAULT_FIGURE_LAYERS if layers is None else layers)
     unknown = [name for name in chosen if name not in FIGURE_LAYERS]
     if unknown:
         raise ExportError(
@@ -175,8 +198,9 @@ def figure(  # noqa: PLR0913 (what a view holds: frame, layers, filters, colours
     lang : {"zh", "en"}, default "zh"
         Language of names, legend and notes. ``"zh"`` needs a CJK font (see Raises).
     layers : sequence of str, optional
-        What to draw from :data:`FIGURE_LAYERS`; default all of them. Provinces, lakes and
-        neighbouring land are always drawn.
+        What to draw from :data:`FIGURE_LAYERS`; default :data:`DEFAULT_FIGURE_LAYERS` (the
+        plan areas, the key mines, cities and rivers). Provinces, lakes and neighbouring
+        land are always drawn.
     dpi : int, default 200
         Resolution of the figure; it is 10 inches wide, so 200 dpi gives a 2000 px PNG.
     title : str, optional
@@ -240,6 +264,7 @@ def figure(  # noqa: PLR0913 (what a view holds: frame, layers, filters, colours
     filters = {"provinces": kept, "commodities": commodities}
     content = _Content(
         {n: _filtered(projected(n), **filters) for n in AREA_LAYERS if n in chosen},
+        others={n: _filtered(projected(n), **filters) for n in OTHER_LAYERS if n in chosen},
         choropleth=choropleth,
         features=None if features is None else features.to_crs(EQUAL_AREA_CRS),
     )
@@ -358,6 +383,7 @@ def _draw(
     extra = []
     if content.choropleth is not None:
         extra += choropleth_handles(content.choropleth, lang)
+    extra += other_handles(content.others, lang)
     if content.features is not None and len(content.features):
         extra += feature_handles(content.features, lang)
     # The legend keys what is drawn: an area layer the filters emptied has no key.
@@ -388,6 +414,7 @@ def _draw_map(ax: Axes, view: _View, chosen: Sequence[str], content: _Content) -
         draw_choropleth(ax, statistic, lw)
     if "rivers" in chosen:
         _draw_rivers(ax, lw)
+    draw_other_layers(ax, content.others, lw)
     _draw_areas(ax, content.areas, lw)
     if content.features is not None and len(content.features):
         draw_features(ax, content.features)
