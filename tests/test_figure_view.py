@@ -45,8 +45,8 @@ def test_filters_company_and_colouring_reach_the_figure():
     texts = _legend_texts(ax)
     for category in categories:
         assert any(t.endswith(category.en) for t in texts), category
-    # Framed on Shandong, with only its areas listed under the map.
-    assert fig.texts[0].get_text() == "Shandong"
+    # Framed on Shandong, the company named in the title.
+    assert fig.texts[0].get_text() == "Shandong · 601899"
     assert "Key exploration area" not in texts  # none in Shandong: no key for them
 
 

@@ -112,12 +112,11 @@ def mine_icon(
     if fill is not None and not corrected:
         # A stand-in's star is ringed in its category's colour, as on the figure.
         color, stroke = fill, "#333333" if mark == "filled" else fill
-    classes = f"goldmap-mine goldmap-mark-{mark}" + (
-        " goldmap-uncertain" if mark == "hollow" else ""
-    )
+    classes = "goldmap-mine" + (" goldmap-corrected" if corrected else "")
+    classes += f" goldmap-mark-{mark}" + (" goldmap-uncertain" if mark == "hollow" else "")
     return {
         "html": star_svg(color, stroke, size=ICON_PX, mark=mark),
-        "className": classes + (" goldmap-corrected" if corrected else ""),
+        "className": classes,
         "iconSize": [ICON_PX, ICON_PX],
         "iconAnchor": [c, c],
         "tooltipAnchor": [10, 0],
