@@ -4,8 +4,8 @@ Each layer is a collection titled and described in English and Chinese (``?lang=
 JSON Schema (``data/schema/``) is its queryables, and the service answers bounding-box and
 property filters, sorting and paging. The layers come from the packaged data (with the
 user's corrections, through :func:`goldmap.load`), from a GeoPackage goldmap wrote, or from
-a PostGIS database goldmap wrote. The service needs no internet and listens on 127.0.0.1
-unless told otherwise.
+a PostGIS database goldmap wrote. The service needs no internet (its HTML pages load their
+scripts and styles from the service itself) and listens on 127.0.0.1 unless told otherwise.
 
 Needs the ``serve`` extra: ``pip install "goldmap[serve]"`` (pygeoapi).
 
@@ -261,8 +261,12 @@ def serve(
     import yaml
     from pygeoapi.openapi import get_oas
 
+    from goldmap._ogc_site import site_folders
+
     config = service_config(layers, gpkg=gpkg, db=db, corrections=corrections, host=host, port=port)
     folder = Path(tempfile.mkdtemp(prefix="goldmap-serve-"))
+    # The HTML pages load their scripts and styles from the service itself, not from CDNs.
+    config["server"]["templates"] = site_folders(folder)
     config_path, openapi_path = folder / "pygeoapi.yml", folder / "openapi.json"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     openapi_path.write_text(json.dumps(get_oas(config), ensure_ascii=False), encoding="utf-8")

@@ -265,9 +265,10 @@ _APP: dict[str, tuple[str, str]] = {
     "stat_packaged": ("已收录统计", "packaged statistics"),
     "stat_upload": ("上传", "uploaded"),
     "stat_upload_missing": (
-        "此链接按上传表格的“{column}”列着色；上传文件不随链接保存，请在“我的数据”中重新上传该表格。",
-        "This link coloured the provinces by the uploaded column '{column}'; uploads do not "
-        "travel with links, so upload the table again under 'Your data'.",
+        "此链接按上传表格的第 {number} 个统计列着色；上传文件不随链接保存，"
+        "请在“我的数据”中重新上传该表格。",
+        "This link coloured the provinces by statistic no. {number} of an uploaded table; "
+        "uploads do not travel with links, so upload the table again under 'Your data'.",
     ),
     "uncertain_short": ("位置不确定（仅知县/省）", "Location uncertain (county/province only)"),
     "field": ("字段", "Field"),

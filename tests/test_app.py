@@ -219,14 +219,15 @@ def test_layer_downloads_offer_every_export_format():
 def test_the_uploader_shows_the_limit_the_app_enforces():
     import tomllib
 
-    from goldmap.io import MAX_UPLOAD_BYTES
+    from goldmap.io import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 
     config = tomllib.loads(
         (Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     )
-    # Streamlit's maxUploadSize is in MiB; the uploader prints it as "Limit N MB per file".
-    assert config["server"]["maxUploadSize"] * 2**20 == MAX_UPLOAD_BYTES
-    assert config["server"]["maxUploadSize"] == state.MAX_UPLOAD_MB
+    # The uploader counts a megabyte as 1,000,000 bytes (1,048,576 on Windows, where the
+    # app's own check refuses the difference) and prints "Limit N MB per file".
+    assert MAX_UPLOAD_BYTES == MAX_UPLOAD_MB * 1_000_000
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB == state.MAX_UPLOAD_MB
 
 
 def test_duplicated_provinces_are_refused_then_combined_as_the_user_chooses():
@@ -321,15 +322,28 @@ def test_the_filtered_download_holds_the_filtered_features(tmp_path):
 
 
 def test_a_link_coloured_by_an_upload_says_so_and_colours_once_it_is_uploaded_again():
-    at = _app(lang="en", stat="upload:output")
+    at = _app(lang="en", stat="upload:2")
     assert not at.exception
-    assert any("uploaded column 'output'" in i.value for i in at.info)
-    assert at.query_params["stat"] == "upload:output"  # the link still says it
-    csv = b"province,output\nShandong,10\nHenan,5\n"
+    assert any("statistic no. 2 of an uploaded table" in i.value for i in at.info)
+    assert at.query_params["stat"] == "upload:2"  # the link still says it
+    csv = b"province,area,output\nShandong,10,3\nHenan,5,4\n"
     _uploader(at, "stats_upload").set_value(("stats.csv", csv, "text/csv")).run()
     assert not at.exception
     assert at.session_state["stat"] == "upload:output"
-    assert not any("uploaded column 'output'" in i.value for i in at.info)
+    assert at.query_params["stat"] == "upload:2"
+    assert not any("of an uploaded table" in i.value for i in at.info)
+
+
+def test_the_url_carries_no_uploaded_column_name():
+    at = _app(lang="en")
+    column = "my-private-column"
+    csv = f"province,{column}\nShandong,10\nHenan,5\n".encode()
+    _uploader(at, "stats_upload").set_value(("stats.csv", csv, "text/csv")).run()
+    at.selectbox(key="stat_en").set_value(f"upload:{column}").run()
+    assert not at.exception
+    assert at.session_state["stat"] == f"upload:{column}"
+    assert at.query_params["stat"] == "upload:1"
+    assert all(column not in str(v) for v in at.query_params.values())
 
 
 def test_a_link_to_a_province_opens_the_map_on_it():

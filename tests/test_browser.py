@@ -245,6 +245,36 @@ def test_hostile_uploads_get_one_line_errors_in_the_app(app_url, new_page, hosti
     assert asked == [] and canary.hits == [], (asked, canary.hits)
 
 
+def test_the_uploader_and_the_library_share_one_size_limit(app_url, new_page, tmp_path):
+    from goldmap.io import MAX_UPLOAD_BYTES, read_features
+
+    edge, over = tmp_path / "edge.geojson", tmp_path / "over.geojson"
+    edge.write_bytes(b" " * MAX_UPLOAD_BYTES)  # as large as goldmap reads: not valid JSON
+    over.write_bytes(b" " * (MAX_UPLOAD_BYTES + 1))
+    with pytest.raises(goldmap.GoldmapError, match="not valid UTF-8 JSON"):
+        read_features(edge)
+    with pytest.raises(goldmap.GoldmapError, match="larger than goldmap's"):
+        read_features(over)
+    page = new_page(1400, 1000)
+    app = AppPage(page)
+    app.open(f"{app_url}/?lang=en")
+    page.get_by_role("tab", name="Your data").click()
+    uploader = _features_uploader(page)
+    files = uploader.locator('input[type="file"]')
+    # The largest file the library reads passes the uploader: the app reads it and says why
+    # it is not GeoJSON.
+    with app.run("uploading a file of the largest size"):
+        files.set_input_files(str(edge))
+    error = page.locator('[data-testid="stAlertContentError"]').filter(has_text="edge.geojson")
+    error.first.wait_for(timeout=60_000)
+    assert "not valid UTF-8 JSON" in error.first.inner_text()
+    assert uploader.get_by_text(re.compile(r"must be [\d.]+\s*MB or smaller")).count() == 0
+    # One byte more is refused, by the uploader itself.
+    files.set_input_files(str(over))
+    refusal = uploader.get_by_text(re.compile(r"must be [\d.]+\s*MB or smaller"))
+    refusal.first.wait_for(timeout=20_000)
+
+
 _LEAFLET_ZOOM = "() => window.map ? window.map.getZoom() : null"
 
 

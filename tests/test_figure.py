@@ -57,6 +57,69 @@ def test_pdf_is_a_pdf_with_a_page_and_the_cjk_font_embedded(area_small, tmp_path
     assert any(b"CJK" in name for name in fonts), fonts
 
 
+_OBJECT_RE = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.DOTALL)
+_STREAM_RE = re.compile(rb"^(.*?)stream\r?\n(.*)\r?\nendstream", re.DOTALL)
+
+
+def _pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """Return a PDF's objects by number: (dictionary text, decoded stream or None)."""
+    import zlib
+
+    objects = {}
+    for number, body in _OBJECT_RE.findall(data):
+        stream = _STREAM_RE.match(body.strip())
+        if stream is None:
+            objects[int(number)] = (body, None)
+            continue
+        head, raw = stream.groups()
+        decoded = zlib.decompress(raw) if b"/FlateDecode" in head else raw
+        objects[int(number)] = (head, decoded)
+    return objects
+
+
+def _ref(head: bytes, key: bytes) -> int | None:
+    found = re.search(rb"/" + key + rb"\s+(\d+) 0 R", head)
+    return int(found.group(1)) if found else None
+
+
+def _to_unicode_text(cmap: bytes) -> str:
+    """Return the characters a ToUnicode CMap maps codes to."""
+    return "".join(
+        bytes.fromhex(h.decode()).decode("utf-16-be")
+        for h in re.findall(rb"<([0-9a-fA-F]{4,})>", cmap.split(b"beginbf", 1)[-1])
+    )
+
+
+def test_pdf_embeds_the_cjk_font_in_a_slot_of_its_outline_format(area_small, tmp_path):
+    # Noto Sans CJK draws with CFF outlines: the PDF may not carry it as a TrueType font file
+    # (FontFile2, which poppler reports as a mismatch); as Type 3 glyph procedures or an
+    # OpenType/CFF font file (FontFile3) it matches. Its text must stay extractable.
+    assert _fonts.has_cff_outlines(_fonts.cjk_family())
+    objects = _pdf_objects(gfig.save_figure(area_small, tmp_path / "area.pdf").read_bytes())
+    cjk_fonts = [
+        head
+        for head, _ in objects.values()
+        if re.search(rb"/Type\s*/Font\b", head) and re.search(rb"/BaseFont\s*/\S*CJK", head)
+    ]
+    assert cjk_fonts
+    text = ""
+    for font in cjk_fonts:
+        descriptor = objects[_ref(font, b"FontDescriptor")][0]
+        truetype_file = _ref(descriptor, b"FontFile2")
+        if truetype_file is not None:  # a TrueType slot must hold TrueType outlines
+            assert objects[truetype_file][1][:4] in (b"\x00\x01\x00\x00", b"true")
+        cff_file = _ref(descriptor, b"FontFile3")
+        if cff_file is not None:
+            assert re.search(rb"/Subtype\s*/(OpenType|CIDFontType0C|Type1C)", objects[cff_file][0])
+        type3 = re.search(rb"/Subtype\s*/Type3", font) is not None
+        assert type3 or cff_file is not None, font
+        if type3:
+            assert _ref(font, b"CharProcs") is not None
+        text += _to_unicode_text(objects[_ref(font, b"ToUnicode")][1])
+    # The area's title and the legend are Chinese: their characters are mapped back to text.
+    assert set("山东莱州招远重点资源开发区域矿山") <= set(text), text
+
+
 def test_svg_draws_the_chinese_title_with_the_cjk_font_glyphs(tmp_path):
     from matplotlib import font_manager
 

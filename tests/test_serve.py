@@ -2,7 +2,8 @@
 
 One service is started for the module on a free port, waited for by asking it until it
 answers, read by QGIS's OAPIF provider (Debian's QGIS, system python, offscreen) and by
-pyogrio's OAPIF driver, then stopped. The GeoPackage and PostGIS sources and the
+pyogrio's OAPIF driver, its HTML pages parsed and one drawn in Chromium with every request
+off the service counted, then stopped. The GeoPackage and PostGIS sources and the
 corrections are checked on the provider pygeoapi runs.
 """
 
@@ -10,13 +11,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pyogrio
@@ -29,11 +33,12 @@ from goldmap.errors import LayerNotFoundError, OptionError
 from goldmap.schema import schema
 from goldmap.serve import service_config
 from tests.postgis_server import PostGIS
+from tests.prerequisites import require, require_module
 from tests.test_export import QGIS_PYTHON, _has_qgis
 
 pytestmark = pytest.mark.slow
 
-BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 CORRECTIONS = (
     "id,lon,lat,location_precision,source_url,source_quote\n"
     "sd-jiaojia,119.9512,37.3987,deposit,https://example.org/report.pdf,"
@@ -69,11 +74,12 @@ def wait_until_answering(process: subprocess.Popen[bytes], url: str, limit: floa
 @pytest.fixture(scope="module")
 def service() -> Iterator[str]:
     port = free_port()
+    # The checkout's goldmap (the current directory comes first on the module path).
     process = subprocess.Popen(
-        [str(BIN / "goldmap"), "serve", "key_mines", "exploration_areas", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+        [sys.executable, "-m", "goldmap.cli", "serve", "key_mines", "exploration_areas",
+         "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(process, f"{url}/collections?f=json")
@@ -142,6 +148,147 @@ def test_pyogrio_reads_the_service(service: str) -> None:
     assert shapely.equals_exact(
         served.geometry.to_numpy()[placed], mines.geometry.to_numpy()[placed], tolerance=1e-9
     ).all()
+
+
+_FETCHED = {"stylesheet", "icon", "apple-touch-icon", "mask-icon", "manifest", "preload",
+            "prefetch", "modulepreload", "preconnect", "dns-prefetch"}  # fmt: skip
+
+
+class _References(HTMLParser):
+    """Collect what a page loads (``src``, stylesheets, icons, CSS ``url()``) and its links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        for key in ("src", "srcset", "poster", "data", "background"):
+            if key in values:
+                self.loads.append(values[key])
+        if "href" in values:
+            # A <link> is fetched for these relations; the others (alternate, license,
+            # service-doc ...) only name a document, like <a>.
+            fetched = tag == "link" and set(values.get("rel", "").lower().split()) & _FETCHED
+            (self.loads if fetched or tag not in ("a", "link") else self.links).append(
+                values["href"]
+            )
+        if tag == "meta" and values.get("property", values.get("name", "")).endswith("image"):
+            self.loads.append(values.get("content", ""))
+        self.loads += [
+            m.strip("'\"") for m in re.findall(r"url\(([^)]*)\)", values.get("style", ""))
+        ]
+
+    def handle_data(self, data: str) -> None:  # inline <style> and <script>
+        self.loads += [m.strip("'\"") for m in re.findall(r"url\(([^)#][^)]*)\)", data)]
+        self.loads += re.findall(r"@import\s+['\"]([^'\"]+)", data)
+
+
+def _page(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.headers.get_content_type() == "text/html", url
+        return response.read().decode("utf-8")
+
+
+def _off(service: str, page: str, refs: list[str]) -> list[str]:
+    """Return the references of ``page`` that leave the service's origin."""
+    origin = urllib.parse.urlsplit(service)[:2]
+    absolute = (urllib.parse.urljoin(page, r.strip()) for r in refs if r.strip())
+    return [u for u in absolute if u.startswith("http") and urllib.parse.urlsplit(u)[:2] != origin]
+
+
+# The pages of the service a browser is sent to: landing, collections, a collection, its
+# items, an item, the collection's queryables, conformance and the OpenAPI page (both UIs).
+HTML_PAGES = [
+    "/?f=html", "/collections?f=html", "/collections/key_mines?f=html",
+    "/collections/key_mines/items?f=html", "/collections/exploration_areas/items?f=html",
+    "/collections/key_mines/items/sd-jiaojia?f=html", "/collections/key_mines/queryables?f=html",
+    "/conformance?f=html", "/openapi?f=html", "/openapi?f=html&ui=redoc",
+    "/?f=html&lang=zh", "/collections/key_mines/items?f=html&lang=zh",
+]  # fmt: skip
+
+
+def test_html_pages_load_nothing_from_outside_the_service(service: str) -> None:
+    config = service_config(["key_mines"])
+    metadata = config["metadata"]
+    # Links a reader may click, each for a reason: the service's own metadata (project,
+    # licence), pygeoapi's credit in the footer, OGC's identifiers of the CRS and the
+    # conformance classes, and on an item page the sources the feature itself cites.
+    credits = {
+        metadata["identification"]["url"], metadata["identification"]["terms_of_service"],
+        metadata["license"]["url"], metadata["provider"]["url"], "https://pygeoapi.io",
+    }  # fmt: skip
+    item = _get(f"{service}/collections/key_mines/items/sd-jiaojia?f=json")
+    cited = json.dumps(item["properties"], ensure_ascii=False)
+    for path in HTML_PAGES:
+        url = f"{service}{path}"
+        refs = _References()
+        refs.feed(_page(url))
+        assert refs.loads, path
+        assert _off(service, url, refs.loads) == [], path
+        for link in _off(service, url, refs.links):
+            ok = (
+                link in credits
+                or link.startswith("http://www.opengis.net/")
+                # pygeoapi turns URLs in the text into links, a bare domain into https://
+                or ("/items/" in path and link.split("://", 1)[1].rstrip(":.,;)") in cited)
+            )
+            assert ok, (path, link)
+    landing = _References()
+    landing.feed(_page(f"{service}/?f=html"))
+    assert f"{service}/static/goldmap/serve.css" in landing.loads
+    items = _References()
+    items.feed(_page(f"{service}/collections/key_mines/items?f=html"))
+    assert f"{service}/static/goldmap/leaflet.js" in items.loads
+    for asset in ("leaflet.js", "leaflet.css", "serve.css"):
+        with urllib.request.urlopen(f"{service}/static/goldmap/{asset}", timeout=30) as r:
+            body = r.read().decode("utf-8")
+        assert r.status == 200 and body
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", body), asset
+
+
+def test_an_items_page_draws_its_map_in_chromium_with_no_request_off_the_service(
+    service: str,
+) -> None:
+    chromium = "/usr/bin/chromium"
+    require(Path(chromium).exists(), f"{chromium} is missing (`make browser`: Debian chromium)")
+    sync_api = require_module("playwright.sync_api")
+    origin = urllib.parse.urlsplit(service)[:2]
+    asked: list[str] = []
+    off: list[str] = []
+
+    def route(request_route: object) -> None:
+        request = request_route.request  # type: ignore[attr-defined]
+        asked.append(request.url)
+        if urllib.parse.urlsplit(request.url)[:2] != origin and request.url.startswith("http"):
+            off.append(request.url)
+            request_route.abort()  # type: ignore[attr-defined]
+        else:
+            request_route.continue_()  # type: ignore[attr-defined]
+
+    placed = int(goldmap.load("key_mines").geometry.notna().sum())
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.route("**/*", route)
+            page.goto(f"{service}/collections/key_mines/items?f=html&limit=100")
+            # One circle per placed mine, drawn by Leaflet in the page's map.
+            page.wait_for_function(
+                "n => document.querySelectorAll('#items-map path.leaflet-interactive').length"
+                " === n",
+                arg=placed,
+                timeout=60_000,
+            )
+            page.wait_for_load_state("networkidle")
+            assert page.locator("#items-map.leaflet-container").count() == 1
+        finally:
+            browser.close()
+    assert off == [], off
+    assert any(u.endswith("/static/goldmap/leaflet.js") for u in asked), asked
 
 
 QGIS_READ = """

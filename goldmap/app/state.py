@@ -26,7 +26,7 @@ from goldmap.app import data
 from goldmap.app.memory import WorkerError
 from goldmap.app.text import tr
 from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
-from goldmap.io import MAX_UPLOAD_BYTES
+from goldmap.io import MAX_UPLOAD_MB  # the library's cap, the uploader's too (config.toml)
 from goldmap.maps import BASEMAPS, DEFAULT_LAYERS, MAP_LAYERS, filter_layer
 
 __all__ = [
@@ -44,10 +44,6 @@ __all__ = [
     "visible_layer",
     "widget_key",
 ]
-
-#: Largest upload the app reads, in megabytes (MiB, as Streamlit counts them): the library's
-#: cap, which `.streamlit/config.toml` (server.maxUploadSize) shows on the uploader too.
-MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 2**20
 
 T = TypeVar("T")
 
@@ -200,6 +196,20 @@ def init_state() -> None:
     s.initialised = True
 
 
+def _linked_stat(stat: str, user_stats: gpd.GeoDataFrame | None) -> str:
+    """Return the statistic as a link carries it: an uploaded column by number, never by name.
+
+    The URL holds goldmap's own values only; a column's name is the user's text.
+    """
+    kind, _, column = stat.partition(":")
+    if kind != "upload":
+        return stat
+    uploaded = [k for k in data.stat_options(user_stats, "en") if k.startswith("upload:")]
+    if stat in uploaded:
+        return f"upload:{uploaded.index(stat) + 1}"
+    return stat if column.isdigit() else ""  # a link's number, until the table is uploaded
+
+
 def sync_query_params() -> None:
     """Write the current view into the URL, so that a link reopens it."""
     s = session()
@@ -208,8 +218,8 @@ def sync_query_params() -> None:
         "layers": ",".join(s.layers),
         "prov": ",".join(map(str, s.provinces)),
         "com": ",".join(s.commodities),
-        "stat": s.stat or s.stat_wanted or "",
-        "company": s.company,
+        "stat": _linked_stat(s.stat or s.stat_wanted or "", s.user_stats),
+        "company": s.company,  # a name from goldmap.companies(), never the user's text
         "color": s.color_by,
         "basemap": s.basemap,
     }
@@ -223,7 +233,7 @@ def sync_query_params() -> None:
 def _read_upload(upload: Any) -> tuple[bytes, str] | None:
     if upload is None:
         return None
-    size_mb = upload.size / 2**20
+    size_mb = upload.size / 1_000_000
     if size_mb > MAX_UPLOAD_MB:
         raise InputFileError(
             tr("too_big", current_lang()).format(size=size_mb, limit=MAX_UPLOAD_MB)

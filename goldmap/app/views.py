@@ -94,11 +94,15 @@ def _keep_linked_statistic(options: dict[str, str], lang: str) -> None:
     wanted = s.stat_wanted
     if not wanted:
         return
-    if wanted in options:
-        s.stat, s.stat_wanted = wanted, None
-    else:
-        column = str(wanted).partition(":")[2]
-        st.info(tr("stat_upload_missing", lang).format(column=md_escape(column)))
+    # A link names an uploaded column by its number among the upload's statistics.
+    number = str(wanted).partition(":")[2]
+    uploaded = [k for k in options if k.startswith("upload:")]
+    if number.isdigit() and 0 < int(number) <= len(uploaded):
+        s.stat, s.stat_wanted = uploaded[int(number) - 1], None
+    elif number.isdigit():
+        st.info(tr("stat_upload_missing", lang).format(number=int(number)))
+    else:  # not a number goldmap wrote: nothing to keep
+        s.stat_wanted = None
 
 
 def sidebar() -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "MAX_ARCHIVE_MEMBERS",
     "MAX_UNPACKED_BYTES",
     "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_MB",
     "check_fgb",
     "check_geopackage",
     "check_parquet",
@@ -35,8 +36,12 @@ __all__ = [
     "read_member",
 ]
 
-#: Largest file goldmap reads from a user, in bytes (the app's uploader shows the same).
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: Largest file goldmap reads from a user, in megabytes of 1,000,000 bytes: the unit the app's
+#: uploader counts and shows ("Limit 50MB per file"); ``server.maxUploadSize`` in
+#: ``.streamlit/config.toml`` is this number (a test holds them equal).
+MAX_UPLOAD_MB = 50
+#: ... in bytes: the library, the CLI and the app all refuse a byte more.
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1_000_000
 #: An archive may hold at most this many members ...
 MAX_ARCHIVE_MEMBERS = 200
 #: ... and unpack to at most this many bytes in all.

@@ -12,7 +12,7 @@ from typing import IO
 import pandas as pd
 
 from goldmap.errors import InputFileError
-from goldmap.io._guard import MAX_UPLOAD_BYTES, check_path_text, open_zip
+from goldmap.io._guard import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, check_path_text, open_zip
 
 __all__ = ["ENCODINGS", "TABLE_FORMATS", "TableSource", "read_capped_bytes", "read_table"]
 
@@ -48,8 +48,8 @@ def read_capped_bytes(source: str | Path | bytes | IO[bytes], *, name: str) -> b
         When the path is a URL or virtual path, is missing, or the content is too large.
     """
     too_big = (
-        f"{name!r} is larger than goldmap's {MAX_UPLOAD_BYTES // 2**20} MB limit. Split the "
-        "file, or keep only the rows and columns you need."
+        f"{name!r} is larger than goldmap's {MAX_UPLOAD_MB} MB ({MAX_UPLOAD_BYTES:,} bytes) "
+        "limit. Split the file, or keep only the rows and columns you need."
     )
     if isinstance(source, bytes):
         data = source

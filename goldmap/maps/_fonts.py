@@ -21,6 +21,7 @@ __all__ = [
     "font_context",
     "font_family",
     "font_family_of",
+    "has_cff_outlines",
 ]
 
 #: CJK fonts shipped as Python packages, best first: (package, font file inside it).
@@ -98,11 +99,36 @@ def font_context(family: str) -> Iterator[None]:
         yield
 
 
+@functools.cache
+def has_cff_outlines(family: str) -> bool:
+    """Tell whether ``family``'s font file draws its glyphs as CFF (PostScript) outlines.
+
+    Noto Sans CJK and Source Han Sans are OpenType/CFF fonts; DejaVu Sans and WenQuanYi are
+    TrueType (``glyf``) fonts.
+    """
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    path = font_manager.findfont(font_manager.FontProperties(family=family))
+    index = getattr(font_manager.get_font(path), "face_index", 0)
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return "CFF " in font or "CFF2" in font
+
+
+def _pdf_fonttype(family: str) -> int:
+    # matplotlib's Type 42 embedding writes the font file into the PDF's TrueType slot
+    # (FontFile2), which is wrong for a CFF font (readers warn of a mismatch). A CFF font is
+    # embedded as Type 3 instead: its glyphs as drawing procedures, with a ToUnicode map so
+    # that the text stays searchable and selectable.
+    return 3 if has_cff_outlines(family) else 42
+
+
 def _rc_params(family: str) -> dict[str, Any]:
     return {
         "font.family": [family, FALLBACK_FAMILY],
         "axes.unicode_minus": False,
-        "pdf.fonttype": 42,  # embed the font, so that text stays text (searchable, selectable)
+        # embed the font, so that text stays text (searchable, selectable)
+        "pdf.fonttype": _pdf_fonttype(family),
         "svg.fonttype": "path",
         "legend.fontsize": 7.5,
     }
