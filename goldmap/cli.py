@@ -293,6 +293,12 @@ def locate_command(  # noqa: PLR0913 (one option per choice the user makes)
     multiple=True,
     help="Keep the key mines of this company: a name (山东黄金, Zijin) or ticker (600547).",
 )
+@click.option(
+    "--color-by",
+    type=click.Choice(["status", "owner"]),
+    default=None,
+    help="Colour the key mines by status or owner group (the listed company), with a legend.",
+)
 @corrections_option
 @overwrite_option
 @_friendly
@@ -304,6 +310,7 @@ def map_command(  # noqa: PLR0913 (one argument per command-line option)
     provinces: tuple[str, ...],
     commodities: tuple[str, ...],
     companies: tuple[str, ...],
+    color_by: str | None,
     corrections: str | None,
     overwrite: bool,
 ) -> None:
@@ -320,6 +327,7 @@ def map_command(  # noqa: PLR0913 (one argument per command-line option)
         provinces=list(provinces) or None,
         commodities=list(commodities) or None,
         company=list(companies) or None,
+        color_by=color_by,
     )
     page = to_html(m, out, overwrite=overwrite)
     _done(f"wrote {out} ({len(page.encode('utf-8')):,} bytes)")
@@ -392,9 +400,10 @@ def export_command(
 @click.option("--dpi", type=int, default=200, show_default=True, help="10 in wide: 200 = 2000 px.")
 @click.option(
     "--color-by",
-    type=click.Choice(["status"]),
+    type=click.Choice(["status", "owner"]),
     default=None,
-    help="Colour the key mines by their status (producing, under construction ...), with a legend.",
+    help="Colour the key mines by status (producing, under construction ...) or owner group "
+    "(the listed company), with a legend.",
 )
 @click.option(
     "--progress",

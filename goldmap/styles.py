@@ -18,13 +18,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "CLASS_RAMP",
     "DEFAULT_STYLE",
     "LAND_COLOR",
     "LAYER_STYLES",
+    "MINE_MARKS",
+    "NO_DATA_COLOR",
+    "OWNER_COLORS",
+    "STAND_IN_STROKE",
+    "STATUS_COLORS",
     "WATER_COLOR",
     "LayerStyle",
+    "class_ramp",
     "hex_to_rgb",
     "kml_color",
+    "mine_mark",
     "qgis_color",
     "style_for",
 ]
@@ -177,6 +185,100 @@ WATER_COLOR = "#dfe8ee"
 
 DEFAULT_STYLE = LayerStyle(fill="#6699cc", stroke="#3366cc")
 """Style of a layer that is not one of goldmap's (a user's own frame)."""
+
+#: The classes of a choropleth, light to dark: ColorBrewer Purples, a ramp that no plan layer
+#: uses (the areas are orange and red, the mines gold), so the areas stay visible over it.
+CLASS_RAMP = ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486")
+
+#: A province with no value in a choropleth.
+NO_DATA_COLOR = "#e0e0e0"
+
+
+def class_ramp(k: int) -> list[str]:
+    """Return ``k`` colours (1-7) spread over :data:`CLASS_RAMP`, light to dark.
+
+    Parameters
+    ----------
+    k : int
+        Number of classes.
+
+    Returns
+    -------
+    list of str
+        ``k`` ``#rrggbb`` colours; one class gets the ramp's middle.
+
+    Examples
+    --------
+    >>> class_ramp(3)
+    ['#dadaeb', '#9e9ac8', '#6a51a3']
+    """
+    if k == 1:
+        return [CLASS_RAMP[3]]
+    first, last = (1, 5) if k <= 5 else (0, 6)
+    return [CLASS_RAMP[round(first + i * (last - first) / (k - 1))] for i in range(k)]
+
+
+#: How a key mine is drawn, by its ``location_precision``: a filled star where the point marks
+#: the orebody or the mine site, a half-filled star for a town's point, a hollow (dashed) star
+#: for a county's stand-in point; a mine known only to its province is not drawn (None).
+MINE_MARKS: dict[str, str | None] = {
+    "deposit": "filled",
+    "mine_site": "filled",
+    "town": "half",
+    "county": "hollow",
+    "province": None,
+}
+
+
+#: The outline of a key mine's half-filled or hollow star (a stand-in point), on every output.
+STAND_IN_STROKE = "#a87800"
+
+
+def mine_mark(precision: object) -> str | None:
+    """Return how a mine of ``precision`` is drawn: ``"filled"``, ``"half"``, ``"hollow"`` or None.
+
+    Parameters
+    ----------
+    precision : str
+        A ``location_precision`` value; an unknown one is drawn hollow (never as located).
+
+    Returns
+    -------
+    str or None
+        The mark of :data:`MINE_MARKS`; None for a mine that has no point.
+
+    Examples
+    --------
+    >>> mine_mark("town")
+    'half'
+    """
+    return MINE_MARKS.get(str(precision), "hollow")
+
+
+#: The key mines' colour by status (``figure(color_by="status")`` and the app's colouring):
+#: producing green, under construction amber, development magenta (apart from the capital's
+#: red star), exploration blue, unknown grey.
+STATUS_COLORS: dict[str, str] = {
+    "producing": "#1a9641",
+    "under_construction": "#fdae61",
+    "development": "#d01c8b",
+    "exploration": "#2c7bb6",
+    "unknown": "#bdbdbd",
+}
+
+#: The key mines' colours by owner group, in the groups' order (the biggest first); the last
+#: ones stand for "other groups" and "no listed owner known".
+OWNER_COLORS = (
+    "#1f77b4",
+    "#9467bd",
+    "#2ca02c",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#d9d9d9",
+)
 
 
 def style_for(name: str) -> LayerStyle:

@@ -275,8 +275,9 @@ def test_downloads_offer_this_view_as_a_png_figure():
     assert not at.exception and not at.error
     button = next(b for b in at.get("download_button") if b.key == "fig_dl")
     assert button.proto.label == "Download"
-    fmt, content = at.session_state["figure_file"]
+    fmt, content, stem = at.session_state["figure_file"]
     assert fmt == "png" and content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert stem == "goldmap_plan_shandong"
 
 
 CORRECTIONS = (

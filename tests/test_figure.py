@@ -365,7 +365,7 @@ def test_mines_coloured_by_status_with_a_legend_entry_each():
 
 def test_color_by_must_be_known():
     with pytest.raises(goldmap.ExportError, match="status"):
-        gfig.figure(lang="en", dpi=60, color_by="owner")
+        gfig.figure(lang="en", dpi=60, color_by="size")
 
 
 def test_cli_figure_color_by_status(tmp_path):

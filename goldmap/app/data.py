@@ -23,6 +23,7 @@ from goldmap.text import field_label, statistic_label, tr
 __all__ = [
     "choropleth_frame",
     "commodity_options",
+    "companies",
     "corrected_mines",
     "corrections_template",
     "joined_upload",
@@ -47,10 +48,22 @@ def layer(name: str) -> gpd.GeoDataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
 def visible(
-    name: str, provinces: tuple[int, ...] | None, commodities: tuple[str, ...] | None
+    name: str,
+    provinces: tuple[int, ...] | None,
+    commodities: tuple[str, ...] | None,
+    company: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return the features of layer ``name`` that pass the filters."""
-    return filter_layer(goldmap.load(name), provinces=provinces, commodities=commodities)
+    """Return the features of layer ``name`` that pass the filters (a company: its mines)."""
+    return filter_layer(
+        goldmap.load(name), provinces=provinces, commodities=commodities, company=company
+    )
+
+
+@st.cache_data(show_spinner=False)
+def companies() -> pd.DataFrame:
+    """Return one row per company with its key mines: :func:`goldmap.companies`."""
+    table: pd.DataFrame = goldmap.companies()
+    return table
 
 
 @st.cache_data(show_spinner=False)

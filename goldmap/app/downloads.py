@@ -8,12 +8,14 @@ export anything on a rerun.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import streamlit as st
 
+from goldmap.app import data
 from goldmap.app.state import (
     bound,
     current_filters,
@@ -26,10 +28,10 @@ from goldmap.app.text import error_text, md_escape, tr
 from goldmap.catalog import LAYERS
 from goldmap.errors import GoldmapError
 from goldmap.io.write import FORMATS, download_name, export_bytes
-from goldmap.maps import MAP_LAYERS
+from goldmap.maps import MAP_LAYERS, Choropleth
 from goldmap.names import province_name
 
-__all__ = ["download_frame", "downloads"]
+__all__ = ["download_frame", "downloads", "figure_stem"]
 
 #: The choice of the layer box that stands for every layer drawn on the map.
 ALL_VISIBLE = "all_visible"
@@ -63,8 +65,6 @@ def _packaged_bytes(
     commodities: tuple[str, ...] | None,
 ) -> bytes:
     """Export packaged layers (filtered) as bytes; cached, keyed by what they hold."""
-    from goldmap.app import data
-
     frames = {n: data.visible(n, provinces, commodities) for n in layers}
     return export_bytes(frames, format=fmt)[0]
 
@@ -132,36 +132,78 @@ def downloads() -> None:
     _figure_download(lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
-def _figure_bytes(lang: str, province: int | None, fmt: str) -> bytes:
-    """Draw the static figure of all China or one province (goldmap.figure) as PNG/PDF bytes."""
+def _figure_bytes(lang: str, fmt: str) -> bytes:
+    """Draw this view as a static figure (goldmap.figure) and return its PNG/PDF bytes.
+
+    The figure holds what the map shows: the layers chosen, the province, commodity and
+    company filters, the statistic, the mines' colouring, the corrected mines and the
+    uploaded features.
+    """
     import tempfile
 
-    from goldmap.maps.static import figure, save_figure
+    from goldmap.maps.static import FIGURE_LAYERS, figure, save_figure
 
-    name = None if province is None else str(province)
+    s = session()
+    provinces, commodities = current_filters()
+    layers = [n for n in FIGURE_LAYERS if n in s.layers or n in ("cities", "rivers")]
+    choropleth = data.choropleth_frame(s.stat, s.user_stats)
+    statistic = None
+    if choropleth is not None:
+        title = data.stat_options(s.user_stats, lang).get(s.stat)
+        statistic = Choropleth(*choropleth, title=title)
+    fig = figure(
+        lang=lang, layers=layers, provinces=provinces, commodities=commodities,
+        company=s.company_filter(), color_by=s.color_by or None,
+        mines=s.layer("key_mines") if s.has_own("key_mines") else None,
+        features=s.user_features, choropleth=statistic,
+    )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="goldmap-figure-") as tmp:
-        path = save_figure(figure(province=name, lang=lang), Path(tmp) / f"view.{fmt}")
-        return path.read_bytes()
+        return save_figure(fig, Path(tmp) / f"view.{fmt}").read_bytes()
+
+
+def _slug(text: object) -> str:
+    """Return ``text`` as a file-name word: lower-case ASCII letters, digits and hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def figure_stem() -> str:
+    """Return the file name (no extension) of this view's figure: what it holds, in words.
+
+    For example ``goldmap_key-mines_shandong_gold-output`` or
+    ``goldmap_plan_china_by-status_600547``.
+    """
+    s = session()
+    provinces, commodities = current_filters()
+    shown = [n for n in MAP_LAYERS if n in s.layers]
+    what = "plan" if not shown or len(shown) > 1 else _slug(shown[0])
+    where = [_slug(province_name(p, lang="en").split()[0]) for p in provinces or ()][:3]
+    parts = ["goldmap", what, *(where or ["china"])]
+    parts += [_slug(c) for c in commodities or ()][:3]
+    if s.company:
+        parts.append(_slug(s.company) or "company")
+    if s.stat:
+        parts.append(_slug(s.stat.partition(":")[2]))
+    if s.color_by:
+        parts.append(f"by-{s.color_by}")
+    if s.has_own("key_mines"):
+        parts.append("corrected")
+    if s.user_features is not None:
+        parts.append("with-uploads")
+    return "_".join(p for p in parts if p)
 
 
 def _figure_download(lang: str) -> None:
-    """Offer this view (all China, or the one province filtered) as a figure for a report."""
-    provinces, _ = current_filters()
-    province = provinces[0] if provinces and len(provinces) == 1 else None
+    """Offer this view (layers, filters, statistic, uploads, corrections) as a figure."""
     st.markdown(f"**{tr('view_figure', lang)}**")
     session().default("fig_format", "png")
     fmt = bound(st.radio, "fig_format", tr("format", lang), ["png", "pdf"], horizontal=True)
     if st.button(tr("make_figure", lang), key="fig_make"):
         try:
-            session().figure_file = (fmt, _figure_bytes(lang, province, fmt))
+            session().figure_file = (fmt, _figure_bytes(lang, fmt), figure_stem())
         except GoldmapError as err:
             st.error(error_text(err, lang))
     made = session().figure_file
     if made:
-        made_fmt, content = made
+        made_fmt, content, stem = made
         mime = "image/png" if made_fmt == "png" else "application/pdf"
-        where = f"_{province}" if province else "_china"
-        st.download_button(
-            tr("download", lang), content, f"goldmap{where}.{made_fmt}", mime, key="fig_dl"
-        )
+        st.download_button(tr("download", lang), content, f"{stem}.{made_fmt}", mime, key="fig_dl")

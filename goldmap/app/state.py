@@ -88,6 +88,8 @@ class Session:
     commodities = _Key[list[str]]([])
     stat = _Key("")
     stat_wanted = _Key[str | None](None)  # a link's uploaded statistic, until the upload
+    company = _Key("")  # a company's ticker or name: its key mines only ("" all)
+    color_by = _Key("")  # the key mines' colours: "" gold, "status" or "owner"
     basemap = _Key("none")
     tianditu_key = _Key("")  # kept in the session only, never in the URL
     # What the user looks at: the selected feature, a focus to move to, the map's bounds.
@@ -111,7 +113,7 @@ class Session:
     # Renders kept between reruns, each with what it was made from.
     map_page = _Key[Any](None, key="_map_page")
     located_table = _Key[Any](None, key="_located_table")
-    figure_file = _Key[tuple[str, bytes] | None](None)
+    figure_file = _Key[tuple[str, bytes, str] | None](None)
     initialised = _Key(False, key="_initialised")
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
@@ -127,12 +129,19 @@ class Session:
         """Return the province and commodity filters, None where nothing is chosen."""
         return tuple(self.provinces) or None, tuple(self.commodities) or None
 
+    def company_filter(self) -> str | None:
+        """Return the company whose key mines alone are shown, None for every mine."""
+        return self.company or None
+
     def visible(self, name: str) -> gpd.GeoDataFrame:
         """Return the features of layer ``name`` (as :meth:`layer`) that the filters keep."""
         provinces, commodities = self.filters()
+        company = self.company_filter() if name == "key_mines" else None
         if self.has_own(name):
-            return filter_layer(self.layer(name), provinces=provinces, commodities=commodities)
-        return data.visible(name, provinces, commodities)
+            return filter_layer(
+                self.layer(name), provinces=provinces, commodities=commodities, company=company
+            )
+        return data.visible(name, provinces, commodities, company)
 
     def default(self, name: str, value: Any) -> None:
         """Give the widget state ``name`` its first value (a widget's own key, e.g. a format)."""
@@ -178,6 +187,9 @@ def init_state() -> None:
     commodities = set(data.commodity_options())
     s.commodities = [v for v in _split(params.get("com")) if v in commodities]
     s.stat = params.get("stat", "")
+    s.company = params.get("company", "")  # checked against the companies by the sidebar
+    color = params.get("color", "")
+    s.color_by = color if color in ("status", "owner") else ""
     basemap = params.get("basemap", "none")
     s.basemap = basemap if basemap in BASEMAPS else "none"
     layer, colon, key = params.get("focus", "").partition(":")
@@ -208,6 +220,8 @@ def sync_query_params() -> None:
         "prov": ",".join(map(str, s.provinces)),
         "com": ",".join(s.commodities),
         "stat": _linked_stat(s.stat or s.stat_wanted or "", s.user_stats),
+        "company": s.company,  # a name from goldmap.companies(), never the user's text
+        "color": s.color_by,
         "basemap": s.basemap,
     }
     if s.selected:

@@ -18,6 +18,7 @@ import streamlit as st
 
 from goldmap._located_summary import summarize_located
 from goldmap.app import data
+from goldmap.app.company_view import company_controls, company_panel, zoom_to_company
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
 from goldmap.app.live_map import FRAME_CSS, GroupScript, LiveMap, MapPage, Same, render_group
@@ -153,6 +154,7 @@ def sidebar() -> None:
             st.selectbox, "stat", tr("statistic", lang), list(options),
             format_func=options.__getitem__,
         )  # fmt: skip
+        company_controls()
         bound(
             st.selectbox, "basemap", tr("basemap", lang), list(BASEMAPS),
             format_func=lambda v: tr(f"basemap_{v}", lang), help=tr("basemap_help", lang),
@@ -256,16 +258,23 @@ def _plan_group(
     provinces: tuple[int, ...] | None,
     commodities: tuple[str, ...] | None,
     datum: str,
+    mines: tuple[str | None, str | None] = (None, None),
 ) -> GroupScript:
-    """Return a packaged plan layer's group, rendered once for every session that shows it."""
+    """Return a packaged plan layer's group, rendered once for every session that shows it.
+
+    ``mines`` is the key mines' company filter and colouring (None, None: all, gold).
+    """
+    company, color_by = mines if name == "key_mines" else (None, None)
 
     def build() -> folium.FeatureGroup:
         (group,) = overlay_groups(
-            _stand_in(datum), [name], lang=lang, provinces=provinces, commodities=commodities
-        )
+            _stand_in(datum), [name], lang=lang, provinces=provinces, commodities=commodities,
+            company=company, color_by=color_by,
+        )  # fmt: skip
         return group
 
-    return live_map().group(("plan", name, lang, provinces, commodities, datum), build)
+    key = ("plan", name, lang, provinces, commodities, datum, company, color_by)
+    return live_map().group(key, build)
 
 
 def _groups(page: MapPage) -> list[GroupScript]:
@@ -280,15 +289,17 @@ def _groups(page: MapPage) -> list[GroupScript]:
         statistic = Choropleth(*choropleth, title=title)
         (group,) = overlay_groups(_stand_in(page.datum), [], lang=lang, choropleth=statistic)
         groups.append(render_group(group))
+    mines = (s.company_filter(), s.color_by or None)
     for name in sorted(s.layers, key=MAP_LAYERS.index):
         if s.has_own(name):  # the session's own frame (corrected mines): drawn for it alone
             (group,) = overlay_groups(
                 _stand_in(page.datum), {name: s.layer(name)}, lang=lang,
-                provinces=provinces, commodities=commodities,
+                provinces=provinces, commodities=commodities, company=mines[0],
+                color_by=mines[1],
             )  # fmt: skip
             groups.append(render_group(group))
         else:
-            groups.append(_plan_group(name, lang, provinces, commodities, page.datum))
+            groups.append(_plan_group(name, lang, provinces, commodities, page.datum, mines))
     return groups
 
 
@@ -313,6 +324,7 @@ def map_view(asset_url: str) -> bool:
     """
     s = session()
     _zoom_to_new_upload()
+    zoom_to_company()
     try:
         page, groups = _map_parts(asset_url)
     except GoldmapError as err:
@@ -410,6 +422,7 @@ def _display(frame: gpd.GeoDataFrame, layer: str, lang: str) -> pd.DataFrame:
 def feature_table() -> None:
     """Show a sortable, searchable table of the features the filters keep."""
     lang = current_lang()
+    company_panel()
     query = st.text_input(tr("search", lang), key="search").strip().casefold()
     for layer in session().layers:
         table = _display(visible_layer(layer), layer, lang)

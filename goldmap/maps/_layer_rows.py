@@ -29,7 +29,7 @@ from goldmap.maps._popups import (
     names,
 )
 from goldmap.maps.choropleth import json_safe
-from goldmap.styles import style_for
+from goldmap.styles import mine_mark, style_for
 
 __all__ = ["LayerRows", "feature_properties", "filter_mask", "layer_rows", "packaged_rows"]
 
@@ -68,14 +68,17 @@ def filter_mask(
     return keep
 
 
-def _feature_style(row: Mapping[str, Any], layer: str | None, geom: Any) -> dict[str, Any]:
+def _feature_style(
+    row: Mapping[str, Any], layer: str | None, geom: Any, fill: str | None = None
+) -> dict[str, Any]:
     """Return the drawing of one feature: a star icon, a circle or a polygon style."""
     style = style_for(layer or "")
     is_point = geom is not None and shapely.get_dimensions(geom) == 0
     uncertain = row.get("location_precision") in UNCERTAIN
     if layer == "key_mines" and is_point:
         corrected = row.get("corrected") is True
-        return {"_icon": mine_icon(style, uncertain=uncertain, corrected=corrected)}
+        mark = mine_mark(row.get("location_precision")) or "hollow"
+        return {"_icon": mine_icon(style, mark=mark, corrected=corrected, fill=fill)}
     if is_point:
         # A user's points lie over the plan's areas, so that each can be clicked.
         pane = {"pane": "markerPane"} if layer is None else {}
@@ -168,14 +171,20 @@ def packaged_rows(
     return rows.take(np.flatnonzero(mask))
 
 
-def feature_properties(rows: LayerRows, layer: str | None, lang: str) -> list[dict[str, Any]]:
-    """Return each feature's tooltip, popup and drawing, in the rows' order."""
+def feature_properties(
+    rows: LayerRows, layer: str | None, lang: str, *, fills: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Return each feature's tooltip, popup and drawing, in the rows' order.
+
+    ``fills`` colours the key mines, one colour per row (see :mod:`goldmap.maps._mine_colors`).
+    """
     records = rows.records
     if layer == "key_mines":
         records = point_context(records, rows.geometry, lang)
+    colors = list(fills) if fills is not None else [None] * len(records)
     labels = list(rows.columns)
     props = []
-    for position, (row, geom) in enumerate(zip(records, rows.geometry, strict=True)):
+    for position, (row, geom, fill) in enumerate(zip(records, rows.geometry, colors, strict=True)):
         if layer == "key_mines":
             tooltip, popup = mine_content(row, lang)
         elif layer in LAYERS:
@@ -187,7 +196,7 @@ def feature_properties(rows: LayerRows, layer: str | None, lang: str) -> list[di
             "id": json_safe(row.get("id", row.get("name_en"))),
             "_tooltip": tooltip,
             "_popup": popup,
-            **_feature_style(row, layer, geom),
+            **_feature_style(row, layer, geom, fill),
         }
         if layer is None:
             feature["row"] = position  # a frame of the user's: which row was clicked

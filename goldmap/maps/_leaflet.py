@@ -18,7 +18,7 @@ from jinja2 import Template
 from goldmap.crs import require_crs
 from goldmap.errors import OptionError
 from goldmap.maps._basemaps import datum_of, shift_geojson
-from goldmap.styles import WATER_COLOR, LayerStyle
+from goldmap.styles import LAYER_STYLES, STAND_IN_STROKE, WATER_COLOR, LayerStyle
 
 _LEGENDS: weakref.WeakKeyDictionary[folium.Map | folium.FeatureGroup, Legend] = (
     weakref.WeakKeyDictionary()
@@ -312,21 +312,60 @@ class GeoLayer(DataLayer):
         return [[float(south), float(west)], [float(north), float(east)]]
 
 
+# One legend box per map: each legend (the map's own, and one per layer group) is a part of
+# it, shown while its group is on the map, in order (a statistic's classes first).
+_LEGEND_JS = """(function (html, order, parent) {
+    function box(map) {
+        if (!map._goldmapLegend) {
+            var control = L.control({position: "bottomright"});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", "goldmap-legend");
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            map._goldmapLegend = control.addTo(map);
+        }
+        return map._goldmapLegend.getContainer();
+    }
+    var part = document.createElement("div");
+    part.className = "goldmap-legend-part";
+    part.setAttribute("data-order", order);
+    part.innerHTML = html;
+    function show(map) {
+        var div = box(map), next = null;
+        for (var i = 0; i < div.children.length && !next; i++) {
+            var other = div.children[i];
+            if (+other.getAttribute("data-order") > order) { next = other; }
+        }
+        div.insertBefore(part, next);
+    }
+    function hide(map) {
+        if (part.parentNode) { part.parentNode.removeChild(part); }
+        var control = map && map._goldmapLegend;
+        if (control && !control.getContainer().children.length) {
+            control.remove();
+            delete map._goldmapLegend;
+        }
+    }
+    if (parent instanceof L.Map) { show(parent); return; }
+    parent.on("add", function () { show(parent._map); });
+    parent.on("remove", function () { hide(parent._map); });
+    if (parent._map) { show(parent._map); }
+})(%(html)s, %(order)d, %(parent)s);"""
+
+
 class Legend(Attached, MacroElement):
-    """A Leaflet control listing the legend entries; text is escaped by the builders."""
+    """A part of the map's one legend box; text is escaped by the builders.
+
+    Every legend of a map (its own, each layer group's) goes into one box at the bottom
+    right, in ``order`` (a statistic's classes first), so that no two boxes stack.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
-        {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", "goldmap-legend");
-            div.innerHTML = {{ this.html()|tojson }};
-            L.DomEvent.disableClickPropagation(div);
-            L.DomEvent.disableScrollPropagation(div);
-            return div;
-        };
-        {{ this.attach() }}
+        {{ this.script() }}
         {% endmacro %}
         """
     )
@@ -335,21 +374,28 @@ class Legend(Attached, MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GoldmapLegend"
         self.sections: dict[str, str] = {}
+        self.order = 1
 
-    def attach(self) -> str:
-        return attach_control_js(self)
+    def script(self) -> str:
+        assert self.parent_name, "attach the legend to a map or a layer group first"
+        return _LEGEND_JS % {
+            "html": page_json(self.html()),
+            "order": self.order,
+            "parent": self.parent_name,
+        }
 
     def html(self) -> str:
-        return (
-            '<div style="background:rgba(255,255,255,.92);padding:6px 9px;border-radius:5px;'
-            "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 system-ui,sans-serif;"
-            'max-width:220px">' + "".join(self.sections.values()) + "</div>"
-        )
+        return "".join(self.sections.values())
 
 
 CSS = f"""<style>
 .leaflet-container {{ background: {WATER_COLOR}; font-family: system-ui, sans-serif; }}
 .goldmap-mine {{ background: none; border: none; }}
+.goldmap-legend {{ background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 5px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.5 system-ui, sans-serif; max-width: 240px;
+  max-height: 45vh; overflow-y: auto; }}
+.goldmap-legend-part + .goldmap-legend-part {{ border-top: 1px solid #ddd; margin-top: 4px;
+  padding-top: 4px; }}
 .goldmap-mine svg {{ filter: drop-shadow(0 1px 1px rgba(0,0,0,.35)); }}
 .goldmap-corrected.goldmap-uncertain svg polygon {{ stroke: #006d2c; }}
 .leaflet-control-layers-overlays label {{ white-space: nowrap; }}
@@ -406,9 +452,9 @@ def get_legend(m: folium.Map | folium.FeatureGroup) -> Legend:
     return legend
 
 
-def swatch(style: LayerStyle, *, point: bool, dashed: bool = False) -> str:
+def swatch(style: LayerStyle, *, point: bool, dashed: bool = False, mark: str = "filled") -> str:
     if point:
-        return star_svg(style.marker_color, style.stroke, size=14, hollow=dashed)
+        return star_svg(style.marker_color, style.stroke, size=14, mark=mark)
     border = "dashed" if (dashed or style.dash) else "solid"
     opacity = max(style.fill_opacity, 0.25)
     return (
@@ -426,16 +472,32 @@ def dot_swatch(fill: str, stroke: str) -> str:
     )
 
 
-def star_svg(fill: str, stroke: str, *, size: int, hollow: bool) -> str:
-    points = "12,1.5 15,8.8 22.8,9.3 16.8,14.3 18.7,22 12,17.8 5.3,22 7.2,14.3 1.2,9.3 9,8.8"
-    dash = ' stroke-dasharray="2.5 1.8"' if hollow else ""
-    body = "#ffffff" if hollow else fill
-    width = 2.2 if hollow else 1.2
-    line = "#a87800" if hollow else stroke
+_STAR = "12,1.5 15,8.8 22.8,9.3 16.8,14.3 18.7,22 12,17.8 5.3,22 7.2,14.3 1.2,9.3 9,8.8"
+_STAR_LEFT_HALF = "9,8.8 1.2,9.3 7.2,14.3 5.3,22 12,17.8 12,1.5"
+
+
+def star_svg(fill: str, stroke: str, *, size: int, mark: str = "filled") -> str:
+    """Return the SVG star of a key mine drawn as ``mark`` (see :data:`goldmap.styles.MINE_MARKS`).
+
+    ``"filled"``: the point marks the mine; ``"half"``: a town's point, its left half filled;
+    ``"hollow"``: a county's stand-in, white with a dashed outline.
+    """
+    gold = fill == LAYER_STYLES["key_mines"].marker_color
+    line = STAND_IN_STROKE if gold and mark != "filled" else stroke
+    body = fill if mark == "filled" else "#ffffff"
+    width = {"filled": 1.2, "half": 1.6, "hollow": 2.2}[mark]
+    dash = ' stroke-dasharray="2.5 1.8"' if mark == "hollow" else ""
+    half = (
+        f'<polygon points="{_STAR_LEFT_HALF}" fill="{fill}" stroke="none"/>'
+        if mark == "half"
+        else ""
+    )
+    outline = f'stroke="{line}" stroke-width="{width}" stroke-linejoin="round"{dash}'
     return (
-        f'<svg width="{size}" height="{size}" viewBox="0 0 24 24" style="vertical-align:-2px">'
-        f'<polygon points="{points}" fill="{body}" stroke="{line}" stroke-width="{width}"'
-        f' stroke-linejoin="round"{dash}/></svg>'
+        f'<svg width="{size}" height="{size}" viewBox="0 0 24 24" style="vertical-align:-2px"'
+        f' data-mark="{mark}">'
+        f'<polygon points="{_STAR}" fill="{body}" stroke="none"/>{half}'
+        f'<polygon points="{_STAR}" fill="none" {outline}/></svg>'
     )
 
 

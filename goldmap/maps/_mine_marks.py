@@ -33,8 +33,9 @@ from goldmap.maps._leaflet import (
     get_legend,
     star_svg,
 )
+from goldmap.maps._mine_colors import Category
 from goldmap.maps._popups import escape
-from goldmap.styles import LayerStyle
+from goldmap.styles import MINE_MARKS, LayerStyle, mine_mark
 from goldmap.text import tr
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "MineMarks",
     "add_mine_marks",
     "mine_icon",
+    "mine_legend",
     "point_context",
 ]
 
@@ -96,23 +98,67 @@ def point_context(
 CORRECTED_COLORS = ("#2ca25f", "#006d2c")
 
 
-def mine_icon(style: LayerStyle, *, uncertain: bool, corrected: bool = False) -> dict[str, Any]:
+def mine_icon(
+    style: LayerStyle, *, mark: str, corrected: bool = False, fill: str | None = None
+) -> dict[str, Any]:
     """Return the Leaflet divIcon options of a mine's star (fanned out by the map's script).
 
-    A mine moved by the user's corrections is a green star (hollow with a green outline when
-    the correction gives only a town or county).
+    ``mark`` says how precise the point is (:data:`goldmap.styles.MINE_MARKS`: filled, half,
+    hollow). A mine moved by the user's corrections is a green star; ``fill`` colours the
+    star by a category (status, owner group) instead of gold.
     """
     c = ICON_PX / 2
-    fill, stroke = CORRECTED_COLORS if corrected else (style.marker_color, style.stroke)
-    classes = "goldmap-mine" + (" goldmap-uncertain" if uncertain else "")
+    color, stroke = CORRECTED_COLORS if corrected else (style.marker_color, style.stroke)
+    if fill is not None and not corrected:
+        # A stand-in's star is ringed in its category's colour, as on the figure.
+        color, stroke = fill, "#333333" if mark == "filled" else fill
+    classes = "goldmap-mine" + (" goldmap-corrected" if corrected else "")
+    classes += f" goldmap-mark-{mark}" + (" goldmap-uncertain" if mark == "hollow" else "")
     return {
-        "html": star_svg(fill, stroke, size=ICON_PX, hollow=uncertain),
-        "className": classes + (" goldmap-corrected" if corrected else ""),
+        "html": star_svg(color, stroke, size=ICON_PX, mark=mark),
+        "className": classes,
         "iconSize": [ICON_PX, ICON_PX],
         "iconAnchor": [c, c],
         "tooltipAnchor": [10, 0],
         "popupAnchor": [0, -9],
     }
+
+
+#: The marks' colour in the legend when the mines are coloured by a category.
+_NEUTRAL = "#9e9e9e"
+
+
+def mine_legend(
+    records: Sequence[Mapping[str, Any]],
+    style: LayerStyle,
+    lang: str,
+    *,
+    categories: Sequence[Category] = (),
+    title: str = "",
+) -> str:
+    """Return the legend rows of the key mines: each precision mark drawn, then the colours.
+
+    Every mark (filled, half, hollow: :data:`goldmap.styles.MINE_MARKS`) that the drawn mines
+    use gets its own row, so the legend says what a star's fill means; ``categories`` (a
+    colouring by status or owner group) follow under ``title``, one filled star each.
+    """
+    used = {mine_mark(r.get("location_precision")) for r in records}
+    fill = _NEUTRAL if categories else style.marker_color
+    stroke = "#555555" if categories else style.stroke
+    rows = [
+        f'<div class="goldmap-legend-mark" data-mark="{mark}">'
+        f"{star_svg(fill, stroke, size=14, mark=mark)} {escape(tr(f'mark_{mark}', lang))}</div>"
+        for mark in dict.fromkeys(m for m in MINE_MARKS.values() if m is not None)
+        if mark in used
+    ]
+    if categories:
+        rows.append(f'<div style="font-weight:600;margin-top:3px">{escape(title)}</div>')
+        rows += [
+            f'<div class="goldmap-legend-category">'
+            f"{star_svg(c.color, '#333333', size=14, mark='filled')} {escape(c.label(lang))}</div>"
+            for c in categories
+        ]
+    return "".join(rows)
 
 
 class UnknownMines(Attached, MacroElement):

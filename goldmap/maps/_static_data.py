@@ -11,7 +11,7 @@ from goldmap.catalog import load
 from goldmap.citation import data_version
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
 from goldmap.names import resolve_province
-from goldmap.styles import LAND_COLOR, WATER_COLOR, style_for
+from goldmap.styles import LAND_COLOR, STATUS_COLORS, WATER_COLOR, style_for
 from goldmap.text import tr
 
 __all__ = [
@@ -42,12 +42,8 @@ COLOURS = {
     "river": style_for("rivers").stroke,
     "lake": style_for("lakes").fill,
     "city": style_for("cities").stroke,
-    # mines by status (figure(color_by="status")): advanced stages dark, unknown grey
-    "status_producing": "#1a9641",
-    "status_under_construction": "#fdae61",
-    "status_development": "#d7191c",
-    "status_exploration": "#2c7bb6",
-    "status_unknown": "#bdbdbd",
+    # mines by status (figure(color_by="status")): the web map's colours
+    **{f"status_{status}": colour for status, colour in STATUS_COLORS.items()},
     "nine_dash": "#555555",
 }
 

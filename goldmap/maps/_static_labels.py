@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from goldmap.maps._static_data import AREA_LAYERS, COLOURS, area_codes, mine_numbers, projected
+from goldmap.styles import STAND_IN_STROKE, mine_mark
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.text import Annotation
     from matplotlib.transforms import Bbox
 
-__all__ = ["Label", "area_labels", "city_labels", "mine_labels", "place_labels"]
+__all__ = ["Label", "area_labels", "city_labels", "draw_mines", "mine_labels", "place_labels"]
 
 # Where a label may go around its point: offsets in points, nearest first.
 _RADII = (3.0, 8.0, 14.0, 21.0, 30.0, 40.0)
@@ -167,8 +168,41 @@ def _point_boxes(ax: Axes, renderer: RendererBase, xy: np.ndarray, size_pt: floa
     return out
 
 
-#: Precisions whose point stands in for a place (a town, a county), drawn hollow.
-STAND_IN_PRECISIONS = ("town", "county")
+#: Area of a mine's star on the figure, in points squared.
+STAR_SIZE = 70.0
+
+
+def draw_mines(ax: Axes, mines: gpd.GeoDataFrame, fills: Sequence[str] | None = None) -> None:
+    """Draw each mine as a star marked by its precision, as the web map does.
+
+    A filled star where the point marks the orebody or the mine site, a half-filled star for
+    a town's point, a hollow star for a county's stand-in (:data:`goldmap.styles.MINE_MARKS`);
+    ``fills`` colours each star by a category instead of gold.
+    """
+    from matplotlib.markers import MarkerStyle
+
+    xy = np.column_stack([mines.geometry.x, mines.geometry.y])
+    marks = np.array([mine_mark(p) or "hollow" for p in mines["location_precision"]])
+    gold = fills is None
+    colours = np.array(fills if fills is not None else [COLOURS["key_mines"]] * len(mines))
+    for mark in ("filled", "half", "hollow"):
+        at = marks == mark
+        if not at.any():
+            continue
+        points = {"x": xy[at, 0], "y": xy[at, 1], "s": STAR_SIZE, "zorder": 7, "marker": "*"}
+        if mark == "filled":
+            ax.scatter(**points, color=list(colours[at]), edgecolor="black", linewidth=0.5,
+                       label="mines_filled")  # fmt: skip
+            continue
+        ax.scatter(**points, facecolor="white", edgecolor="none", label=f"mines_{mark}_ground")
+        if mark == "half":
+            points["marker"] = MarkerStyle("*", fillstyle="left")
+            ax.scatter(**points, color=list(colours[at]), edgecolor="none",
+                       label="mines_half_fill")  # fmt: skip
+            points["marker"] = "*"
+        edges = [STAND_IN_STROKE] * int(at.sum()) if gold else list(colours[at])
+        ax.scatter(**points, facecolor="none", edgecolor=edges, linewidth=1.0,
+                   label=f"mines_{mark}")  # fmt: skip
 
 
 def mine_labels(
@@ -177,29 +211,14 @@ def mine_labels(
     mines: gpd.GeoDataFrame,
     occupied: list[Bbox],
     *,
-    color_by: str | None = None,
+    fills: Sequence[str] | None = None,
 ) -> list[Label]:
     """Draw the mines; label each with its number, or a close cluster with one range (1-11).
 
-    ``color_by="status"`` fills each mine with its status colour (``COLOURS["status_..."]``).
+    ``fills`` colours each mine by a category (status, owner group), in the mines' order.
     """
     xy = np.column_stack([mines.geometry.x, mines.geometry.y])
-    # A stand-in point (a town's or a county's) is drawn hollow: it is not where the mine is.
-    stand_in = mines["location_precision"].isin(STAND_IN_PRECISIONS).to_numpy()
-    fills = np.full(len(mines), COLOURS["key_mines"], dtype=object)
-    if color_by == "status":
-        fills[:] = [COLOURS[f"status_{s}"] for s in mines["status"].fillna("unknown")]
-    for hollow in (False, True):
-        at = stand_in == hollow
-        ax.scatter(
-            xy[at, 0],
-            xy[at, 1],
-            s=22,
-            color="white" if hollow else list(fills[at]),
-            edgecolor=list(fills[at]) if hollow else "black",
-            linewidth=1.1 if hollow else 0.5,
-            zorder=7,
-        )
+    draw_mines(ax, mines, fills)
     occupied += _point_boxes(ax, renderer, xy, 5.0)
     numbers = mine_numbers()
     numbered = [numbers[str(i)] for i in mines["id"]]
@@ -279,14 +298,22 @@ def city_labels(
     return labels
 
 
-def area_labels(layers: Sequence[str], view: shapely.Geometry) -> list[Label]:
-    """Return a code label (E1, D3) for each area of ``layers`` seen in ``view``."""
+def area_labels(
+    layers: Sequence[str],
+    view: shapely.Geometry,
+    *,
+    frames: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> list[Label]:
+    """Return a code label (E1, D3) for each area of ``layers`` seen in ``view``.
+
+    ``frames`` gives the areas drawn (filtered) by layer; default the packaged layers.
+    """
     codes = area_codes()
     labels = []
     for layer in AREA_LAYERS:
         if layer not in layers:
             continue
-        areas = projected(layer)
+        areas = projected(layer) if frames is None else frames[layer]
         for area_id, geometry in zip(areas["id"], areas.geometry, strict=True):
             visible = geometry.intersection(view)
             if visible.is_empty:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import shapely
 
@@ -15,12 +15,15 @@ from goldmap.maps._static_data import (
     mine_numbers,
     projected,
 )
+from goldmap.styles import STAND_IN_STROKE
 from goldmap.text import tr
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from goldmap.maps._mine_colors import Category
 
 __all__ = [
     "FURNITURE_ZORDER",
@@ -115,14 +118,25 @@ def north_arrow(ax: Axes, lang: str, size: float) -> None:
 
 
 def legend(
-    ax: Axes, lang: str, layers: Sequence[str], size: float, *, color_by: str | None = None
+    ax: Axes,
+    lang: str,
+    layers: Sequence[str],
+    size: float,
+    *,
+    categories: Sequence[Category] = (),
+    color_title: str = "",
+    extra: Sequence[Any] = (),
 ) -> None:
-    """Draw the legend of what ``layers`` put on the map, plus lakes and provinces."""
-    handles = _area_handles(lang, layers)
-    if "key_mines" in layers and color_by == "status":
-        handles += _status_handles(lang)
+    """Draw the legend of what ``layers`` put on the map, plus lakes and provinces.
+
+    ``categories`` are the colours of the mines (status, owner group) under ``color_title``;
+    ``extra`` are more handles (a statistic's classes, the user's features) put first.
+    """
+    handles = [*extra, *_area_handles(lang, layers)]
     if "key_mines" in layers:
-        handles += _mine_handles(lang, status=color_by == "status")
+        handles += _mine_handles(lang, coloured=bool(categories))
+        if categories:
+            handles += _category_handles(categories, color_title, lang)
     if "cities" in layers:
         handles += _city_handles(lang)
     handles += _context_handles(lang, rivers="rivers" in layers)
@@ -156,48 +170,66 @@ def _area_handles(lang: str, layers: Sequence[str]) -> list[Any]:
     return handles
 
 
-def _mine_handles(lang: str, *, status: bool = False) -> list[Any]:
-    """Return the keys of a located mine (filled), a stand-in (hollow), its county (hatched).
+#: The legend key of each precision mark: Line2D fill style and face colour.
+_MARK_KEYS: dict[str, tuple[Literal["full", "left"], str | None]] = {
+    "filled": ("full", None),
+    "half": ("left", "white"),
+    "hollow": ("full", "white"),
+}
 
-    With ``status``, the filled key is left to the status keys (one colour per status).
+
+def _mine_handles(lang: str, *, coloured: bool = False) -> list[Any]:
+    """Return the keys of the three precision marks (filled, half, hollow) and a county's hatch.
+
+    With ``coloured``, the marks are grey: the colours are the categories' keys.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    located = Line2D(
-        [], [], marker="o", linestyle="", markerfacecolor=COLOURS["key_mines"],
-        markeredgecolor="black", markersize=6, label=tr("legend_key_mines", lang),
-    )  # fmt: skip
-    stand_in = Line2D(
-        [], [], marker="o", linestyle="", markerfacecolor="white", markeredgewidth=1.1,
-        markeredgecolor=COLOURS["key_mines"], markersize=6, label=tr("figure_stand_in", lang),
-    )  # fmt: skip
+    colour = "#9e9e9e" if coloured else COLOURS["key_mines"]
+    handles: list[Any] = []
+    for mark, (fillstyle, face) in _MARK_KEYS.items():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="*",
+                linestyle="",
+                markersize=9,
+                fillstyle=fillstyle,
+                markerfacecolor=face or colour,
+                markerfacecoloralt="white",
+                markeredgecolor="black" if mark == "filled" else STAND_IN_STROKE,
+                markeredgewidth=0.5 if mark == "filled" else 0.9,
+                label=tr(f"mark_{mark}", lang),
+            )
+        )
     county = Patch(
         facecolor="none", edgecolor=COLOURS["key_mines"], hatch="////", linestyle="--",
         label=tr("figure_stand_in_county", lang),
     )  # fmt: skip
-    return [stand_in, county] if status else [located, stand_in, county]
+    return [*handles, county]
 
 
-def _status_handles(lang: str) -> list[Any]:
-    """Return one mine marker per status, labelled "key mine: producing" and so on."""
+def _category_handles(categories: Sequence[Category], title: str, lang: str) -> list[Any]:
+    """Return a heading and one star per category, labelled "status: producing" and so on."""
     from matplotlib.lines import Line2D
 
-    from goldmap._dossier import STATUS_WORDS
-
-    head = tr("legend_key_mines", lang).split("（")[0].split(" (")[0]
+    sep = "：" if lang == "zh" else ": "
+    head = title.split(sep)[0].split("：")[0]
     return [
         Line2D(
             [],
             [],
-            marker="o",
+            marker="*",
             linestyle="",
-            markerfacecolor=COLOURS[f"status_{status}"],
+            markerfacecolor=c.color,
             markeredgecolor="black",
-            markersize=6,
-            label=f"{head}：{text[lang]}" if lang == "zh" else f"{head}: {text[lang]}",
+            markeredgewidth=0.5,
+            markersize=9,
+            label=f"{head}{sep}{c.label(lang)}",
         )
-        for status, text in STATUS_WORDS.items()
+        for c in categories
     ]
 
 
@@ -279,13 +311,22 @@ def mine_rows(lang: str, mines: gpd.GeoDataFrame) -> list[str]:
     return [f"{n:>2}  {name}" for n, name in sorted(rows)]
 
 
-def area_rows(lang: str, layers: Sequence[str], view: shapely.Geometry) -> list[str]:
-    """Return the list under the map of the areas of ``layers`` in ``view``, code and name."""
+def area_rows(
+    lang: str,
+    layers: Sequence[str],
+    view: shapely.Geometry,
+    *,
+    frames: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> list[str]:
+    """Return the list under the map of the areas of ``layers`` in ``view``, code and name.
+
+    ``frames`` gives the areas drawn (filtered) by layer; default the packaged layers.
+    """
     codes = area_codes()
     rows = []
     for layer in AREA_LAYERS:
         if layer in layers:
-            areas = projected(layer)
+            areas = projected(layer) if frames is None else frames[layer]
             areas = areas[areas.intersects(view)]
             names = areas[f"name_{lang}"]
             rows += [f"{codes[str(i)]}  {n}" for i, n in zip(areas["id"], names, strict=True)]

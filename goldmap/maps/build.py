@@ -48,9 +48,11 @@ from goldmap.maps._leaflet import (
     swatch,
     to_4326,
 )
+from goldmap.maps._mine_colors import Category, check_color_by, mine_categories
 from goldmap.maps._mine_marks import (
     CORRECTED_COLORS,
     add_mine_marks,
+    mine_legend,
 )
 from goldmap.maps._popups import (
     escape,
@@ -272,6 +274,7 @@ def add_layer(
     name: str | None = None,
     lang: str = "zh",
     show: bool = True,
+    color_by: str | None = None,
 ) -> folium.Map | folium.FeatureGroup:
     """Draw a layer: a goldmap plan layer, or any GeoDataFrame of your own.
 
@@ -291,6 +294,9 @@ def add_layer(
         Language shown first.
     show : bool, default True
         Whether the layer is visible when the map opens.
+    color_by : {"status", "owner"}, optional
+        Colour the key mines by their status or owner group (the listed company, else the
+        ultimate parent), with a legend entry per category; default gold.
 
     Returns
     -------
@@ -309,7 +315,10 @@ def add_layer(
     >>> m = add_layer(m, goldmap.load("key_mines"), layer="key_mines")
     """
     check_lang(lang)
-    return draw_rows(m, layer_rows(frame, layer), layer=layer, name=name, lang=lang, show=show)
+    return draw_rows(
+        m, layer_rows(frame, layer), layer=layer, name=name, lang=lang, show=show,
+        color_by=color_by,
+    )  # fmt: skip
 
 
 def draw_rows(
@@ -320,8 +329,10 @@ def draw_rows(
     name: str | None = None,
     lang: str = "zh",
     show: bool = True,
+    color_by: str | None = None,
 ) -> folium.Map | folium.FeatureGroup:
     """Draw a layer read by :func:`layer_rows` (see :func:`add_layer`)."""
+    check_color_by(color_by)
     style = style_for(layer or "")
     spec = LAYERS.get(layer or "")
     title = name or (
@@ -329,7 +340,13 @@ def draw_rows(
     )
     is_mines = layer == "key_mines"
     geoms = rows.geometry
-    props = feature_properties(rows, layer, lang)
+    categories: list[Category] = []
+    fills = None
+    if is_mines and color_by is not None:
+        keys, categories = mine_categories(rows.records, color_by)
+        colors = {c.key: c.color for c in categories}
+        fills = [colors[k] for k in keys]
+    props = feature_properties(rows, layer, lang, fills=fills)
     data = feature_collection(props, rows.shown)
     ensure_setup(m)
     points_only = bool(len(geoms)) and bool((shapely.get_dimensions(geoms) == 0).all())
@@ -350,16 +367,14 @@ def draw_rows(
         get_legend(m).sections[f"layer_{layer or title}"] = f"<div>{symbol} {escape(title)}</div>"
     if is_mines:
         legend = get_legend(m)
-        legend.sections["layer_key_mines"] = (
-            f"<div>{swatch(style, point=True)} {escape(tr('mine_precise', lang))}</div>"
-            f"<div>{swatch(style, point=True, dashed=True)} "
-            f"{escape(tr('mine_uncertain', lang))}</div>"
+        title = tr(f"color_by_{color_by}", lang) if color_by else ""
+        legend.sections["layer_key_mines"] = mine_legend(
+            rows.records, style, lang, categories=categories, title=title
         )
         if any(row.get("corrected") is True for row in rows.records):
             fill, stroke = CORRECTED_COLORS
             legend.sections["layer_key_mines"] += (
-                f"<div>{star_svg(fill, stroke, size=14, hollow=False)} "
-                f"{escape(tr('mine_corrected', lang))}</div>"
+                f"<div>{star_svg(fill, stroke, size=14)} {escape(tr('mine_corrected', lang))}</div>"
             )
         add_mine_marks(m, drawn, rows.records, geoms, lang)  # stacks fanned out, unknown listed
     return m
@@ -374,6 +389,7 @@ def make_map(  # noqa: PLR0913 (the public call: layers, language, basemap, thre
     commodities: Iterable[str] | None = None,
     company: str | Iterable[str] | None = None,
     choropleth: Choropleth | None = None,
+    color_by: str | None = None,
     assets: str = "inline",
     m: folium.Map | None = None,
     **legacy: Any,
@@ -400,6 +416,8 @@ def make_map(  # noqa: PLR0913 (the public call: layers, language, basemap, thre
         Keep only the key mines of this company (name or ticker, see :func:`filter_layer`).
     choropleth : Choropleth, optional
         Colour the provinces by a statistic instead of drawing them plain.
+    color_by : {"status", "owner"}, optional
+        Colour the key mines by status or owner group (see :func:`add_layer`).
     assets : str, default "inline"
         ``"inline"`` writes Leaflet into the page (self-contained, offline); a base URL such
         as ``"/app/static/goldmap/"`` links it from there (see :func:`write_assets`).
@@ -429,6 +447,7 @@ def make_map(  # noqa: PLR0913 (the public call: layers, language, basemap, thre
     from goldmap.errors import LayerNotFoundError
 
     check_lang(lang)
+    check_color_by(color_by)
     if layers is None:
         layers = DEFAULT_LAYERS
     frames: dict[str, gpd.GeoDataFrame | None]
@@ -463,7 +482,7 @@ def make_map(  # noqa: PLR0913 (the public call: layers, language, basemap, thre
         frame = frames[name]
         frame = load(name) if frame is None else frame
         frame = filter_layer(frame, provinces=provinces, commodities=commodities, company=company)
-        add_layer(m, frame, layer=name, lang=lang)
+        add_layer(m, frame, layer=name, lang=lang, color_by=color_by)
         if len(frame):
             drawn.append(to_4326(frame, name))
     if fit and (

@@ -1,4 +1,4 @@
-"""Colour provinces by a statistic: mapclassify classes, gold tones, a legend with units."""
+"""Colour provinces by a statistic: mapclassify classes, a purple ramp, a legend with units."""
 
 from __future__ import annotations
 
@@ -23,9 +23,18 @@ from goldmap.maps._leaflet import (
     to_4326,
 )
 from goldmap.maps._popups import escape, names, popup_html, tooltip_html
+from goldmap.styles import NO_DATA_COLOR, class_ramp
 from goldmap.text import check_lang, tr
 
-__all__ = ["SCHEMES", "Choropleth", "add_choropleth", "json_safe", "legacy_choropleth"]
+__all__ = [
+    "SCHEMES",
+    "Choropleth",
+    "Classes",
+    "add_choropleth",
+    "classify",
+    "json_safe",
+    "legacy_choropleth",
+]
 
 #: Classification schemes for the choropleth (mapclassify names).
 SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "fisher_jenks")
@@ -35,17 +44,6 @@ _SCHEME_CLASSES = {
     "natural_breaks": "NaturalBreaks",
     "fisher_jenks": "FisherJenks",
 }
-# ColorBrewer YlOrBr, 3 to 7 classes: gold tones that read on a light background.
-_PALETTES = {
-    1: ["#fec44f"],
-    2: ["#fff7bc", "#d95f0e"],
-    3: ["#fff7bc", "#fec44f", "#d95f0e"],
-    4: ["#ffffd4", "#fed98e", "#fe9929", "#cc4c02"],
-    5: ["#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404"],
-    6: ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#d95f0e", "#993404"],
-    7: ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04"],
-}
-_NO_DATA_COLOR = "#e0e0e0"
 
 
 def json_safe(value: Any) -> Any:
@@ -57,47 +55,98 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def _classify(values: pd.Series, column: str, scheme: str, k: int) -> tuple[np.ndarray, pd.Series]:
-    """Return the upper class bounds and each valid value's class (mapclassify)."""
+@dataclass(frozen=True)
+class Classes:
+    """A statistic's classes: each value's class, and per class its colour and label.
+
+    Attributes
+    ----------
+    of : pandas.Series
+        The class (0, 1, ...) of each value that has one, by the values' index.
+    colors : list of str
+        Each class's colour, light to dark (:func:`goldmap.styles.class_ramp`).
+    labels : list of str
+        Each class's range: whole numbers for counts ("0", "1–2", "3–11"), the values' own
+        range otherwise; no two classes overlap.
+    """
+
+    of: pd.Series
+    colors: list[str]
+    labels: list[str]
+
+    def color(self, index: Any) -> str:
+        """Return the colour of the value at ``index``; :data:`NO_DATA_COLOR` if it has none."""
+        position = self.of.get(index)
+        return NO_DATA_COLOR if position is None else self.colors[int(position)]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+def _labels(valid: pd.Series, classes: pd.Series, count: int) -> list[str]:
+    """Return each class's range: whole-number steps for whole numbers, else its values' range."""
+    whole = bool((valid == valid.round()).all())
+    labels = []
+    previous: float | None = None
+    for c in range(count):
+        members = valid[classes == c]
+        low, high = float(members.min()), float(members.max())
+        if whole and previous is not None:
+            low = previous + 1
+        previous = high
+        labels.append(_number(low) if low == high else f"{_number(low)} – {_number(high)}")
+    return labels
+
+
+def classify(values: pd.Series, *, scheme: str = "fisher_jenks", k: int = 5) -> Classes:
+    """Sort a statistic's values into classes with mapclassify, fewer when values are few.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Numbers; missing ones get no class.
+    scheme : str, default "fisher_jenks"
+        One of :data:`SCHEMES`.
+    k : int, default 5
+        The most classes; fewer when there are fewer distinct values, and a class that no
+        value falls in (ties in quantiles) is dropped.
+
+    Returns
+    -------
+    Classes
+        Each value's class, the classes' colours and labels.
+    """
     import mapclassify
 
-    if values.notna().sum() == 0:
-        raise OptionError(
-            f"Column {column!r} has no numeric values to colour by; pick a numeric column."
-        )
-    valid = values.dropna()
+    valid = values.dropna().astype(float)
     k_eff = max(1, min(k, valid.nunique()))
     if k_eff == 1:
-        bins = np.array([valid.max()])
-        classes = pd.Series(0, index=valid.index)
+        raw = pd.Series(0, index=valid.index)
     else:
         with warnings.catch_warnings():
-            # Ties leave fewer classes than asked; mapclassify then lowers k and says so.
+            # Ties leave fewer classes than asked (mapclassify lowers k and says so), and
+            # Fisher-Jenks says it runs without numba: neither changes the classes.
             warnings.simplefilter("ignore", UserWarning)
             classifier = getattr(mapclassify, _SCHEME_CLASSES[scheme])(valid.to_numpy(), k=k_eff)
-        bins = np.asarray(classifier.bins)
-        classes = pd.Series(classifier.yb, index=valid.index)
-    return bins, classes
+        raw = pd.Series(np.asarray(classifier.yb), index=valid.index)
+    used = sorted(set(raw.tolist()))
+    classes = raw.map({c: i for i, c in enumerate(used)}).astype(int)
+    count = len(used)
+    return Classes(classes, class_ramp(count), _labels(valid, classes, count))
 
 
-def _class_items(
-    palette: list[str], bins: np.ndarray, lowest: float, *, has_missing: bool, lang: str
-) -> list[str]:
+def _class_items(classes: Classes, *, has_missing: bool, lang: str) -> list[str]:
     """Return the legend rows of a choropleth: one per class, and "no data" when needed."""
-    lower = lowest
     items = []
-    for color, upper in zip(palette, bins, strict=True):
-        items.append(
-            f'<div><span style="display:inline-block;width:14px;height:10px;background:{color};'
-            f'border:1px solid #999;vertical-align:-1px"></span> '
-            f"{lower:,.4g} – {float(upper):,.4g}</div>"
-        )
-        lower = float(upper)
+    rows = list(zip(classes.colors, classes.labels, strict=True))
     if has_missing:
+        rows.append((NO_DATA_COLOR, tr("no_data", lang)))
+    for color, label in rows:
         items.append(
-            f'<div><span style="display:inline-block;width:14px;height:10px;'
-            f'background:{_NO_DATA_COLOR};border:1px solid #999;vertical-align:-1px"></span> '
-            f"{tr('no_data', lang)}</div>"
+            f'<div class="goldmap-class"><span style="display:inline-block;width:14px;'
+            f'height:10px;background:{color};border:1px solid #999;vertical-align:-1px"></span> '
+            f"{escape(label)}</div>"
         )
     return items
 
@@ -107,7 +156,7 @@ def add_choropleth(
     frame: gpd.GeoDataFrame,
     column: str,
     *,
-    scheme: str = "quantiles",
+    scheme: str = "fisher_jenks",
     k: int = 5,
     lang: str = "zh",
     title: str | None = None,
@@ -122,7 +171,7 @@ def add_choropleth(
         Province polygons with the statistic, e.g. the result of :func:`goldmap.join_stats`.
     column : str
         The numeric column to colour by; missing values are drawn grey ("no data").
-    scheme : str, default "quantiles"
+    scheme : str, default "fisher_jenks"
         One of :data:`SCHEMES`.
     k : int, default 5
         Number of classes (2-7); fewer when the column has fewer distinct values.
@@ -155,8 +204,11 @@ def add_choropleth(
     if not 2 <= k <= 7:
         raise OptionError(f"k={k!r} classes is not allowed; choose between 2 and 7.")
     values = pd.to_numeric(frame[column], errors="coerce")
-    bins, classes = _classify(values, column, scheme, k)
-    palette = _PALETTES[len(bins)]
+    if values.notna().sum() == 0:
+        raise OptionError(
+            f"Column {column!r} has no numeric values to colour by; pick a numeric column."
+        )
+    classes = classify(values, scheme=scheme, k=k)
     label = title or column
     props = []
     for idx, row in zip(
@@ -164,7 +216,7 @@ def add_choropleth(
     ):
         value = values.get(idx)
         has = not pd.isna(value)
-        color = palette[int(classes[idx])] if has else _NO_DATA_COLOR
+        color = classes.color(idx)
         name, other = names(row, lang)
         shown = f"{value:,.6g}" if has else tr("no_data", lang)
         props.append(
@@ -182,14 +234,12 @@ def add_choropleth(
     add_below_controls(m, GeoLayer(data, name=escape(label), show=True, behind=True))
     if isinstance(m, folium.FeatureGroup):
         m.layer_name = escape(label)
-    items = _class_items(
-        palette, bins, float(values.min()), has_missing=values.isna().any(), lang=lang
-    )
+    items = _class_items(classes, has_missing=bool(values.isna().any()), lang=lang)
     legend = get_legend(m)
+    legend.order = 0  # the statistic's classes head the map's legend box
     legend.sections = {
         "choropleth": f'<div style="font-weight:600;margin-top:2px">{escape(label)}</div>'
-        + "".join(items)
-        + '<hr style="margin:4px 0;border:none;border-top:1px solid #ddd">',
+        + "".join(items),
         **{key: v for key, v in legend.sections.items() if key != "choropleth"},
     }
     return m
@@ -205,7 +255,7 @@ class Choropleth:
         Provinces with the statistic, e.g. from :func:`goldmap.join_stats`.
     column : str
         The numeric column to colour by.
-    scheme : str, default "quantiles"
+    scheme : str, default "fisher_jenks"
         One of :data:`SCHEMES`.
     k : int, default 5
         Number of classes (2-7).
@@ -215,7 +265,7 @@ class Choropleth:
 
     frame: gpd.GeoDataFrame
     column: str
-    scheme: str = "quantiles"
+    scheme: str = "fisher_jenks"
     k: int = 5
     title: str | None = None
 

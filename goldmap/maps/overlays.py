@@ -45,6 +45,7 @@ def overlay_groups(
     commodities: Iterable[str] | None = None,
     company: str | Iterable[str] | None = None,
     choropleth: Choropleth | None = None,
+    color_by: str | None = None,
 ) -> list[OverlayGroup]:
     """Draw layers as :func:`make_map` would, one layer group each, for map ``m``.
 
@@ -64,6 +65,9 @@ def overlay_groups(
         Keep only the key mines of this company, by name or ticker (see :func:`filter_layer`).
     choropleth : Choropleth, optional
         A statistic to colour the provinces by, drawn as the first group.
+    color_by : {"status", "owner"}, optional
+        Colour the key mines by status or owner group, with a legend (see
+        :func:`goldmap.maps.add_layer`).
 
     Returns
     -------
@@ -113,6 +117,6 @@ def overlay_groups(
             rows = layer_rows(kept, name)
         spec = LAYERS[name]
         group = overlay_group(m, spec.title_zh if lang == "zh" else spec.title_en)
-        draw_rows(group, rows, layer=name, lang=lang)
+        draw_rows(group, rows, layer=name, lang=lang, color_by=color_by)
         groups.append(group)
     return groups

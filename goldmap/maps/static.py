@@ -16,8 +16,8 @@ from __future__ import annotations
 import functools
 import logging
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,17 @@ from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import ExportError, MissingDependencyError
 from goldmap.io._files import staged_output
 from goldmap.maps._fonts import font_context, font_family, font_family_of
+from goldmap.maps._layer_rows import filter_mask
+from goldmap.maps._mine_colors import COLOR_BY, Category, mine_categories
+from goldmap.maps._static_content import (
+    OTHER_LAYERS,
+    choropleth_handles,
+    draw_choropleth,
+    draw_features,
+    draw_other_layers,
+    feature_handles,
+    other_handles,
+)
 from goldmap.maps._static_data import (
     AREA_LAYERS,
     COLOURS,
@@ -59,18 +70,36 @@ if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
 
-__all__ = ["COLOR_BY", "FIGURE_FORMATS", "FIGURE_LAYERS", "INSET_LABEL", "figure", "save_figure"]
+    from goldmap.maps.choropleth import Choropleth
+
+__all__ = [
+    "COLOR_BY",
+    "DEFAULT_FIGURE_LAYERS",
+    "FIGURE_FORMATS",
+    "FIGURE_LAYERS",
+    "INSET_LABEL",
+    "figure",
+    "save_figure",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Output formats :func:`save_figure` writes, by file extension.
 FIGURE_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
 
-#: What mines can be coloured by in a figure (None: one colour).
-COLOR_BY = ("status",)
-
-#: Layers a figure can draw; all of them by default.
-FIGURE_LAYERS = ("exploration_areas", "development_areas", "key_mines", "cities", "rivers")
+#: Layers a figure can draw.
+FIGURE_LAYERS = (
+    "consolidation_provinces",
+    "copper_bases",
+    "exploration_areas",
+    "development_areas",
+    "area_deposits",
+    "key_mines",
+    "cities",
+    "rivers",
+)
+#: Layers a figure draws by default: the plan areas, the key mines, the context.
+DEFAULT_FIGURE_LAYERS = ("exploration_areas", "development_areas", "key_mines", "cities", "rivers")
 
 _WIDTH_IN = 10.0
 _DEFAULT_DPI = 200  # 10 in x 200 dpi = 2000 px
@@ -91,6 +120,20 @@ class _View:
     box: _Box
     focus: gpd.GeoDataFrame | None
     whole_china: bool
+
+
+@dataclass
+class _Content:
+    """What is drawn on a figure's map: the areas and mines kept, their colours, the extras."""
+
+    areas: dict[str, gpd.GeoDataFrame]
+    others: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    mines: gpd.GeoDataFrame | None = None
+    fills: dict[str, str] | None = None  # a mine's colour by its id, when coloured
+    categories: list[Category] = field(default_factory=list)
+    color_title: str = ""
+    choropleth: Choropleth | None = None
+    features: gpd.GeoDataFrame | None = None
 
 
 def _matplotlib() -> Any:
@@ -116,7 +159,7 @@ def _check(
         )
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not 50 <= dpi <= 1200:
         raise ExportError(f"dpi={dpi!r} is not a whole number from 50 to 1200; try dpi=200.")
-    chosen = list(FIGURE_LAYERS if layers is None else layers)
+    chosen = list(DEFAULT_FIGURE_LAYERS if layers is None else layers)
     unknown = [name for name in chosen if name not in FIGURE_LAYERS]
     if unknown:
         raise ExportError(
@@ -125,7 +168,7 @@ def _check(
     return chosen
 
 
-def figure(
+def figure(  # noqa: PLR0913 (what a view holds: frame, layers, filters, colours, uploads)
     *,
     area: str | None = None,
     province: str | None = None,
@@ -134,6 +177,12 @@ def figure(
     dpi: int = _DEFAULT_DPI,
     title: str | None = None,
     color_by: str | None = None,
+    provinces: Iterable[Any] | None = None,
+    commodities: Iterable[str] | None = None,
+    company: str | Iterable[str] | None = None,
+    mines: gpd.GeoDataFrame | None = None,
+    features: gpd.GeoDataFrame | None = None,
+    choropleth: Choropleth | None = None,
 ) -> Figure:
     """Draw a static map of the plan, of all China, one plan area or one province.
 
@@ -149,15 +198,32 @@ def figure(
     lang : {"zh", "en"}, default "zh"
         Language of names, legend and notes. ``"zh"`` needs a CJK font (see Raises).
     layers : sequence of str, optional
-        What to draw from :data:`FIGURE_LAYERS`; default all of them. Provinces, lakes and
-        neighbouring land are always drawn.
+        What to draw from :data:`FIGURE_LAYERS`; default :data:`DEFAULT_FIGURE_LAYERS` (the
+        plan areas, the key mines, cities and rivers). Provinces, lakes and neighbouring
+        land are always drawn.
     dpi : int, default 200
         Resolution of the figure; it is 10 inches wide, so 200 dpi gives a 2000 px PNG.
     title : str, optional
         Replaces the default title.
-    color_by : {"status"}, optional
+    color_by : {"status", "owner"}, optional
         Colour the key mines by their status in the dossier (producing, under construction,
-        development, exploration, unknown), with one legend entry each; default one colour.
+        development, exploration, unknown) or by owner group (the listed company, else the
+        ultimate parent), with one legend entry each, as the web map does; default gold.
+    provinces, commodities : iterable, optional
+        Draw only the areas and mines in these provinces / with these commodities (see
+        :func:`goldmap.filter_layer`); with neither ``area`` nor ``province``, the figure
+        is framed on ``provinces``.
+    company : str or iterable of str, optional
+        Draw only the key mines of this company (name or ticker).
+    mines : geopandas.GeoDataFrame, optional
+        The key mines to draw, e.g. ``goldmap.load("key_mines", corrections=...)``; default
+        the packaged layer.
+    features : geopandas.GeoDataFrame, optional
+        Features of your own (e.g. :func:`goldmap.locate`'s answer) drawn over the plan,
+        with a legend entry.
+    choropleth : Choropleth, optional
+        A provincial statistic to colour the provinces by, classified as the web map does
+        (:func:`goldmap.maps.choropleth.classify`), with its classes in the legend.
 
     Returns
     -------
@@ -190,15 +256,50 @@ def figure(
         raise ExportError(f"color_by={color_by!r} is not allowed; choose from {list(COLOR_BY)}.")
     _matplotlib()
     family = font_family(lang)
-    view = _view(area, province, lang)
-    mines = _mines_in(view.box) if "key_mines" in chosen else None
-    lists = _lists(lang, chosen, shapely.box(*view.box), mines)
+    kept = None if provinces is None else list(provinces)
+    view = _view(area, province, lang, kept)
+    if company is not None and title is None:
+        chosen_company = company if isinstance(company, str) else "、".join(map(str, company))
+        title = f"{view.heading} · {chosen_company}"
+    filters = {"provinces": kept, "commodities": commodities}
+    content = _Content(
+        {n: _filtered(projected(n), **filters) for n in AREA_LAYERS if n in chosen},
+        others={n: _filtered(projected(n), **filters) for n in OTHER_LAYERS if n in chosen},
+        choropleth=choropleth,
+        features=None if features is None else features.to_crs(EQUAL_AREA_CRS),
+    )
+    if "key_mines" in chosen:
+        drawn = projected("key_mines") if mines is None else mines.to_crs(EQUAL_AREA_CRS)
+        content.mines = _mines_in(view.box, _filtered(drawn, **filters, company=company))
+        if color_by is not None:
+            records = content.mines.drop(columns=content.mines.geometry.name).to_dict("records")
+            keys, content.categories = mine_categories(records, color_by)
+            colours = {c.key: c.color for c in content.categories}
+            ids = content.mines["id"].astype(str)
+            content.fills = {i: colours[k] for i, k in zip(ids, keys, strict=True)}
+            content.color_title = tr(f"color_by_{color_by}", lang)
+    lists = _lists(lang, chosen, shapely.box(*view.box), content)
     with font_context(family):
-        return _draw(view, chosen, mines, lists, lang=lang, dpi=dpi, title=title, color_by=color_by)
+        return _draw(view, chosen, content, lists, lang=lang, dpi=dpi, title=title)
 
 
-def _view(area: str | None, province: str | None, lang: str) -> _View:
-    """Return what the figure of ``area``, ``province`` or (neither) all China shows."""
+def _filtered(
+    frame: gpd.GeoDataFrame,
+    *,
+    provinces: Iterable[Any] | None = None,
+    commodities: Iterable[str] | None = None,
+    company: str | Iterable[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Return the rows of ``frame`` the filters keep (the web map's filter)."""
+    if provinces is None and commodities is None and company is None:
+        return frame
+    return frame[filter_mask(frame, provinces=provinces, commodities=commodities, company=company)]
+
+
+def _view(
+    area: str | None, province: str | None, lang: str, provinces: list[Any] | None = None
+) -> _View:
+    """Return what the figure of ``area``, ``province``, ``provinces`` or all China shows."""
     if area is not None:
         focus_area = find_area(area).to_crs(EQUAL_AREA_CRS)
         heading = str(focus_area.iloc[0][f"name_{lang}"])
@@ -206,6 +307,13 @@ def _view(area: str | None, province: str | None, lang: str) -> _View:
     if province is not None:
         focus = find_province(province)
         heading = str(focus.iloc[0]["name_zh" if lang == "zh" else "name_en"])
+        return _View(heading, _padded(focus.total_bounds), focus, whole_china=False)
+    if provinces:
+        import pandas as pd
+
+        focus = pd.concat([find_province(str(p)) for p in provinces])
+        column = "name_zh" if lang == "zh" else "name_en"
+        heading = ("、" if lang == "zh" else ", ").join(map(str, focus[column]))
         return _View(heading, _padded(focus.total_bounds), focus, whole_china=False)
     return _View(tr("figure_title", lang), project_box(_CHINA_LONLAT), None, whole_china=True)
 
@@ -221,10 +329,9 @@ def _padded(bounds: Sequence[float]) -> _Box:
     return cx - half_w, cy - half_h, cx + half_w, cy + half_h
 
 
-def _mines_in(box: _Box) -> gpd.GeoDataFrame:
+def _mines_in(box: _Box, mines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return the mines in view, and those known only to a province in view (listed only)."""
     x0, y0, x1, y1 = box
-    mines = projected("key_mines")
     placed = mines.geometry.notna() & ~mines.geometry.is_empty
     in_view = placed & mines.geometry.x.between(x0, x1) & mines.geometry.y.between(y0, y1)
     provinces = projected("provinces")
@@ -234,11 +341,11 @@ def _mines_in(box: _Box) -> gpd.GeoDataFrame:
 
 
 def _lists(
-    lang: str, chosen: Sequence[str], view: shapely.Geometry, mines: gpd.GeoDataFrame | None
+    lang: str, chosen: Sequence[str], view: shapely.Geometry, content: _Content
 ) -> list[_List]:
     """Return the lists under the map that have rows: the areas in view, the mines in view."""
-    area_list = area_rows(lang, chosen, view)
-    mine_list = mine_rows(lang, mines) if mines is not None else []
+    area_list = area_rows(lang, chosen, view, frames=content.areas)
+    mine_list = mine_rows(lang, content.mines) if content.mines is not None else []
     lists = [
         (tr("key_areas", lang), area_list, 3 if lang == "zh" else 2),
         (tr("key_mines", lang), mine_list, 4),
@@ -249,13 +356,12 @@ def _lists(
 def _draw(
     view: _View,
     chosen: Sequence[str],
-    mines: gpd.GeoDataFrame | None,
+    content: _Content,
     lists: list[_List],
     *,
     lang: str,
     dpi: int,
     title: str | None,
-    color_by: str | None = None,
 ) -> Figure:
     """Draw the figure: the map and its furniture, then the labels, then the lists under it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -270,15 +376,26 @@ def _draw(
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     ax = fig.add_axes((0.0, below / height, 1.0, map_h / height))
     ax.set_label("map")
-    _draw_map(ax, view, chosen)
+    _draw_map(ax, view, chosen, content)
     fig.text(0.5, 1 - 0.3 / height, title or view.heading, ha="center", va="center", fontsize=13)
     north_arrow(ax, lang, 11)
     scale_bar(ax, lang, 7.5)
-    legend(ax, lang, chosen, 7.5, color_by=color_by)
+    extra = []
+    if content.choropleth is not None:
+        extra += choropleth_handles(content.choropleth, lang)
+    extra += other_handles(content.others, lang)
+    if content.features is not None and len(content.features):
+        extra += feature_handles(content.features, lang)
+    # The legend keys what is drawn: an area layer the filters emptied has no key.
+    keyed = [n for n in chosen if n not in content.areas or len(content.areas[n])]
+    legend(
+        ax, lang, keyed, 7.5, categories=content.categories, color_title=content.color_title,
+        extra=extra,
+    )  # fmt: skip
     if view.whole_china:
         draw_inset(ax, lang, 7)
     fig.canvas.draw()  # lay out legend and inset, so that labels can avoid them
-    _label_map(ax, renderer, view, chosen, mines, lang, color_by=color_by)
+    _label_map(ax, renderer, view, chosen, content, lang)
     top = below
     for (head, rows, cols), h in zip(lists, list_h, strict=True):
         columns(fig, head, rows, cols, top / height, height)
@@ -287,13 +404,20 @@ def _draw(
     return fig
 
 
-def _draw_map(ax: Axes, view: _View, chosen: Sequence[str]) -> None:
+def _draw_map(ax: Axes, view: _View, chosen: Sequence[str], content: _Content) -> None:
     """Draw the layers of the map and frame it."""
     lw = 1.0 if view.whole_china else 1.6
-    _draw_base(ax, focus=view.focus, lw=lw, detailed=not view.whole_china)
+    statistic = content.choropleth
+    # A statistic colours the provinces: the province in focus keeps its colour (outlined).
+    _draw_base(ax, focus=view.focus, lw=lw, detailed=not view.whole_china, plain=statistic is None)
+    if statistic is not None:
+        draw_choropleth(ax, statistic, lw)
     if "rivers" in chosen:
         _draw_rivers(ax, lw)
-    _draw_areas(ax, chosen, lw)
+    draw_other_layers(ax, content.others, lw)
+    _draw_areas(ax, content.areas, lw)
+    if content.features is not None and len(content.features):
+        draw_features(ax, content.features)
     frame(ax, view.box)
 
 
@@ -302,21 +426,21 @@ def _label_map(
     renderer: RendererBase,
     view: _View,
     chosen: Sequence[str],
-    mines: gpd.GeoDataFrame | None,
+    content: _Content,
     lang: str,
-    *,
-    color_by: str | None = None,
 ) -> None:
     """Draw the mines and cities and label them with the areas, clear of the furniture."""
+    mines = content.mines
     occupied = [a.get_window_extent(renderer) for a in ax.get_children() if is_furniture(a)]
     occupied += [other.get_window_extent(renderer) for other in ax.figure.axes if other is not ax]
     placed = None if mines is None else mines[mines.geometry.notna() & ~mines.geometry.is_empty]
     if placed is not None:
         _shade_stand_in_counties(ax, placed)
-    labels = (
-        mine_labels(ax, renderer, placed, occupied, color_by=color_by) if placed is not None else []
-    )
-    labels += area_labels(chosen, shapely.box(*view.box))
+    fills = None
+    if placed is not None and content.fills is not None:
+        fills = [content.fills[str(i)] for i in placed["id"]]
+    labels = mine_labels(ax, renderer, placed, occupied, fills=fills) if placed is not None else []
+    labels += area_labels(chosen, shapely.box(*view.box), frames=content.areas)
     if "cities" in chosen:
         labels += city_labels(ax, renderer, lang, view.whole_china, occupied)
     place_labels(ax, renderer, labels, occupied)
@@ -341,7 +465,9 @@ def _shade_stand_in_counties(ax: Axes, mines: gpd.GeoDataFrame) -> None:
     ax.set_ylabel("")
 
 
-def _draw_base(ax: Axes, *, focus: gpd.GeoDataFrame | None, lw: float, detailed: bool) -> None:
+def _draw_base(
+    ax: Axes, *, focus: gpd.GeoDataFrame | None, lw: float, detailed: bool, plain: bool = True
+) -> None:
     ax.set_facecolor(COLOURS["sea"])
     land = projected("land")
     land.plot(ax=ax, color=COLOURS["land"], edgecolor="#c8c8c4", linewidth=0.3 * lw, zorder=1)
@@ -354,7 +480,8 @@ def _draw_base(ax: Axes, *, focus: gpd.GeoDataFrame | None, lw: float, detailed:
         zorder=2,
     )
     if focus is not None:
-        focus.plot(ax=ax, color=COLOURS["focus"], edgecolor="#555555", linewidth=0.9, zorder=2.1)
+        face = COLOURS["focus"] if plain else "none"
+        focus.plot(ax=ax, color=face, edgecolor="#555555", linewidth=0.9, zorder=2.1)
     projected("lakes").plot(
         ax=ax, color=COLOURS["lake"], edgecolor=COLOURS["river"], linewidth=0.2, zorder=3
     )
@@ -364,11 +491,10 @@ def _draw_rivers(ax: Axes, lw: float) -> None:
     projected("rivers").plot(ax=ax, color=COLOURS["river"], linewidth=0.55 * lw, zorder=3)
 
 
-def _draw_areas(ax: Axes, layers: Sequence[str], lw: float) -> None:
-    for layer in AREA_LAYERS:
-        if layer not in layers:
+def _draw_areas(ax: Axes, frames: Mapping[str, gpd.GeoDataFrame], lw: float) -> None:
+    for layer, areas in frames.items():
+        if areas.empty:
             continue
-        areas = projected(layer)
         areas.plot(ax=ax, color=COLOURS[layer], alpha=0.28, linewidth=0, zorder=4)
         outline = style_for(layer).stroke
         areas.boundary.plot(ax=ax, color=outline, linewidth=0.9 * lw, zorder=4.1)
