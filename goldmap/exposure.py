@@ -194,8 +194,9 @@ def company_mask(frame: pd.DataFrame, company: str | Iterable[str]) -> np.ndarra
     frame : pandas.DataFrame
         Key mines with their ``dossier`` column; a frame without one keeps every row.
     company : str or iterable of str
-        A name in Chinese or English (case-insensitive substring: ``"山东黄金"``,
-        ``"zijin"``) or a ticker (``"600547"``, ``"SSE:600547"``, ``"1787"``, ``"CGG"``).
+        A company's whole name as :func:`companies` gives it (that company only), a
+        part of a name in Chinese or English (case-insensitive: ``"山东黄金"``,
+        ``"zijin"``: every company whose name contains it) or a ticker (``"600547"``, ``"SSE:600547"``, ``"1787"``, ``"CGG"``).
 
     Returns
     -------
@@ -206,17 +207,33 @@ def company_mask(frame: pd.DataFrame, company: str | Iterable[str]) -> np.ndarra
     queries = [q for q in queries if q.strip()]
     if "dossier" not in frame.columns or not queries:
         return np.ones(len(frame), dtype=bool)
+    entities = [list(_entities(dossier)) for dossier in frame["dossier"].tolist()]
+    full_names = {
+        str(name).casefold() for found in entities for name_zh, name_en, _, _ in found
+        for name in (name_zh, name_en) if name
+    }  # fmt: skip
     keep = np.zeros(len(frame), dtype=bool)
-    for position, dossier in enumerate(frame["dossier"].tolist()):
-        for name_zh, name_en, _, ticker in _entities(dossier):
-            names = f"{name_zh or ''}\n{name_en or ''}".casefold()
-            if any(
-                q.strip().casefold() in names or (ticker and _ticker_matches(q, ticker))
-                for q in queries
-            ):
+    for position, found in enumerate(entities):
+        for name_zh, name_en, _, ticker in found:
+            names = [str(n).casefold() for n in (name_zh, name_en) if n]
+            if any(_name_matches(q, names, full_names) or (ticker and _ticker_matches(q, ticker))
+                   for q in queries):  # fmt: skip
                 keep[position] = True
                 break
     return keep
+
+
+def _name_matches(query: str, names: list[str], full_names: set[str]) -> bool:
+    """Whether a company query names one of ``names``.
+
+    A query that is some company's whole name matches that company only (so picking
+    中国黄金集团有限公司 in :func:`companies` gives the same mines as its row); any other query
+    matches as a case-insensitive part of a name.
+    """
+    q = query.strip().casefold()
+    if q in full_names:
+        return q in names
+    return any(q in name for name in names)
 
 
 #: File endings :func:`write_companies` writes.

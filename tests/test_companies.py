@@ -92,6 +92,17 @@ def test_company_filter(query: Any, expected: list[str]) -> None:
     assert sorted(filter_layer(mines, company=query)["id"]) == expected
 
 
+def test_a_companys_whole_name_filters_to_the_mines_of_its_row(table: pd.DataFrame) -> None:
+    # The app's company view filters by the whole name: the map must show the row's mines,
+    # not those of every company whose name contains it (中国黄金集团有限公司 ⊂ …香港…).
+    mines = goldmap.load("key_mines")
+    for row in table.to_dict("records"):
+        name = row["name_zh"] if isinstance(row["name_zh"], str) else row["name_en"]
+        assert sorted(filter_layer(mines, company=name)["id"]) == sorted(row["mine_ids"]), name
+    part = filter_layer(mines, company="中国黄金")["id"]
+    assert set(part) > set(_row(table, "中国黄金集团有限公司")["mine_ids"])
+
+
 def test_a_ticker_matches_its_listings_in_any_spelling() -> None:
     mines = goldmap.load("key_mines")
     ids = {q: set(filter_layer(mines, company=q)["id"]) for q in ("1787", "01787", "600547")}
