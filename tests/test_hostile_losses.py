@@ -81,3 +81,44 @@ def test_kml_stays_refused_with_entities() -> None:
     evil = body.replace("?>", '?><!DOCTYPE kml [<!ENTITY x "y">]>', 1).encode()
     with pytest.raises(GoldmapError, match="entities or a DTD"):
         goldmap.read_features(evil, filename="evil.kml")
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def test_a_csvs_own_geometry_column_is_kept_under_another_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    data = b'name,lon,lat,geometry\nA,120.3,37.2,"POLYGON ((1 1, 2 1, 2 2, 1 1))"\nB,120.1,37.4,x\n'
+    with caplog.at_level(logging.WARNING, logger="goldmap"):
+        frame = goldmap.read_features(data, filename="own.csv")
+    assert frame["geometry_input"].tolist() == ["POLYGON ((1 1, 2 1, 2 2, 1 1))", "x"]
+    assert frame.geometry.name == "geometry"
+    assert [(p.x, p.y) for p in frame.geometry] == [(120.3, 37.2), (120.1, 37.4)]
+    (note,) = frame.attrs["read_notes"]
+    assert "'own.csv'" in note and "'geometry_input'" in note and note in caplog.text
+    located = goldmap.locate(data, filename="own.csv")
+    assert located["geometry_input"].iloc[1] == "x"
+
+
+def test_a_taken_geometry_input_name_is_not_overwritten_either() -> None:
+    data = b"lon,lat,geometry,geometry_input\n120.3,37.2,g,h\n"
+    frame = goldmap.read_features(data, filename="two.csv")
+    assert frame[["geometry_input", "geometry_input2"]].iloc[0].tolist() == ["h", "g"]
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("province\nShandong\nHenan\n", ["province"]),
+        ("名称\n山东省\n河南省\n", ["名称"]),
+        ("province;t\nShandong;1\n", ["province", "t"]),
+        ("province|t\nShandong|1\n", ["province", "t"]),
+        ("province\tt\nShandong\t1\n", ["province", "t"]),
+        ("province t\nShandong 1\n", ["province", "t"]),
+    ],
+)
+def test_a_one_column_csv_is_never_split_on_a_letter(text: str, columns: list[str]) -> None:
+    table = goldmap.read_table(text.encode(), filename="one.csv")
+    assert table.columns.tolist() == columns
+    assert len(table) == text.count("\n") - 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from goldmap.errors import ColumnNotFoundError, InputFileError, MissingCRSError
 from goldmap.io._coordinates import parse_coordinates
 from goldmap.io._dbf import dbf_encoding
 from goldmap.io._gpx import read_gpx
-from goldmap.io._kml_read import parse_kml
+from goldmap.io._kml_read import READ_NOTES, parse_kml
 from goldmap.io._tables import TABLE_FORMATS, display_name, read_capped_bytes, read_table
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "points_from_table",
     "read_features",
 ]
+
+logger = logging.getLogger(__name__)
 
 FeatureSource = str | Path | bytes | IO[bytes] | pd.DataFrame
 
@@ -91,7 +94,8 @@ def points_from_table(
     Returns
     -------
     geopandas.GeoDataFrame
-        One point per row, in the table's order.
+        One point per row, in the table's order. A column of the table named ``geometry``
+        is kept as ``geometry_input`` (a warning and ``attrs["read_notes"]`` say so).
 
     Raises
     ------
@@ -129,9 +133,27 @@ def points_from_table(
             + f"{' ...' if len(bad) > 5 else ''}). Use decimal degrees (120.35) or degrees, "
             "minutes and seconds with their marks (120°30′15″E, 东经120°30′15″)."
         )
-    return gpd.GeoDataFrame(
-        table.reset_index(drop=True), geometry=gpd.points_from_xy(xs, ys), crs=WGS84
+    table, notes = _keep_own_geometry(table.reset_index(drop=True), name)
+    frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(xs, ys), crs=WGS84)
+    frame.attrs[READ_NOTES] = notes
+    return frame
+
+
+def _keep_own_geometry(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rename a table's own ``geometry`` column, which the points would otherwise replace."""
+    if "geometry" not in table.columns:
+        return table, []
+    taken = set(map(str, table.columns))
+    new, n = "geometry_input", 1
+    while new in taken:
+        n += 1
+        new = f"geometry_input{n}"
+    note = (
+        f"{name!r} has its own 'geometry' column; it is kept as {new!r}, and 'geometry' holds "
+        "the points built from the longitude/latitude columns."
     )
+    logger.warning("%s", note)
+    return table.rename(columns={"geometry": new}), [note]
 
 
 def _coordinate_column(values: pd.Series, axis: str) -> tuple[np.ndarray, dict[int, str]]:
