@@ -13,7 +13,14 @@ import pytest
 
 import goldmap
 from goldmap.errors import GoldmapError
-from tests.hostile import kml, kml_multi_track, kml_ring_in_multigeometry, kml_track
+from tests.hostile import (
+    kml,
+    kml_multi_track,
+    kml_ring_in_multigeometry,
+    kml_track,
+    xlsx_plain,
+    xlsx_with_merged_header,
+)
 
 # --- KML ---------------------------------------------------------------------------------
 
@@ -122,3 +129,55 @@ def test_a_one_column_csv_is_never_split_on_a_letter(text: str, columns: list[st
     table = goldmap.read_table(text.encode(), filename="one.csv")
     assert table.columns.tolist() == columns
     assert len(table) == text.count("\n") - 1
+
+
+# --- Excel -------------------------------------------------------------------------------
+
+
+def test_a_merged_two_row_header_gives_each_column_both_names() -> None:
+    table = goldmap.read_table(xlsx_with_merged_header(), filename="merged.xlsx")
+    assert table.columns.tolist() == ["名称", "坐标 经度", "坐标 纬度"]
+    assert table["名称"].tolist() == ["三山岛", "焦家"]
+    assert table["坐标 经度"].tolist() == [120.3, 120.1]
+    (note,) = table.attrs["read_notes"]
+    assert "'merged.xlsx'" in note and "two rows" in note
+
+
+def test_a_merged_header_workbook_locates_its_points() -> None:
+    located = goldmap.locate(xlsx_with_merged_header(), filename="merged.xlsx")
+    assert located["名称"].tolist() == ["三山岛", "焦家"]
+    assert located["province_zh"].tolist() == ["山东省", "山东省"]
+
+
+def test_a_header_of_three_rows_is_refused_with_the_fix() -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_with_merged_header()))
+    sheet = book.worksheets[0]
+    sheet.unmerge_cells("A1:A2")
+    sheet.merge_cells("A1:A3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(GoldmapError, match=r"more than two rows.*A1:A3.*Unmerge"):
+        goldmap.read_table(buffer.getvalue(), filename="deep.xlsx")
+
+
+def test_other_sheets_are_named(caplog: pytest.LogCaptureFixture) -> None:
+    data = xlsx_plain({"产量": [["省份", "t"], ["山东", 1]], "来源": [["url"], ["x"]]})
+    with caplog.at_level(logging.WARNING, logger="goldmap"):
+        table = goldmap.read_table(data, filename="book.xlsx")
+    (note,) = table.attrs["read_notes"]
+    assert "2 sheets" in note and "'产量'" in note and "'来源'" in note and note in caplog.text
+    both = goldmap.read_table(xlsx_with_merged_header(extra_sheet=True), filename="m.xlsx")
+    assert len(both.attrs["read_notes"]) == 2 and "'说明'" in both.attrs["read_notes"][1]
+    one = goldmap.read_table(xlsx_plain({"产量": [["省份", "t"], ["山东", 1]]}), filename="a.xlsx")
+    assert one.attrs["read_notes"] == []
+
+
+def test_a_blank_header_cell_without_merges_is_left_as_it_was() -> None:
+    data = xlsx_plain({"s": [["省份", None, "t"], ["山东", "x", 1]]})
+    table = goldmap.read_table(data, filename="blank.xlsx")
+    assert table.columns.tolist() == ["省份", "Unnamed: 1", "t"]
+    assert table.attrs["read_notes"] == []

@@ -11,7 +11,6 @@ without a word.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import geopandas as gpd
@@ -22,13 +21,9 @@ from shapely.errors import GEOSException
 
 from goldmap.crs import WGS84
 from goldmap.errors import InputFileError
+from goldmap.io._notes import add_read_notes
 
-__all__ = ["READ_NOTES", "parse_kml"]
-
-logger = logging.getLogger(__name__)
-
-#: The key of ``frame.attrs`` under which a reader lists what it could not keep, in English.
-READ_NOTES = "read_notes"
+__all__ = ["parse_kml"]
 
 # Elements that hold a geometry in KML 2.2 and Google's gx extension.
 _GEOMETRY_TAGS = frozenset(
@@ -217,7 +212,5 @@ def parse_kml(data: bytes, name: str) -> gpd.GeoDataFrame:
         )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
     note = _skipped_note(name, skipped, unread)
-    if note:
-        logger.warning("%s", note)
-    frame.attrs[READ_NOTES] = [note] if note else []
+    add_read_notes(frame, [note] if note else [])
     return frame

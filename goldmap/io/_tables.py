@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import os
-import warnings
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 
 from goldmap.errors import InputFileError
-from goldmap.io._guard import MAX_UPLOAD_BYTES, check_path_text, open_zip
+from goldmap.io._excel import read_excel
+from goldmap.io._guard import MAX_UPLOAD_BYTES, check_path_text
 
 __all__ = ["ENCODINGS", "TABLE_FORMATS", "TableSource", "read_capped_bytes", "read_table"]
 
@@ -100,19 +100,6 @@ def _sniff_delimiter(text: str) -> str:
         return ","
 
 
-def _read_excel(data: bytes, name: str, sheet: str | int) -> pd.DataFrame:
-    archive = open_zip(data, name, kind="Excel workbook")
-    members = set(archive.namelist())
-    if "[Content_Types].xml" not in members or not any(m.startswith("xl/") for m in members):
-        raise InputFileError(
-            f"{name!r} is not an Excel workbook (.xlsx). Save it from Excel as .xlsx or CSV."
-        )
-    with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it ignores; the values are read.
-        warnings.simplefilter("ignore", UserWarning)
-        return pd.read_excel(io.BytesIO(data), sheet_name=sheet, engine="openpyxl")
-
-
 def read_table(
     source: TableSource, *, filename: str | None = None, sheet: str | int = 0
 ) -> pd.DataFrame:
@@ -134,12 +121,15 @@ def read_table(
     Returns
     -------
     pandas.DataFrame
-        Every column as read; nothing dropped.
+        Every column as read; nothing dropped. For a workbook, a header of two rows with
+        merged cells gives each column both names (``坐标 经度``); ``attrs["read_notes"]``
+        says so, and names the other sheets when there are several.
 
     Raises
     ------
     InputFileError
-        When the file is missing, too large, of an unknown type, or cannot be decoded.
+        When the file is missing, too large, of an unknown type, or cannot be decoded, or a
+        workbook's header spans more than two rows.
 
     Examples
     --------
@@ -161,7 +151,7 @@ def read_table(
         raise InputFileError(f"{name!r} is empty.")
     try:
         if suffix == ".xlsx":
-            return _read_excel(data, name, sheet)
+            return read_excel(data, name, sheet)
         text = _decode(data, name)
         sep = "\t" if suffix == ".tsv" else _sniff_delimiter(text)
         return pd.read_csv(io.StringIO(text), sep=sep)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from goldmap.errors import ColumnNotFoundError, InputFileError, MissingCRSError
 from goldmap.io._coordinates import parse_coordinates
 from goldmap.io._dbf import dbf_encoding
 from goldmap.io._gpx import read_gpx
-from goldmap.io._kml_read import READ_NOTES, parse_kml
+from goldmap.io._kml_read import parse_kml
+from goldmap.io._notes import add_read_notes, read_notes
 from goldmap.io._tables import TABLE_FORMATS, display_name, read_capped_bytes, read_table
 
 __all__ = [
@@ -43,8 +43,6 @@ __all__ = [
     "points_from_table",
     "read_features",
 ]
-
-logger = logging.getLogger(__name__)
 
 FeatureSource = str | Path | bytes | IO[bytes] | pd.DataFrame
 
@@ -67,7 +65,9 @@ def _pick(columns: list[str], names: tuple[str, ...]) -> str | None:
     for name in names:
         if name in lowered:
             return str(lowered[name])
-    return None
+    # A header combined from two rows ("坐标 经度"): its last word, when one column has it.
+    last = [c for c in columns if " " in c.strip() and c.split()[-1].lower() in names]
+    return last[0] if len(last) == 1 else None
 
 
 def _clip(text: str, width: int = 40) -> str:
@@ -86,7 +86,8 @@ def points_from_table(
         The table; its other columns are kept.
     lon, lat : str, optional
         The coordinate columns; detected from common names (lon/lng/longitude/经度,
-        lat/latitude/纬度) when not given. Cells are decimal degrees or degrees, minutes and
+        lat/latitude/纬度), alone or as the last word of a two-row header (坐标 经度), when
+        not given. Cells are decimal degrees or degrees, minutes and
         seconds with their marks (``120°30′15″E``, ``东经120°30′15″``, ``120度30分15秒``).
     name : str, default "the table"
         What to call the table in messages (the user's file name).
@@ -133,9 +134,10 @@ def points_from_table(
             + f"{' ...' if len(bad) > 5 else ''}). Use decimal degrees (120.35) or degrees, "
             "minutes and seconds with their marks (120°30′15″E, 东经120°30′15″)."
         )
+    earlier = read_notes(table)
     table, notes = _keep_own_geometry(table.reset_index(drop=True), name)
     frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(xs, ys), crs=WGS84)
-    frame.attrs[READ_NOTES] = notes
+    add_read_notes(frame, notes, earlier=earlier)
     return frame
 
 
@@ -152,7 +154,6 @@ def _keep_own_geometry(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, li
         f"{name!r} has its own 'geometry' column; it is kept as {new!r}, and 'geometry' holds "
         "the points built from the longitude/latitude columns."
     )
-    logger.warning("%s", note)
     return table.rename(columns={"geometry": new}), [note]
 
 
