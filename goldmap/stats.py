@@ -21,10 +21,11 @@ from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import (
     ColumnNotFoundError,
     DuplicateProvinceError,
+    InputFileError,
     OptionError,
     StatisticNotFoundError,
 )
-from goldmap.io._tables import TableSource, read_table
+from goldmap.io._tables import TableSource, display_name, read_table
 from goldmap.names import province_name, suggest_provinces, try_resolve_province
 from goldmap.text import value_label
 
@@ -303,7 +304,7 @@ def join_stats(
     Raises
     ------
     InputFileError
-        When the file cannot be read.
+        When the file cannot be read, or the table has no rows.
     ColumnNotFoundError
         When ``province_col`` is not a column, or none can be detected.
     DuplicateProvinceError
@@ -322,7 +323,13 @@ def join_stats(
         raise OptionError(
             f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}; got {on_duplicate!r}."
         )
-    frame = read_table(table, filename=filename).reset_index(drop=True)
+    frame = read_table(table, filename=filename, as_text=True).reset_index(drop=True)
+    if frame.empty:
+        shown = display_name(table, filename, "")
+        raise InputFileError(
+            f"{repr(shown) + ': t' if shown else 'T'}he table is empty: it has a header "
+            f"({', '.join(map(str, frame.columns))[:80]}) but no rows. Add one row per province."
+        )
     if province_col is None:
         province_col = detect_province_column(frame)
     elif province_col not in frame.columns:

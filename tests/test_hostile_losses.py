@@ -8,6 +8,7 @@ CSV, non-finite statistics, rows with longitude and latitude swapped.
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -181,3 +182,46 @@ def test_a_blank_header_cell_without_merges_is_left_as_it_was() -> None:
     table = goldmap.read_table(data, filename="blank.xlsx")
     assert table.columns.tolist() == ["省份", "Unnamed: 1", "t"]
     assert table.attrs["read_notes"] == []
+
+
+# --- Statistics --------------------------------------------------------------------------
+
+
+def test_non_finite_statistics_are_listed_as_unreadable_not_joined() -> None:
+    data = (
+        b"province,t\nShandong,inf\nHenan,1e400\nHebei,NaN\nShanxi,2\nHunan,-Infinity\nJiangxi,\n"
+    )
+    joined = goldmap.join_stats(data, filename="s.csv")
+    values = joined.set_index("name_en")["t"]
+    assert values["Shanxi"] == 2.0
+    assert values[["Shandong", "Henan", "Hebei", "Hunan", "Jiangxi"]].isna().all()
+    report = joined.attrs["join_report"]
+    assert report.unreadable[["row", "column", "value"]].values.tolist() == [
+        [1, "t", "inf"],
+        [2, "t", "1e400"],
+        [3, "t", "NaN"],
+        [5, "t", "-Infinity"],
+    ]
+    assert "not read as numbers" in report.summary("en") and "'1e400'" in report.summary("en")
+    assert "无法读为数字" in report.summary("zh")
+
+
+def test_infinity_in_a_dataframe_is_not_joined_and_no_legend_shows_inf() -> None:
+    import pandas as pd
+
+    from goldmap.maps import Choropleth, make_map, to_html
+
+    table = pd.DataFrame(
+        {"province": ["Shandong", "Henan", "Hebei"], "t": [1.0, float("inf"), 3.0]}
+    )
+    joined = goldmap.join_stats(table)
+    assert joined.attrs["join_report"].unreadable["province"].tolist() == ["河南省"]
+    assert set(joined["t"].dropna()) == {1.0, 3.0}
+    page = to_html(make_map([], choropleth=Choropleth(joined, "t")))
+    assert re.search(r"\binf\b", page) is None  # the legend's classes end at 3
+
+
+@pytest.mark.parametrize("data", [b"province,t\n", b"\xef\xbb\xbfprovince,t\r\n"])
+def test_an_empty_statistics_table_says_it_is_empty(data: bytes) -> None:
+    with pytest.raises(GoldmapError, match=r"'empty\.csv': the table is empty.*no rows"):
+        goldmap.join_stats(data, filename="empty.csv")

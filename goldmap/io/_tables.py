@@ -101,7 +101,11 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def read_table(
-    source: TableSource, *, filename: str | None = None, sheet: str | int = 0
+    source: TableSource,
+    *,
+    filename: str | None = None,
+    sheet: str | int = 0,
+    as_text: bool = False,
 ) -> pd.DataFrame:
     r"""Read a table from a path, bytes, a binary file object or a DataFrame.
 
@@ -117,6 +121,10 @@ def read_table(
         (e.g. an upload's name); messages call the file by it.
     sheet : str or int, default 0
         The worksheet of an Excel file.
+    as_text : bool, default False
+        Keep a CSV's cells as the text typed, only empty cells missing (pandas would read
+        ``inf`` and ``1e400`` as infinity and ``NaN`` as missing): how :func:`join_stats`
+        reads a table, so that such a cell is reported, not joined as a number.
 
     Returns
     -------
@@ -154,6 +162,8 @@ def read_table(
             return read_excel(data, name, sheet)
         text = _decode(data, name)
         sep = "\t" if suffix == ".tsv" else _sniff_delimiter(text)
+        if as_text:
+            return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
         return pd.read_csv(io.StringIO(text), sep=sep)
     except InputFileError:
         raise
