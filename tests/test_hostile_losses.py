@@ -225,3 +225,21 @@ def test_infinity_in_a_dataframe_is_not_joined_and_no_legend_shows_inf() -> None
 def test_an_empty_statistics_table_says_it_is_empty(data: bytes) -> None:
     with pytest.raises(GoldmapError, match=r"'empty\.csv': the table is empty.*no rows"):
         goldmap.join_stats(data, filename="empty.csv")
+
+
+# --- Coordinates swapped in a few rows ---------------------------------------------------
+
+
+def test_rows_swapped_in_a_minority_get_a_hint_each_and_no_distance() -> None:
+    data = (
+        b"name,lon,lat\nA,120.3,37.2\nB,116.4,39.9\nC,37.2,120.3\nD,40.1,80.2\n"
+        b"E,10.0,50.0\nF,400,37\n"
+    )
+    located = goldmap.locate(data, filename="mixed.csv")
+    notes = located.set_index("name")["location_note"]
+    hint = "longitude and latitude may be swapped in this row"
+    # C is out of range as written, D in range but in the Arctic: both lie in China swapped.
+    assert [n.startswith(hint) for n in notes] == [False, False, True, True, False, False]
+    assert notes["E"].startswith("outside China") and "out of range" in notes["F"]
+    km = located.set_index("name")["nearest_mine_km"]
+    assert km[["A", "B"]].notna().all() and km[["C", "F"]].isna().all()
