@@ -464,3 +464,41 @@ def xlsx_plain(sheets: dict[str, list[list[object]]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+#: A local engineering CRS (a mine's site grid), as a shapefile's .prj or a GeoJSON's crs.
+SITE_GRID_WKT = (
+    'LOCAL_CS["site grid",LOCAL_DATUM["local",0],UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
+)
+
+
+def geojson_in(crs: str, coordinates: tuple[float, float] = (120.3, 37.2)) -> bytes:
+    """Return a one-point GeoJSON whose (pre-RFC 7946) ``crs`` member names ``crs``."""
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": crs}},
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"name": "a"},
+                    "geometry": {"type": "Point", "coordinates": list(coordinates)},
+                }
+            ],
+        }
+    ).encode()
+
+
+def gpkg_in(tmp: Path, crs: str, coordinates: tuple[float, float]) -> bytes:
+    """Return a one-point GeoPackage in ``crs``."""
+    frame = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(coordinates)], crs=crs)
+    path = tmp / "in_crs.gpkg"
+    frame.to_file(path, engine="pyogrio")
+    return path.read_bytes()
+
+
+def zipped_shapefile_with_prj(tmp: Path, prj: str) -> bytes:
+    """Return a zipped one-point shapefile whose .prj is ``prj``."""
+    parts = _real_shapefile_parts(tmp)
+    parts[".prj"] = prj.encode()
+    return _zip({f"pts{suffix}": content for suffix, content in parts.items()})

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import goldmap
+from goldmap.cli import cli
 from goldmap.errors import GoldmapError
 from tests.hostile import (
+    SITE_GRID_WKT,
+    geojson_in,
+    gpkg_in,
     kml,
     kml_multi_track,
     kml_ring_in_multigeometry,
     kml_track,
     xlsx_plain,
     xlsx_with_merged_header,
+    zipped_shapefile_with_prj,
 )
 
 # --- KML ---------------------------------------------------------------------------------
@@ -243,3 +250,53 @@ def test_rows_swapped_in_a_minority_get_a_hint_each_and_no_distance() -> None:
     assert notes["E"].startswith("outside China") and "out of range" in notes["F"]
     km = located.set_index("name")["nearest_mine_km"]
     assert km[["A", "B"]].notna().all() and km[["C", "F"]].isna().all()
+
+
+# --- CRSs that place nothing on a map ----------------------------------------------------
+
+HORIZONTAL = "goldmap needs a horizontal geographic or projected CRS"
+
+
+@pytest.mark.parametrize(
+    ("crs", "kind"),
+    [
+        ("EPSG:4978", "geocentric CRS"),
+        ("EPSG:5703", "vertical CRS"),
+        ("urn:ogc:def:crs:EPSG::5703", "vertical CRS"),
+        (SITE_GRID_WKT, "local engineering CRS 'site grid'"),
+    ],
+)
+def test_a_geojson_in_a_crs_that_is_not_horizontal_is_refused(crs: str, kind: str) -> None:
+    with pytest.raises(GoldmapError) as caught:
+        goldmap.locate(geojson_in(crs), filename="heights.geojson")
+    message = str(caught.value)
+    assert kind in message and HORIZONTAL in message and "'heights.geojson'" in message
+    assert "swapped" not in message
+
+
+def test_a_geopackage_in_a_geocentric_crs_is_refused(tmp_path: Path) -> None:
+    data = gpkg_in(tmp_path, "EPSG:4978", (-2.6e6, 4.7e6))
+    with pytest.raises(
+        GoldmapError, match=f"geocentric CRS 'WGS 84' \\(EPSG:4978\\).*{HORIZONTAL}"
+    ):
+        goldmap.locate(data, filename="ecef.gpkg")
+
+
+def test_a_shapefile_on_a_site_grid_is_one_error_not_a_proj_traceback(tmp_path: Path) -> None:
+    data = zipped_shapefile_with_prj(tmp_path, SITE_GRID_WKT)
+    with pytest.raises(
+        GoldmapError, match=f"'grid.zip' is in the local engineering CRS.*{HORIZONTAL}"
+    ):
+        goldmap.read_features(data, filename="grid.zip")
+    path = tmp_path / "grid.zip"
+    path.write_bytes(data)
+    result = CliRunner().invoke(cli, ["locate", str(path), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("Error: ") and HORIZONTAL in line
+
+
+def test_horizontal_crss_with_heights_still_read() -> None:
+    for crs in ("EPSG:4979", "EPSG:4326+5703"):
+        frame = goldmap.read_features(geojson_in(crs), filename="h.geojson")
+        assert (frame.geometry.x.iloc[0], frame.geometry.y.iloc[0]) == pytest.approx((120.3, 37.2))

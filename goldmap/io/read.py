@@ -23,11 +23,11 @@ import pandas as pd
 import shapely
 import shapely.geometry
 from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 from shapely.errors import GEOSException
 
 import goldmap.io._guard as _guard
-from goldmap.crs import WGS84, require_crs
+from goldmap.crs import WGS84, require_crs, require_horizontal_crs
 from goldmap.errors import ColumnNotFoundError, InputFileError, MissingCRSError
 from goldmap.io._coordinates import parse_coordinates
 from goldmap.io._dbf import dbf_encoding
@@ -406,7 +406,20 @@ def _from_frame(source: pd.DataFrame, lon: str | None, lat: str | None) -> gpd.G
     if not isinstance(source, gpd.GeoDataFrame):
         return points_from_table(source, lon=lon, lat=lat)
     require_crs(source, "The GeoDataFrame")
-    return source.to_crs(WGS84)
+    return _to_wgs84(source, "The GeoDataFrame")
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """Return ``frame`` in WGS84; refuse a CRS that is not horizontal, or that PROJ cannot use."""
+    require_horizontal_crs(frame.crs, what)
+    try:
+        return frame.to_crs(WGS84)
+    except ProjError as err:
+        raise InputFileError(
+            f"{what}: its coordinates cannot be turned into WGS84 from the CRS "
+            f"{frame.crs.name!r} ({str(err)[:80]}). Reproject the data in your GIS, or export "
+            "it as GeoJSON in WGS84."
+        ) from err
 
 
 def read_features(
@@ -471,4 +484,4 @@ def read_features(
         raise InputFileError(f"{name!r} holds no features.")
     if frame.crs is None:
         frame = frame.set_crs(WGS84)
-    return frame.to_crs(WGS84)
+    return _to_wgs84(frame, repr(name))
