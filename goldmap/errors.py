@@ -21,6 +21,7 @@ __all__ = [
     "OptionError",
     "OutputExistsError",
     "OutsideChinaError",
+    "PackageDataError",
     "RasterError",
     "StatisticNotFoundError",
 ]
@@ -83,6 +84,10 @@ class ExportError(GoldmapError, ValueError):
 
 class OutputExistsError(ExportError, FileExistsError):
     """An output file that exists already and may not be overwritten."""
+
+
+class PackageDataError(GoldmapError, OSError):
+    """A file of goldmap's own packaged data that is missing or damaged: reinstall goldmap."""
 
 
 class DatabaseError(GoldmapError, ConnectionError):

@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from goldmap._numbers import parse_number_column
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 from goldmap._values import is_missing
 from goldmap.catalog import LayerGroup, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
@@ -406,8 +406,10 @@ def load_stats(
         When ``indicator`` is not in the table; the message lists the indicators.
     """
     text_columns = {c: "str" for c in ("source_checked", "source_check", "source_check_note")}
-    table = pd.read_csv(
-        data_path("stats", "gold_statistics.csv"), encoding="utf-8", dtype=text_columns
+    table = read_packaged(
+        lambda path: pd.read_csv(path, encoding="utf-8", dtype=text_columns),
+        "stats",
+        "gold_statistics.csv",
     )
     if indicator is not None:
         known = sorted(table["indicator"].unique())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,86 @@ def test_horizontal_crss_with_heights_still_read() -> None:
     for crs in ("EPSG:4979", "EPSG:4326+5703"):
         frame = goldmap.read_features(geojson_in(crs), filename="h.geojson")
         assert (frame.geometry.x.iloc[0], frame.geometry.y.iloc[0]) == pytest.approx((120.3, 37.2))
+
+
+# --- goldmap's own data, damaged or missing ----------------------------------------------
+
+
+def _caches() -> list[object]:
+    from goldmap import _dossier, _plan, catalog, names, schema, tracking
+
+    return [
+        catalog._read,
+        names._county_table,
+        _plan._plan,
+        _dossier._read,
+        schema._read_schema,
+        tracking._targets,
+    ]
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A data folder of links to the real files, which the test may replace one by one."""
+    from goldmap import _resources
+
+    real = _resources.data_path()
+    root = tmp_path / "data"
+    for source in real.rglob("*"):
+        target = root / source.relative_to(real)
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source)
+    monkeypatch.setattr(_resources, "_data_root", lambda: root)
+    for cache in _caches():
+        cache.cache_clear()  # type: ignore[attr-defined]
+    yield root
+    for cache in _caches():
+        cache.cache_clear()  # type: ignore[attr-defined]
+
+
+def _damage(root: Path, *parts: str, keep: int | None) -> None:
+    path = root.joinpath(*parts)
+    content = path.read_bytes()
+    path.unlink()
+    if keep is not None:
+        path.write_bytes(content[:keep])
+
+
+@pytest.mark.parametrize("keep", [None, 300], ids=["missing", "truncated"])
+@pytest.mark.parametrize(
+    "parts",
+    [("mines", "key_mines.geojson"), ("boundaries", "provinces.parquet"), ("plan", "plan.yaml")],
+)
+def test_a_damaged_or_missing_data_file_is_one_error_naming_it(
+    data_copy: Path, parts: tuple[str, ...], keep: int | None, tmp_path: Path
+) -> None:
+    _damage(data_copy, *parts, keep=keep)
+    name = "data/" + "/".join(parts)
+    with pytest.raises(goldmap.PackageDataError) as caught:
+        if parts[-1] == "plan.yaml":
+            goldmap.plan()
+        else:
+            goldmap.load(parts[-1].split(".")[0])
+    message = str(caught.value)
+    assert name in message and "Reinstall goldmap" in message
+    assert ("missing" if keep is None else "damaged") in message
+    assert str(tmp_path) not in message
+
+
+@pytest.mark.parametrize("keep", [None, 300], ids=["missing", "truncated"])
+def test_goldmap_validate_says_which_file_to_reinstall(data_copy: Path, keep: int | None) -> None:
+    _damage(data_copy, "mines", "key_mines.geojson", keep=keep)
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("Error: ") and "data/mines/key_mines.geojson" in line
+    assert "Reinstall goldmap" in line
+
+
+def test_a_located_upload_with_damaged_data_says_to_reinstall(data_copy: Path) -> None:
+    _damage(data_copy, "boundaries", "counties.parquet", keep=100)
+    with pytest.raises(goldmap.PackageDataError, match=r"data/boundaries/counties\.parquet"):
+        goldmap.locate(b"lon,lat\n120.3,37.2\n", filename="p.csv")
