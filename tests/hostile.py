@@ -274,6 +274,8 @@ def build_corpus(canary: Canary) -> list[Hostile]:
         gpkg_virtual = _gpkg_with_virtual_ogr(tmp, canary.secret_path)
         sqlite_plain = _sqlite_not_gpkg(tmp)
         real_gpkg = _gpkg(tmp, "real.gpkg").read_bytes()
+        ecef_gpkg = gpkg_in(tmp, "EPSG:4978", (-2.6e6, 4.7e6))
+        site_grid = zipped_shapefile_with_prj(tmp, SITE_GRID_WKT)
     shapefile_zip = {f"pts{s}": c for s, c in shp.items()}
     corpus = [
         Hostile("vrt_local.gpkg", vrt_local, why="VRT saved as GeoPackage"),
@@ -385,6 +387,10 @@ def build_corpus(canary: Canary) -> list[Hostile]:
             why="a /vsicurl/ path as cell text",
         ),
         Hostile("no_ending", vrt_local, why="no file ending"),
+        Hostile("vertical_crs.geojson", geojson_in("EPSG:5703"), why="heights only (NAVD88)"),
+        Hostile("geocentric_crs.gpkg", ecef_gpkg, why="X, Y, Z from the Earth's centre"),
+        Hostile("site_grid.zip", site_grid, why="a local engineering CRS (ProjError once)"),
+        Hostile("deep_header.xlsx", xlsx_with_deep_header(), why="a header of three rows"),
     ]
     return corpus
 
@@ -502,3 +508,17 @@ def zipped_shapefile_with_prj(tmp: Path, prj: str) -> bytes:
     parts = _real_shapefile_parts(tmp)
     parts[".prj"] = prj.encode()
     return _zip({f"pts{suffix}": content for suffix, content in parts.items()})
+
+
+def xlsx_with_deep_header() -> bytes:
+    """Return a workbook whose header spans three rows (名称 merged over A1:A3)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_with_merged_header()))
+    sheet = book.worksheets[0]
+    assert sheet is not None
+    sheet.unmerge_cells("A1:A2")
+    sheet.merge_cells("A1:A3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
