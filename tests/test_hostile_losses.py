@@ -116,6 +116,7 @@ def test_a_csvs_own_geometry_column_is_kept_under_another_name(
     assert "'own.csv'" in note and "'geometry_input'" in note and note in caplog.text
     located = goldmap.locate(data, filename="own.csv")
     assert located["geometry_input"].iloc[1] == "x"
+    assert located.attrs["read_notes"] == [note]  # the note travels with the answer
 
 
 def test_a_taken_geometry_input_name_is_not_overwritten_either() -> None:
