@@ -377,3 +377,8 @@ def test_a_located_upload_with_damaged_data_says_to_reinstall(data_copy: Path) -
     _damage(data_copy, "boundaries", "counties.parquet", keep=100)
     with pytest.raises(goldmap.PackageDataError, match=r"data/boundaries/counties\.parquet"):
         goldmap.locate(b"lon,lat\n120.3,37.2\n", filename="p.csv")
+
+
+def test_markup_saved_as_csv_is_refused_not_read_as_one_column() -> None:
+    with pytest.raises(GoldmapError, match=r"'page\.csv' holds markup.*Save the table as CSV"):
+        goldmap.read_table(b'<OGRVRTDataSource><OGRVRTLayer name="x"/>\n', filename="page.csv")

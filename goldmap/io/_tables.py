@@ -161,6 +161,12 @@ def read_table(
         if suffix == ".xlsx":
             return read_excel(data, name, sheet)
         text = _decode(data, name)
+        if text.lstrip().startswith("<"):
+            # Markup (XML, HTML, a GDAL VRT) would read as one column of tags.
+            raise InputFileError(
+                f"{name!r} holds markup (it starts with '<'), not a table. Save the table as "
+                "CSV (comma-separated values) or XLSX."
+            )
         sep = "\t" if suffix == ".tsv" else _sniff_delimiter(text)
         if as_text:
             return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
