@@ -34,6 +34,7 @@ from goldmap.errors import (
     OptionError,
     OutputExistsError,
     OutsideChinaError,
+    PackageDataError,
     RasterError,
     StatisticNotFoundError,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "OptionError",
     "OutputExistsError",
     "OutsideChinaError",
+    "PackageDataError",
     "RasterError",
     "StatisticNotFoundError",
     "__version__",

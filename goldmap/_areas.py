@@ -14,7 +14,7 @@ import geopandas as gpd
 import shapely
 import yaml
 
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 from goldmap.crs import EQUAL_AREA_CRS, WGS84
 from goldmap.names import resolve_county
 
@@ -31,10 +31,16 @@ def read_yaml(path: Path) -> Any:
         return yaml.safe_load(f)
 
 
+def _read_definitions(folder: Path) -> list[dict[str, Any]]:
+    files = sorted(folder.glob("*.yaml"))
+    if not files:  # a missing or emptied folder would read as "no areas"
+        raise FileNotFoundError(folder)
+    return [read_yaml(p) for p in files]
+
+
 def area_definitions() -> list[dict[str, Any]]:
     """Return the plan-area definitions, exploration areas first, each sorted by id."""
-    folder = data_path("regions", "definitions")
-    records = [read_yaml(p) for p in sorted(folder.glob("*.yaml"))]
+    records = read_packaged(_read_definitions, "regions", "definitions")
     return sorted(records, key=lambda r: (r["kind"] != "exploration", r["id"]))
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from goldmap._resources import data_path
+from goldmap._resources import data_path, read_packaged
 from goldmap.catalog import layer_spec, load
 
 __all__ = ["GRID_FILE", "build_county_grid", "county_grid", "write_county_grid"]
@@ -111,20 +111,25 @@ def _shipped(bounds: Bounds, cell_deg: float) -> np.ndarray | None:
     path = data_path(*GRID_FILE)
     if not path.is_file():
         return None
-    with np.load(path, allow_pickle=False) as stored:
-        built_for = (tuple(stored["bounds"].tolist()), float(stored["cell_deg"]))
-        digest = str(stored["counties_sha256"])
-        if built_for != (tuple(map(float, bounds)), float(cell_deg)):
-            return None
-        if digest != _counties_digest():
-            logger.info("%s was built from other counties; building the grid again", path.name)
-            return None
-        grid: np.ndarray = stored["grid"]
+    built_for, digest, grid = read_packaged(_load_grid, *GRID_FILE)
+    if built_for != (tuple(map(float, bounds)), float(cell_deg)):
+        return None
+    if digest != _counties_digest():
+        logger.info("%s was built from other counties; building the grid again", path.name)
+        return None
     return grid if grid.shape == _shape(bounds, cell_deg) else None
 
 
+def _load_grid(path: Path) -> tuple[tuple[tuple[float, ...], float], str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as stored:
+        built_for = (tuple(stored["bounds"].tolist()), float(stored["cell_deg"]))
+        return built_for, str(stored["counties_sha256"]), stored["grid"]
+
+
 def _counties_digest() -> str:
-    return hashlib.sha256(data_path(*layer_spec("counties").path).read_bytes()).hexdigest()
+    return read_packaged(
+        lambda path: hashlib.sha256(path.read_bytes()).hexdigest(), *layer_spec("counties").path
+    )
 
 
 def _shape(bounds: Bounds, cell_deg: float) -> tuple[int, int]:

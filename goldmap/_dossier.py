@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 
 __all__ = [
     "CAPACITY_BASES",
@@ -83,7 +83,7 @@ DOSSIER_COLUMNS: tuple[str, ...] = (
 def _read() -> tuple[dict[str, Any], ...]:
     from goldmap._areas import read_yaml
 
-    return tuple(read_yaml(data_path("mines", "dossier.yaml")) or ())
+    return tuple(read_packaged(read_yaml, "mines", "dossier.yaml") or ())
 
 
 def dossier_records() -> list[dict[str, Any]]:

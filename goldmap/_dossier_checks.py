@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from goldmap._dossier import DOSSIER_COLUMNS, EXCHANGES, STATUSES, dossier_columns
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 
 __all__ = [
     "TICKER_PATTERNS",
@@ -49,8 +49,11 @@ TICKER_PATTERNS: dict[str, tuple[str, str]] = {
 def _validator() -> Any:
     import jsonschema
 
-    with data_path("schema", "key_mines_dossier.schema.json").open(encoding="utf-8") as f:
-        spec = json.load(f)
+    spec = read_packaged(
+        lambda path: json.loads(path.read_text(encoding="utf-8")),
+        "schema",
+        "key_mines_dossier.schema.json",
+    )
     cls = jsonschema.validators.validator_for(spec)
     return cls(spec)
 

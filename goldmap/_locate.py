@@ -313,6 +313,7 @@ _NOTES = [
     "empty geometry",
     "coordinates out of range (longitude beyond ±180 or latitude beyond ±90): not located",
     "a coordinate is not a finite number (NaN or infinity): not located",
+    "longitude and latitude may be swapped in this row: swapped, it lies in China; not located",
 ]
 
 
@@ -392,8 +393,20 @@ def locate_frame(
     notes[~in_range] = 4
     notes[~finite] = 5
     notes[empty] = 3
+    notes[_lands_in_china_swapped(x, y, swapped & ~found & ~empty & finite)] = 6
     result["location_note"] = _strings(_NOTES, notes)
     return result
+
+
+def _lands_in_china_swapped(x: np.ndarray, y: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Mask of the ``candidates`` that lie in a county of China once ``x`` and ``y`` swap."""
+    rows = np.flatnonzero(candidates)
+    mask = np.zeros(len(x), dtype=bool)
+    if len(rows):
+        sx, sy = y[rows], x[rows]
+        counties = county_rows(shapely.points(sx, sy), sx, sy, np.ones(len(rows), dtype=bool))
+        mask[rows[counties >= 0]] = True
+    return mask
 
 
 def _add_nearest_mines(

@@ -45,6 +45,14 @@ def _parse(value: object) -> tuple[float | None, str | None]:
     return float(match.group("num").replace(",", "")), _UNIT_ALIASES.get(unit, unit)
 
 
+_NON_FINITE = frozenset({"nan", "inf", "infinity"})
+
+
+def _spells_non_finite(value: object) -> bool:
+    """Return True for text that spells a number that is not finite: NaN, inf, -Infinity."""
+    return isinstance(value, str) and value.strip().lower().lstrip("+-") in _NON_FINITE
+
+
 def parse_number_column(values: pd.Series) -> tuple[pd.Series, pd.Series, str] | None:
     """Read a column of numbers typed by people, or return None when it is not numeric.
 
@@ -57,7 +65,8 @@ def parse_number_column(values: pd.Series) -> tuple[pd.Series, pd.Series, str] |
     -------
     tuple of (pandas.Series, pandas.Series, str) or None
         The numbers (float, NaN where missing or unreadable), a boolean mask of the cells
-        that hold something but could not be read as a number in the column's unit, and
+        that hold something but could not be read as a finite number in the column's unit
+        (``inf``, ``1e400`` and ``NaN`` typed in a cell are among them), and
         the unit the cells carried (``""`` when none). None when fewer than half of the
         non-missing cells are numbers: the column is text.
 
@@ -71,15 +80,19 @@ def parse_number_column(values: pd.Series) -> tuple[pd.Series, pd.Series, str] |
         return None
     if pd.api.types.is_numeric_dtype(values):
         numbers = values.astype("float64")
-        return numbers, pd.Series(False, index=values.index), ""
-    missing = values.map(is_missing)
+        infinite = pd.Series(np.isinf(numbers.to_numpy()), index=values.index)
+        return numbers.mask(infinite), infinite, ""
+    # "NaN" and "inf" typed in a column of numbers are not numbers, nor an empty cell.
+    missing = values.map(is_missing) & ~values.map(_spells_non_finite)
     parsed = values.map(_parse)
-    numbers = parsed.map(lambda p: p[0])
+    typed = parsed.map(lambda p: p[0])
     units = parsed.map(lambda p: p[1])
     present = ~missing
-    readable = present & numbers.notna()
-    if not present.any() or readable.sum() < NUMERIC_SHARE * present.sum():
+    number_like = present & (typed.notna() | values.map(_spells_non_finite))
+    if not present.any() or number_like.sum() < NUMERIC_SHARE * present.sum():
         return None
+    numbers = typed.map(lambda v: v if v is not None and np.isfinite(v) else None)
+    readable = present & numbers.notna()
     unit_counts = units[readable & (units != "")].value_counts()
     unit = str(unit_counts.index[0]) if len(unit_counts) else ""
     # A cell in another unit (千克 in a column of 吨) is not silently mixed in.

@@ -8,20 +8,30 @@ from __future__ import annotations
 
 import copy
 import functools
+from pathlib import Path
 from typing import Any
 
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 
 __all__ = ["plan", "plan_text"]
+
+
+#: The parts of plan.yaml every caller relies on.
+_PLAN_KEYS = ("documents", "targets", "column1", "province_layers")
 
 
 @functools.cache
 def _plan() -> dict[str, Any]:
     import yaml  # here, not at the top: `import goldmap` imports this module
 
-    with data_path("plan", "plan.yaml").open(encoding="utf-8") as f:
-        loaded: dict[str, Any] = yaml.safe_load(f)
-    return loaded
+    def read(path: Path) -> dict[str, Any]:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        missing = [k for k in _PLAN_KEYS if not isinstance(loaded, dict) or k not in loaded]
+        if missing:  # a file cut short still parses as YAML
+            raise ValueError(f"no {', '.join(missing)}")
+        return dict(loaded)
+
+    return read_packaged(read, "plan", "plan.yaml")
 
 
 def plan() -> dict[str, Any]:
@@ -51,4 +61,6 @@ def plan_text() -> str:
     >>> "专栏" in plan_text()
     True
     """
-    return data_path("plan", "gold-plan-2025-2027.zh.txt").read_text(encoding="utf-8")
+    return read_packaged(
+        lambda path: path.read_text(encoding="utf-8"), "plan", "gold-plan-2025-2027.zh.txt"
+    )

@@ -11,7 +11,7 @@ import pandas as pd
 import pyproj
 
 from goldmap._geojson import read_feature_collection
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 from goldmap.crs import WGS84
 from goldmap.errors import LayerNotFoundError, NameNotFoundError
 
@@ -253,10 +253,11 @@ def layer_spec(name: str) -> LayerSpec:
 
 @functools.cache
 def _read(parts: tuple[str, ...]) -> gpd.GeoDataFrame:
-    path = data_path(*parts)
-    if path.suffix == ".parquet":
-        return gpd.read_parquet(path)
-    return _integer_codes(read_feature_collection(path, _wgs84()))
+    if parts[-1].endswith(".parquet"):
+        return read_packaged(gpd.read_parquet, *parts)
+    return _integer_codes(
+        read_packaged(lambda path: read_feature_collection(path, _wgs84()), *parts)
+    )
 
 
 def _integer_codes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 
 __all__ = ["data_version"]
 
@@ -34,7 +34,7 @@ def data_version() -> str:
     >>> data_version().count(".")
     2
     """
-    text = data_path("VERSION").read_text(encoding="utf-8").strip()
+    text = read_packaged(lambda path: path.read_text(encoding="utf-8"), "VERSION").strip()
     if not _VERSION.match(text):
         raise OSError(
             f"goldmap's data/VERSION holds {text!r}, not a version such as '0.2.0': "

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from goldmap.errors import MissingCRSError
+from goldmap.errors import InputFileError, MissingCRSError
 
-__all__ = ["EQUAL_AREA_CRS", "GEOGRAPHIC_CRS", "SET_CRS", "WGS84", "require_crs"]
+__all__ = [
+    "EQUAL_AREA_CRS",
+    "GEOGRAPHIC_CRS",
+    "SET_CRS",
+    "WGS84",
+    "require_crs",
+    "require_horizontal_crs",
+]
 
 #: Longitude/latitude on WGS84: every layer goldmap loads and every export it writes.
 WGS84 = "EPSG:4326"
@@ -61,3 +68,53 @@ def require_crs(data: Any, what: str, *, fix: str = SET_CRS) -> None:
             kind="no_crs",
             name=what,
         )
+
+
+def require_horizontal_crs(crs: Any, what: str) -> None:
+    """Raise :class:`~goldmap.errors.InputFileError` unless ``crs`` places points on a map.
+
+    A geographic (longitude/latitude, 2D or 3D) or projected CRS, alone or with a height in
+    a compound CRS, can be turned into WGS84. A vertical CRS (heights only), a geocentric
+    one (X, Y, Z from the Earth's centre) or a local engineering grid cannot.
+
+    Parameters
+    ----------
+    crs : pyproj.CRS or anything pyproj reads
+        The CRS of the data.
+    what : str
+        What the data is, for the message (the user's file name, quoted).
+
+    Raises
+    ------
+    InputFileError
+        When the CRS is vertical, geocentric, engineering (local) or otherwise not
+        horizontal; the message names it and says how to fix the file.
+
+    Examples
+    --------
+    >>> require_horizontal_crs("EPSG:32650", "'pits.gpkg'")
+    >>> require_horizontal_crs("EPSG:4978", "'pits.gpkg'")
+    Traceback (most recent call last):
+    ...
+    goldmap.errors.InputFileError: 'pits.gpkg' is in the geocentric CRS 'WGS 84' ...
+    """
+    import pyproj
+
+    crs = pyproj.CRS.from_user_input(crs)
+    if crs.is_geographic or crs.is_projected:
+        return
+    if crs.is_geocentric:
+        kind, why = "geocentric CRS", "X, Y, Z from the Earth's centre, not a map position"
+    elif crs.is_vertical:
+        kind, why = "vertical CRS", "heights only, no horizontal position"
+    elif crs.is_engineering:
+        kind, why = "local engineering CRS", "a site grid tied to no place on Earth"
+    else:
+        kind, why = f"CRS of type {crs.type_name!r}", "not a horizontal position"
+    epsg = crs.to_epsg()
+    label = repr(crs.name) + (f" (EPSG:{epsg})" if epsg else "")
+    raise InputFileError(
+        f"{what} is in the {kind} {label}: {why}. goldmap needs a horizontal geographic or "
+        "projected CRS (such as EPSG:4326, or a UTM zone). Reproject the data in your GIS, or "
+        "export it as GeoJSON in WGS84."
+    )

@@ -26,6 +26,7 @@ __all__ = [
     "OptionError",
     "OutputExistsError",
     "OutsideChinaError",
+    "PackageDataError",
     "RasterError",
     "StatisticNotFoundError",
 ]
@@ -135,6 +136,10 @@ class OutputExistsError(ExportError, FileExistsError):
     """An output file that exists already and may not be overwritten."""
 
     kind = "output_exists"
+
+
+class PackageDataError(GoldmapError, OSError):
+    """A file of goldmap's own packaged data that is missing or damaged: reinstall goldmap."""
 
 
 class DatabaseError(GoldmapError, ConnectionError):

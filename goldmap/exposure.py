@@ -196,7 +196,8 @@ def company_mask(frame: pd.DataFrame, company: str | Iterable[str]) -> np.ndarra
     company : str or iterable of str
         A company's whole name as :func:`companies` gives it (that company only), a
         part of a name in Chinese or English (case-insensitive: ``"山东黄金"``,
-        ``"zijin"``: every company whose name contains it) or a ticker (``"600547"``, ``"SSE:600547"``, ``"1787"``, ``"CGG"``).
+        ``"zijin"``: every company whose name contains it) or a ticker (``"600547"``,
+        ``"SSE:600547"``, ``"1787"``, ``"CGG"``).
 
     Returns
     -------

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 from goldmap.errors import NameNotFoundError
 from goldmap.text import check_lang
 
@@ -450,7 +450,9 @@ def _county_table() -> pd.DataFrame:
     columns = ["adcode", "name_zh", "name_zh_short", "name_en", "province_zh", "province_adcode"]
     import pandas as pd
 
-    table = pd.read_parquet(data_path("boundaries", "counties.parquet"), columns=columns)
+    table = read_packaged(
+        lambda path: pd.read_parquet(path, columns=columns), "boundaries", "counties.parquet"
+    )
     table["key_zh"] = table["name_zh"].map(normalize_name)
     table["key_en"] = table["name_en"].map(_english_key)
     return table

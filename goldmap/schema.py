@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 from goldmap.errors import LayerNotFoundError
 
 __all__ = ["SCHEMA_LAYERS", "schema", "validate_against_schema", "violations"]
@@ -44,9 +44,11 @@ def _check_layer(layer: str) -> str:
 
 @functools.cache
 def _read_schema(layer: str) -> dict[str, Any]:
-    path = data_path("schema", f"{layer}.schema.json")
-    with path.open(encoding="utf-8") as f:
-        loaded: dict[str, Any] = json.load(f)
+    loaded: dict[str, Any] = read_packaged(
+        lambda path: json.loads(path.read_text(encoding="utf-8")),
+        "schema",
+        f"{layer}.schema.json",
+    )
     return loaded
 
 

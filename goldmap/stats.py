@@ -14,17 +14,18 @@ import geopandas as gpd
 import pandas as pd
 
 from goldmap._numbers import parse_number_column
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 from goldmap._values import is_missing
 from goldmap.catalog import LayerGroup, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
 from goldmap.errors import (
     ColumnNotFoundError,
     DuplicateProvinceError,
+    InputFileError,
     OptionError,
     StatisticNotFoundError,
 )
-from goldmap.io._tables import TableSource, read_table
+from goldmap.io._tables import TableSource, display_name, read_table
 from goldmap.names import province_name, suggest_provinces, try_resolve_province
 from goldmap.text import value_label
 
@@ -305,7 +306,7 @@ def join_stats(
     Raises
     ------
     InputFileError
-        When the file cannot be read.
+        When the file cannot be read, or the table has no rows.
     ColumnNotFoundError
         When ``province_col`` is not a column, or none can be detected.
     DuplicateProvinceError
@@ -324,7 +325,13 @@ def join_stats(
         raise OptionError(
             f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}; got {on_duplicate!r}."
         )
-    frame = read_table(table, filename=filename).reset_index(drop=True)
+    frame = read_table(table, filename=filename, as_text=True).reset_index(drop=True)
+    if frame.empty:
+        shown = display_name(table, filename, "")
+        raise InputFileError(
+            f"{repr(shown) + ': t' if shown else 'T'}he table is empty: it has a header "
+            f"({', '.join(map(str, frame.columns))[:80]}) but no rows. Add one row per province."
+        )
     if province_col is None:
         province_col = detect_province_column(frame)
     elif province_col not in frame.columns:
@@ -406,8 +413,10 @@ def load_stats(
         When ``indicator`` is not in the table; the message lists the indicators.
     """
     text_columns = {c: "str" for c in ("source_checked", "source_check", "source_check_note")}
-    table = pd.read_csv(
-        data_path("stats", "gold_statistics.csv"), encoding="utf-8", dtype=text_columns
+    table = read_packaged(
+        lambda path: pd.read_csv(path, encoding="utf-8", dtype=text_columns),
+        "stats",
+        "gold_statistics.csv",
     )
     if indicator is not None:
         known = sorted(table["indicator"].unique())

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from goldmap._resources import data_path
+from goldmap._resources import read_packaged
 from goldmap.errors import ExportError, OptionError
 from goldmap.io._files import check_output, staged_output
 
@@ -44,8 +44,9 @@ PROGRESS_FORMATS = (".csv", ".json")
 def _targets() -> dict[str, Any]:
     import yaml  # here: `import goldmap` must stay light
 
-    with data_path("plan", "targets.yaml").open(encoding="utf-8") as f:
-        loaded: dict[str, Any] = yaml.safe_load(f)
+    loaded: dict[str, Any] = read_packaged(
+        lambda path: yaml.safe_load(path.read_text(encoding="utf-8")), "plan", "targets.yaml"
+    )
     return loaded
 
 

@@ -28,7 +28,7 @@ from goldmap._mine_location import (
 from goldmap._values import is_missing
 from goldmap.catalog import LayerGroup, layers, layers_in, load
 from goldmap.crs import EQUAL_AREA_CRS
-from goldmap.errors import OptionError
+from goldmap.errors import OptionError, PackageDataError
 from goldmap.loading import load as load_layer
 from goldmap.schema import SCHEMA_LAYERS, violations
 from goldmap.stats import SOURCE_CHECKS, STATS_COLUMNS, load_stats
@@ -439,6 +439,8 @@ def validate_data(
         When ``checks`` names an unknown check.
     CorrectionError
         When the corrections cannot be applied.
+    PackageDataError
+        When a packaged data file is missing or damaged (reinstall goldmap).
 
     Examples
     --------
@@ -458,6 +460,8 @@ def validate_data(
         try:
             check = CHECKS[name]
             problems += check(mines) if mines is not None and name in _MINE_CHECKS else check()
+        except PackageDataError:
+            raise  # goldmap's own file is broken: one message, saying to reinstall
         except (OSError, KeyError) as err:
             problems.append(Problem(name, "*", f"could not be checked: {err}"))
     return problems

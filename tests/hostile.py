@@ -274,6 +274,8 @@ def build_corpus(canary: Canary) -> list[Hostile]:
         gpkg_virtual = _gpkg_with_virtual_ogr(tmp, canary.secret_path)
         sqlite_plain = _sqlite_not_gpkg(tmp)
         real_gpkg = _gpkg(tmp, "real.gpkg").read_bytes()
+        ecef_gpkg = gpkg_in(tmp, "EPSG:4978", (-2.6e6, 4.7e6))
+        site_grid = zipped_shapefile_with_prj(tmp, SITE_GRID_WKT)
     shapefile_zip = {f"pts{s}": c for s, c in shp.items()}
     corpus = [
         Hostile("vrt_local.gpkg", vrt_local, why="VRT saved as GeoPackage"),
@@ -385,5 +387,138 @@ def build_corpus(canary: Canary) -> list[Hostile]:
             why="a /vsicurl/ path as cell text",
         ),
         Hostile("no_ending", vrt_local, why="no file ending"),
+        Hostile("vertical_crs.geojson", geojson_in("EPSG:5703"), why="heights only (NAVD88)"),
+        Hostile("geocentric_crs.gpkg", ecef_gpkg, why="X, Y, Z from the Earth's centre"),
+        Hostile("site_grid.zip", site_grid, why="a local engineering CRS (ProjError once)"),
+        Hostile("deep_header.xlsx", xlsx_with_deep_header(), why="a header of three rows"),
     ]
     return corpus
+
+
+# --- Files once read silently wrong: each must read correctly or be reported --------------
+
+_KML_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2" '
+    'xmlns:gx="http://www.google.com/kml/ext/2.2"><Document>'
+)
+
+
+def kml(*placemarks: str) -> bytes:
+    """Return a KML document holding ``placemarks`` (each a ``<Placemark>`` element's text)."""
+    return (_KML_HEAD + "".join(placemarks) + "</Document></kml>").encode()
+
+
+def kml_track(name: str, coords: list[tuple[float, float]]) -> str:
+    """Return a placemark holding one ``gx:Track`` through ``coords`` ("lon lat alt" entries)."""
+    whens = "".join(f"<when>2024-05-0{i + 1}T00:00:00Z</when>" for i in range(len(coords)))
+    points = "".join(f"<gx:coord>{x} {y} 12.5</gx:coord>" for x, y in coords)
+    return f"<Placemark><name>{name}</name><gx:Track>{whens}{points}</gx:Track></Placemark>"
+
+
+def kml_multi_track(name: str, tracks: list[list[tuple[float, float]]]) -> str:
+    """Return a placemark holding one ``gx:MultiTrack`` of ``tracks``."""
+    inner = "".join(
+        "<gx:Track>" + "".join(f"<gx:coord>{x} {y} 0</gx:coord>" for x, y in t) + "</gx:Track>"
+        for t in tracks
+    )
+    return f"<Placemark><name>{name}</name><gx:MultiTrack>{inner}</gx:MultiTrack></Placemark>"
+
+
+def kml_ring_in_multigeometry(name: str) -> str:
+    """Return a placemark whose MultiGeometry holds a point and a LinearRing."""
+    ring = "120.2,37.1 120.4,37.1 120.4,37.3 120.2,37.1"
+    return (
+        f"<Placemark><name>{name}</name><MultiGeometry><Point><coordinates>120.3,37.2"
+        f"</coordinates></Point><LinearRing><coordinates>{ring}</coordinates></LinearRing>"
+        "</MultiGeometry></Placemark>"
+    )
+
+
+def xlsx_with_merged_header(*, extra_sheet: bool = False) -> bytes:
+    """Return a workbook whose header is two rows: 坐标 merged over 经度 and 纬度."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "矿点"
+    sheet.append(["名称", "坐标", None])
+    sheet.append([None, "经度", "纬度"])
+    sheet.append(["三山岛", 120.3, 37.2])
+    sheet.append(["焦家", 120.1, 37.4])
+    sheet.merge_cells("B1:C1")
+    sheet.merge_cells("A1:A2")
+    if extra_sheet:
+        book.create_sheet("说明").append(["来源", "野外调查"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_plain(sheets: dict[str, list[list[object]]]) -> bytes:
+    """Return a workbook with one sheet per item, rows as given."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    default = book.active
+    assert default is not None
+    book.remove(default)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+#: A local engineering CRS (a mine's site grid), as a shapefile's .prj or a GeoJSON's crs.
+SITE_GRID_WKT = (
+    'LOCAL_CS["site grid",LOCAL_DATUM["local",0],UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
+)
+
+
+def geojson_in(crs: str, coordinates: tuple[float, float] = (120.3, 37.2)) -> bytes:
+    """Return a one-point GeoJSON whose (pre-RFC 7946) ``crs`` member names ``crs``."""
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": crs}},
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"name": "a"},
+                    "geometry": {"type": "Point", "coordinates": list(coordinates)},
+                }
+            ],
+        }
+    ).encode()
+
+
+def gpkg_in(tmp: Path, crs: str, coordinates: tuple[float, float]) -> bytes:
+    """Return a one-point GeoPackage in ``crs``."""
+    frame = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(coordinates)], crs=crs)
+    path = tmp / "in_crs.gpkg"
+    frame.to_file(path, engine="pyogrio")
+    return path.read_bytes()
+
+
+def zipped_shapefile_with_prj(tmp: Path, prj: str) -> bytes:
+    """Return a zipped one-point shapefile whose .prj is ``prj``."""
+    parts = _real_shapefile_parts(tmp)
+    parts[".prj"] = prj.encode()
+    return _zip({f"pts{suffix}": content for suffix, content in parts.items()})
+
+
+def xlsx_with_deep_header() -> bytes:
+    """Return a workbook whose header spans three rows (名称 merged over A1:A3)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_with_merged_header()))
+    sheet = book.worksheets[0]
+    assert sheet is not None
+    sheet.unmerge_cells("A1:A2")
+    sheet.merge_cells("A1:A3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -174,7 +174,10 @@ def test_a_csv_reads_as_pandas_sniffing_reads_it(name, encoding):
     from goldmap.io import read_table
 
     text = AWKWARD_CSV[name]
-    expected = pd.read_csv(io.StringIO(text), sep=None, engine="python")
+    # pandas' sniffer splits a one-column table on a letter ("pro", "ince"); goldmap does not.
+    sep = "," if name == "one column" else None
+    expected = pd.read_csv(io.StringIO(text), sep=sep, engine="python")
+    assert expected.shape[1] == 1 or name != "one column"
     pd.testing.assert_frame_equal(read_table(text.encode(encoding), filename="t.csv"), expected)
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import os
-import warnings
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 
 from goldmap.errors import InputFileError
-from goldmap.io._guard import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, check_path_text, open_zip
+from goldmap.io._excel import read_excel
+from goldmap.io._guard import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, check_path_text
 
 __all__ = ["ENCODINGS", "TABLE_FORMATS", "TableSource", "read_capped_bytes", "read_table"]
 
@@ -26,6 +26,9 @@ TABLE_FORMATS: dict[str, str] = {
     ".tsv": "tab-separated text",
     ".xlsx": "Excel workbook",
 }
+
+#: The separators a CSV may use; a first line with none of them is one column.
+DELIMITERS = ",;\t| "
 
 TableSource = str | Path | bytes | IO[bytes] | pd.DataFrame
 
@@ -95,29 +98,22 @@ def _sniff_delimiter(text: str) -> str:
     """Guess the separator from the first line, as pandas' ``sep=None`` does.
 
     pandas sniffs only with its Python parser, about ten times slower than its C parser on a
-    10⁵-row upload; sniffing here lets the C parser read the rest.
+    10⁵-row upload; sniffing here lets the C parser read the rest. Only the usual
+    separators are candidates: the sniffer would otherwise split a one-column table on a letter.
     """
     first_line = io.StringIO(text).readline()
-    return csv.Sniffer().sniff(first_line).delimiter
-
-
-def _read_excel(data: bytes, name: str, sheet: str | int) -> pd.DataFrame:
-    archive = open_zip(data, name, kind="Excel workbook")
-    members = set(archive.namelist())
-    if "[Content_Types].xml" not in members or not any(m.startswith("xl/") for m in members):
-        raise InputFileError(
-            f"{name!r} is not an Excel workbook (.xlsx). Save it from Excel as .xlsx or CSV.",
-            kind="not_xlsx",
-            name=name,
-        )
-    with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it ignores; the values are read.
-        warnings.simplefilter("ignore", UserWarning)
-        return pd.read_excel(io.BytesIO(data), sheet_name=sheet, engine="openpyxl")
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=DELIMITERS).delimiter
+    except csv.Error:  # no separator on the first line: a table of one column
+        return ","
 
 
 def read_table(
-    source: TableSource, *, filename: str | None = None, sheet: str | int = 0
+    source: TableSource,
+    *,
+    filename: str | None = None,
+    sheet: str | int = 0,
+    as_text: bool = False,
 ) -> pd.DataFrame:
     r"""Read a table from a path, bytes, a binary file object or a DataFrame.
 
@@ -133,16 +129,23 @@ def read_table(
         (e.g. an upload's name); messages call the file by it.
     sheet : str or int, default 0
         The worksheet of an Excel file.
+    as_text : bool, default False
+        Keep a CSV's cells as the text typed, only empty cells missing (pandas would read
+        ``inf`` and ``1e400`` as infinity and ``NaN`` as missing): how :func:`join_stats`
+        reads a table, so that such a cell is reported, not joined as a number.
 
     Returns
     -------
     pandas.DataFrame
-        Every column as read; nothing dropped.
+        Every column as read; nothing dropped. For a workbook, a header of two rows with
+        merged cells gives each column both names (``坐标 经度``); ``attrs["read_notes"]``
+        says so, and names the other sheets when there are several.
 
     Raises
     ------
     InputFileError
-        When the file is missing, too large, of an unknown type, or cannot be decoded.
+        When the file is missing, too large, of an unknown type, or cannot be decoded, or a
+        workbook's header spans more than two rows.
 
     Examples
     --------
@@ -167,9 +170,17 @@ def read_table(
         raise InputFileError(f"{name!r} is empty.", kind="empty_file", name=name)
     try:
         if suffix == ".xlsx":
-            return _read_excel(data, name, sheet)
+            return read_excel(data, name, sheet)
         text = _decode(data, name)
+        if text.lstrip().startswith("<"):
+            # Markup (XML, HTML, a GDAL VRT) would read as one column of tags.
+            raise InputFileError(
+                f"{name!r} holds markup (it starts with '<'), not a table. Save the table as "
+                "CSV (comma-separated values) or XLSX."
+            )
         sep = "\t" if suffix == ".tsv" else _sniff_delimiter(text)
+        if as_text:
+            return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
         return pd.read_csv(io.StringIO(text), sep=sep)
     except InputFileError:
         raise

@@ -22,18 +22,18 @@ import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
 from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 from shapely.errors import GEOSException
 
 import goldmap.io._guard as _guard
-from goldmap.crs import WGS84, require_crs
+from goldmap.crs import WGS84, require_crs, require_horizontal_crs
 from goldmap.errors import ColumnNotFoundError, InputFileError, MissingCRSError
 from goldmap.io._coordinates import parse_coordinates
 from goldmap.io._dbf import dbf_encoding
 from goldmap.io._gpx import read_gpx
+from goldmap.io._kml_read import parse_kml
+from goldmap.io._notes import add_read_notes, read_notes
 from goldmap.io._tables import TABLE_FORMATS, display_name, read_capped_bytes, read_table
 
 __all__ = [
@@ -65,7 +65,9 @@ def _pick(columns: list[str], names: tuple[str, ...]) -> str | None:
     for name in names:
         if name in lowered:
             return str(lowered[name])
-    return None
+    # A header combined from two rows ("坐标 经度"): its last word, when one column has it.
+    last = [c for c in columns if " " in c.strip() and c.split()[-1].lower() in names]
+    return last[0] if len(last) == 1 else None
 
 
 def _clip(text: str, width: int = 40) -> str:
@@ -84,7 +86,8 @@ def points_from_table(
         The table; its other columns are kept.
     lon, lat : str, optional
         The coordinate columns; detected from common names (lon/lng/longitude/经度,
-        lat/latitude/纬度) when not given. Cells are decimal degrees or degrees, minutes and
+        lat/latitude/纬度), alone or as the last word of a two-row header (坐标 经度), when
+        not given. Cells are decimal degrees or degrees, minutes and
         seconds with their marks (``120°30′15″E``, ``东经120°30′15″``, ``120度30分15秒``).
     name : str, default "the table"
         What to call the table in messages (the user's file name).
@@ -92,7 +95,8 @@ def points_from_table(
     Returns
     -------
     geopandas.GeoDataFrame
-        One point per row, in the table's order.
+        One point per row, in the table's order. A column of the table named ``geometry``
+        is kept as ``geometry_input`` (a warning and ``attrs["read_notes"]`` say so).
 
     Raises
     ------
@@ -137,9 +141,27 @@ def points_from_table(
             count=len(bad),
             cells="; ".join(cells[:5]),
         )
-    return gpd.GeoDataFrame(
-        table.reset_index(drop=True), geometry=gpd.points_from_xy(xs, ys), crs=WGS84
+    earlier = read_notes(table)
+    table, notes = _keep_own_geometry(table.reset_index(drop=True), name)
+    frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(xs, ys), crs=WGS84)
+    add_read_notes(frame, notes, earlier=earlier)
+    return frame
+
+
+def _keep_own_geometry(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rename a table's own ``geometry`` column, which the points would otherwise replace."""
+    if "geometry" not in table.columns:
+        return table, []
+    taken = set(map(str, table.columns))
+    new, n = "geometry_input", 1
+    while new in taken:
+        n += 1
+        new = f"geometry_input{n}"
+    note = (
+        f"{name!r} has its own 'geometry' column; it is kept as {new!r}, and 'geometry' holds "
+        "the points built from the longitude/latitude columns."
     )
+    return table.rename(columns={"geometry": new}), [note]
 
 
 def _coordinate_column(values: pd.Series, axis: str) -> tuple[np.ndarray, dict[int, str]]:
@@ -235,106 +257,8 @@ def _read_geojson(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame
 # --- KML / KMZ (parsed with defusedxml: no entities, no DTD) -------------------------------
 
 
-def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
-
-
-def _coords(text: str | None) -> list[tuple[float, float]]:
-    points = []
-    for chunk in (text or "").split():
-        parts = chunk.split(",")
-        points.append((float(parts[0]), float(parts[1])))
-    return points
-
-
-def _find_text(element: Any, name: str) -> str | None:
-    for child in element.iter():
-        if _local(child.tag) == name:
-            return str(child.text or "")
-    return None
-
-
-def _kml_geometry(element: Any) -> shapely.Geometry | None:
-    kind = _local(element.tag)
-    if kind == "Point":
-        coords = _coords(_find_text(element, "coordinates"))
-        return shapely.Point(coords[0]) if coords else None
-    if kind == "LineString":
-        return shapely.LineString(_coords(_find_text(element, "coordinates")))
-    if kind == "Polygon":
-        shell, holes = None, []
-        for boundary in element:
-            ring = _coords(_find_text(boundary, "coordinates"))
-            if _local(boundary.tag) == "outerBoundaryIs":
-                shell = ring
-            elif _local(boundary.tag) == "innerBoundaryIs":
-                holes.append(ring)
-        return shapely.Polygon(shell, holes) if shell else None
-    if kind == "MultiGeometry":
-        parts = [g for g in (_kml_geometry(c) for c in element) if g is not None]
-        return shapely.GeometryCollection(parts) if parts else None
-    return None
-
-
-def _placemark(placemark: Any) -> dict[str, object] | None:
-    geometry = None
-    properties: dict[str, object] = {}
-    for child in placemark:
-        kind = _local(child.tag)
-        if kind in ("name", "description"):
-            properties[kind] = (child.text or "").strip()
-        elif kind == "ExtendedData":
-            for item in child.iter():
-                if _local(item.tag) == "Data":
-                    properties[str(item.get("name"))] = _find_text(item, "value")
-                elif _local(item.tag) == "SimpleData":
-                    properties[str(item.get("name"))] = (item.text or "").strip()
-        else:
-            geometry = _kml_geometry(child) or geometry
-    return None if geometry is None else {**properties, "geometry": geometry}
-
-
-def _parse_kml(data: bytes, name: str) -> gpd.GeoDataFrame:
-    try:
-        root = ElementTree.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as err:
-        raise InputFileError(
-            f"{name!r} declares entities or a DTD, which goldmap refuses to expand. Export "
-            "the KML again without a DOCTYPE.",
-            kind="xml_entities",
-            name=name,
-        ) from err
-    except (ElementTree.ParseError, ValueError) as err:
-        raise InputFileError(
-            f"{name!r} is not well-formed XML ({err}). Export it again.", kind="not_xml", name=name
-        ) from err
-    if _local(root.tag) != "kml":
-        raise InputFileError(
-            f"{name!r} is XML but not KML (its root element is <{_local(root.tag)[:40]}>). "
-            "Export it again as KML from Google Earth or your GIS.",
-            kind="not_kml",
-            name=name,
-        )
-    try:
-        rows = [row for p in root.iter() if _local(p.tag) == "Placemark" if (row := _placemark(p))]
-    except (ValueError, IndexError, GEOSException) as err:
-        raise InputFileError(
-            f"{name!r} has a geometry that cannot be built: a coordinate that is not "
-            f"'lon,lat[,alt]' numbers, or a line of one point ({str(err)[:80]}).",
-            kind="kml_bad_geometry",
-            name=name,
-        ) from err
-    if not rows:
-        raise InputFileError(
-            f"{name!r} holds no Placemark with a Point, LineString or Polygon.",
-            kind="no_features",
-            name=name,
-        )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
-
-
 def _read_kml(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
-    return _parse_kml(data, name)
+    return parse_kml(data, name)
 
 
 def _read_kmz(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
@@ -345,7 +269,7 @@ def _read_kmz(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
                 f"{name!r} holds no .kml document; it is not a KMZ file.", kind="not_kmz", name=name
             )
         main = next((m for m in documents if m.filename.lower() == "doc.kml"), documents[0])
-        return _parse_kml(_guard.read_member(archive, main, name), f"{name}/{main.filename}")
+        return parse_kml(_guard.read_member(archive, main, name), f"{name}/{main.filename}")
 
 
 # --- zipped Shapefile (or a zipped KML) ----------------------------------------------------
@@ -529,7 +453,20 @@ def _from_frame(source: pd.DataFrame, lon: str | None, lat: str | None) -> gpd.G
     if not isinstance(source, gpd.GeoDataFrame):
         return points_from_table(source, lon=lon, lat=lat)
     require_crs(source, "The GeoDataFrame")
-    return source.to_crs(WGS84)
+    return _to_wgs84(source, "The GeoDataFrame")
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """Return ``frame`` in WGS84; refuse a CRS that is not horizontal, or that PROJ cannot use."""
+    require_horizontal_crs(frame.crs, what)
+    try:
+        return frame.to_crs(WGS84)
+    except ProjError as err:
+        raise InputFileError(
+            f"{what}: its coordinates cannot be turned into WGS84 from the CRS "
+            f"{frame.crs.name!r} ({str(err)[:80]}). Reproject the data in your GIS, or export "
+            "it as GeoJSON in WGS84."
+        ) from err
 
 
 def read_features(
@@ -597,4 +534,4 @@ def read_features(
         raise InputFileError(f"{name!r} holds no features.", kind="no_features", name=name)
     if frame.crs is None:
         frame = frame.set_crs(WGS84)
-    return frame.to_crs(WGS84)
+    return _to_wgs84(frame, repr(name))
