@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import goldmap
 from goldmap.cli import cli
 from goldmap.spatial import LOCATE_COLUMNS
+from tests.app_sessions import shown_features
 from tests.prerequisites import require_module
 
 # 焦家 moved onto a point of its own; 三山岛's point stays where the packaged layer has it.
@@ -86,7 +87,7 @@ def _app(files: tuple[Path, Path]) -> dict[str, list[object]]:
     uploads["features_upload"].set_value(("points.csv", points.read_bytes(), "text/csv"))
     at.run(timeout=60)
     assert not at.exception and not at.error
-    return _answers(at.session_state["user_features"])
+    return _answers(shown_features(at))
 
 
 def test_the_library_the_cli_and_the_app_give_the_same_answers(files, tmp_path):

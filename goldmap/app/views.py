@@ -16,6 +16,7 @@ import shapely
 import streamlit as st
 
 from goldmap.app import data
+from goldmap.app._jobs import LocatedUpload
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
 from goldmap.app.live_map import FRAME_CSS, GroupScript, LiveMap, MapPage, Same, render_group
@@ -175,6 +176,9 @@ def _draw_uploaded(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> None:
     where they are instead of sending and drawing them again.
     """
     name = tr("your_features", lang)
+    upload = session().user_upload
+    if upload is not None and upload.step > 1:  # a large file: the map says it drew a part
+        name = tr("your_features_sample", lang).format(drawn=len(located), rows=upload.rows)
     points_only = bool((located.geom_type == "Point").all())
     if len(located) > MANY_POINTS and points_only:
         add_points(m, located[[located.geometry.name]], name=escape(name))
@@ -480,7 +484,10 @@ def plan_view() -> None:
 
 
 def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
-    """Return the located features for reading, the answers first; made once per upload."""
+    """Return the located features for reading, the answers first; made once per upload.
+
+    ``located`` is the table's part of the upload (its first rows).
+    """
     kept = session().located_table
     if kept is not None and kept[0] is located and kept[1] == lang:
         table: pd.DataFrame = kept[2]
@@ -534,13 +541,43 @@ def your_data() -> None:
         )
         if s.user_features_error:
             st.error(error_text(s.user_features_error, lang))
-        located = s.user_features
-        if located is not None:
+        upload = s.user_upload
+        if upload is not None:
             st.caption(tr("located", lang))
-            st.dataframe(_located_table(located, lang), hide_index=True, width="stretch")
-            download_frame(located, "located", "dl_located")
+            _capped_notice(upload, lang)
+            st.dataframe(_located_table(upload.table, lang), hide_index=True, width="stretch")
+            download_frame(
+                None, "located", "dl_located",
+                export=lambda fmt: data.located_download(upload, "located", fmt),
+            )  # fmt: skip
     st.divider()
     corrections_panel()
+
+
+def _capped_notice(upload: LocatedUpload, lang: str) -> None:
+    """Say what of a large upload the map and the table show, and count it all by place."""
+    if not upload.capped:
+        return
+    said = []
+    if upload.step > 1:
+        said.append(
+            tr("capped_map", lang).format(
+                drawn=len(upload.drawn), rows=upload.rows, step=upload.step
+            )
+        )
+    if upload.rows > len(upload.table):
+        said.append(tr("capped_table", lang).format(table=len(upload.table), rows=upload.rows))
+    said.append(tr("capped_download", lang).format(rows=upload.rows))
+    st.info(" ".join(said))
+    st.caption(tr("upload_summary", lang))
+    summary = pd.DataFrame(
+        {
+            tr("summary_kind", lang): [tr(f"summary_{k}", lang) for k in upload.summary["kind"]],
+            tr("summary_name", lang): upload.summary["name"].astype(str),
+            tr("summary_features", lang): upload.summary["features"],
+        }
+    )
+    st.dataframe(summary, hide_index=True, width="stretch")
 
 
 def static_dir(app_file: str) -> Path:
