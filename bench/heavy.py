@@ -104,7 +104,7 @@ def _open_and_upload(browser: Any, url: str, csv: Path) -> tuple[Any, Any]:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.goto(url + "?lang=en")
-    _goldmap_prepare(page).set_input_files(str(csv))
+    _goldmap_prepare(page).set_input_files(str(csv), timeout=TIMEOUT_S * 1000)
     return context, page
 
 
