@@ -19,8 +19,11 @@ point in the server is what the issue measured before: 2.5–3.7 GB for one uplo
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +38,6 @@ from bench.upload import (
     VIEWPORT,
     _Absolute,
     _map_frame,
-    _Run,
-    _sampling_peak,
     _served_once,
     _server_pid,
     _Side,
@@ -99,6 +100,49 @@ def _side() -> _Side:
     )  # fmt: skip
 
 
+def _family_mb(pid: int) -> float:
+    """Return the resident set of process ``pid`` and all its descendants, in MB.
+
+    The workers are grandchildren of the server (children of its fork server).
+    """
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    family, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in family} - family
+        family |= more
+        grew = bool(more)
+    total = 0.0
+    for member in family:
+        with contextlib.suppress(OSError, KeyError):
+            total += _status_mb(member, "VmRSS")
+    return total
+
+
+@contextlib.contextmanager
+def _family_peak(pid: int, seen: dict[str, Any]) -> Iterator[None]:
+    """Keep ``seen["tree_peak"]`` at the largest :func:`_family_mb` while the block runs."""
+    stop = threading.Event()
+    seen["tree_peak"] = 0.0
+
+    def sample() -> None:
+        while not stop.is_set():
+            seen["tree_peak"] = max(seen["tree_peak"], _family_mb(pid))
+            stop.wait(0.1)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _prepare(page: Any) -> Any:
     """As :func:`bench.upload._goldmap_prepare`, patient with a busy machine."""
     _until(page, lambda f: f.evaluate(_MARKERS) > 0, TIMEOUT_S)
@@ -110,7 +154,7 @@ def _prepare(page: Any) -> Any:
 def _open_and_upload(browser: Any, url: str, csv: Path) -> tuple[Any, Any]:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
-    page.goto(url + "?lang=en")
+    page.goto(url + "?lang=en", timeout=TIMEOUT_S * 1000)
     _prepare(page).set_input_files(str(csv), timeout=TIMEOUT_S * 1000)
     return context, page
 
@@ -118,14 +162,13 @@ def _open_and_upload(browser: Any, url: str, csv: Path) -> tuple[Any, Any]:
 def _one_upload(browser: Any, csv: Path) -> dict[str, float]:
     """One upload to the points shown, the tab closed, the resident set for 60 s after."""
     side = _side()
-    run = _Run()
     seen: dict[str, float] = {}
     with _serve(side.script) as url:
         pid = _server_pid(side.script)
         time.sleep(1.0)
         _served_once(browser, url + side.query, side)
         seen["idle"] = _status_mb(pid, "VmRSS")
-        with _sampling_peak(pid, run):
+        with _family_peak(pid, seen):
             start = time.perf_counter()
             context, page = _open_and_upload(browser, url, csv)
             _until(page, lambda f: side.shown(f, 0), TIMEOUT_S)
@@ -141,14 +184,12 @@ def _one_upload(browser: Any, csv: Path) -> dict[str, float]:
                 time.sleep(1.0)
             seen["after"] = _status_mb(pid, "VmRSS")
         seen["peak"] = _status_mb(pid, "VmHWM")
-        seen["tree_peak"] = run.tree_peak_mb
     return seen
 
 
 def _three_uploads(browser: Any, csv: Path) -> dict[str, Any]:
     """Three uploads at once; a fourth tab opens the page meanwhile."""
     side = _side()
-    run = _Run()
     seen: dict[str, Any] = {"queued": 0}
     with _serve(side.script) as url:
         pid = _server_pid(side.script)
@@ -156,11 +197,11 @@ def _three_uploads(browser: Any, csv: Path) -> dict[str, Any]:
         _served_once(browser, url + side.query, side)
         seen["idle"] = _status_mb(pid, "VmRSS")
         tabs = []
-        with _sampling_peak(pid, run):
+        with _family_peak(pid, seen):
             for _ in range(3):  # three tabs ready to upload, then the three uploads at once
                 context = browser.new_context(viewport=VIEWPORT)
                 tabs.append((context, context.new_page()))
-                tabs[-1][1].goto(url + "?lang=en")
+                tabs[-1][1].goto(url + "?lang=en", timeout=TIMEOUT_S * 1000)
             inputs = [_prepare(tab_page) for _context, tab_page in tabs]
             start = time.perf_counter()
             for file_input in inputs:
@@ -168,7 +209,7 @@ def _three_uploads(browser: Any, csv: Path) -> dict[str, Any]:
             other = browser.new_context(viewport=VIEWPORT)
             opened = time.perf_counter()
             page = other.new_page()
-            page.goto(url + "?lang=en")
+            page.goto(url + "?lang=en", timeout=TIMEOUT_S * 1000)
             _until(page, lambda f: f.evaluate(_MARKERS) > 0, TIMEOUT_S)
             seen["other_s"] = time.perf_counter() - opened
             other.close()
@@ -195,7 +236,6 @@ def _three_uploads(browser: Any, csv: Path) -> dict[str, Any]:
             )
             for context, _page in tabs:
                 context.close()
-        seen["tree_peak"] = run.tree_peak_mb
         seen["peak"] = _status_mb(pid, "VmHWM")
     return seen
 
