@@ -37,7 +37,7 @@ def _short_session(browser: Any, url: str, province: str) -> None:
         page = context.new_page()
         page.goto(url)
         page.frame_locator(_MAP).locator(".leaflet-marker-icon").first.wait_for(timeout=60_000)
-        page.locator('[data-testid="stMultiSelect"]').nth(1).click()
+        page.locator('[data-testid="stMultiSelect"]').nth(1).click(timeout=120_000)
         page.keyboard.type(province)
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")

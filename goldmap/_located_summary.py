@@ -9,7 +9,7 @@ import pandas as pd
 from goldmap.errors import ColumnNotFoundError
 from goldmap.text import check_lang
 
-__all__ = ["located_counts", "summarize_located"]
+__all__ = ["counts_line", "located_counts", "summarize_located"]
 
 _NEEDED = ("province_adcode", "exploration_areas", "development_areas", "nearest_mine_km_exact")
 
@@ -96,8 +96,31 @@ def summarize_located(located: pd.DataFrame, *, lang: str = "en") -> str:
     >>> summarize_located(located, lang="zh")
     '已定位 2 个要素：中国境内 1 个，境外 1 个，位于规划区域内 1 个'
     """
+    return counts_line(located_counts(located), lang=lang)
+
+
+def counts_line(counts: dict[str, int], *, lang: str = "en") -> str:
+    """Say in one line what :func:`located_counts` counted (see :func:`summarize_located`).
+
+    Parameters
+    ----------
+    counts : dict of str to int
+        What :func:`located_counts` returned.
+    lang : {"en", "zh"}, default "en"
+        The language of the line.
+
+    Returns
+    -------
+    str
+        The line :func:`summarize_located` gives.
+
+    Raises
+    ------
+    OptionError
+        When ``lang`` is not "zh" or "en".
+    """
     check_lang(lang)
-    n = {k: f"{v:,}" for k, v in located_counts(located).items()}
+    n = {k: f"{v:,}" for k, v in counts.items()}
     if lang == "zh":
         line = (
             f"已定位 {n['located']} 个要素：中国境内 {n['in_china']} 个，境外 {n['outside_china']}"

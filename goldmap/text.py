@@ -203,6 +203,34 @@ _APP: dict[str, tuple[str, str]] = {
     "located": ("定位结果", "Located features"),
     "uploader_button": ("上传", "Upload"),
     "uploader_limit": ("每个文件不超过 {limit} MB", "{limit} MB per file"),
+    "upload_queued": (
+        "排队中：前面还有 {n} 个大文件任务。轮到时会自动开始定位，请勿关闭页面。",
+        "Queued: {n} large upload(s) ahead of yours. Locating starts by itself when its turn "
+        "comes; keep this page open.",
+    ),
+    "your_features_sample": (
+        "我的要素（显示 {drawn:,} / {rows:,}）",
+        "Your features ({drawn:,} of {rows:,} drawn)",
+    ),
+    "capped_map": (
+        "地图绘制了全部 {rows:,} 个要素中的 {drawn:,} 个（每 {step} 个取 1 个）。",
+        "The map draws {drawn:,} of the {rows:,} features (one in every {step}).",
+    ),
+    "capped_table": (
+        "表格显示前 {table:,} 行（共 {rows:,} 行）。",
+        "The table shows the first {table:,} of {rows:,} rows.",
+    ),
+    "capped_download": (
+        "下载的文件包含全部 {rows:,} 个要素。",
+        "The download has all {rows:,} features.",
+    ),
+    "upload_summary": ("各省份与规划区内的要素数", "Features by province and plan area"),
+    "summary_kind": ("类别", "Kind"),
+    "summary_name": ("名称", "Name"),
+    "summary_features": ("要素数", "Features"),
+    "summary_province": ("省份", "Province"),
+    "summary_exploration_areas": ("重点勘查区", "Key exploration areas"),
+    "summary_development_areas": ("重点开发区", "Key development areas"),
     "upload_corrections": (
         "上传矿山坐标更正（CSV/XLSX/GeoJSON）",
         "Upload corrections to the mines (CSV/XLSX/GeoJSON)",

@@ -9,6 +9,7 @@ AppTest = require_module("streamlit.testing.v1").AppTest
 
 import goldmap  # noqa: E402  (after the prerequisite: goldmap.app needs streamlit)
 from goldmap.app import state  # noqa: E402
+from tests.app_sessions import shown_features  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -444,4 +445,4 @@ def test_after_a_killed_worker_the_same_file_can_be_tried_again(monkeypatch):
     monkeypatch.setattr(data, "locate_upload", _jobs.locate_upload)
     at.run()
     assert not at.exception and not at.error
-    assert at.session_state["user_features"]["province_en"].tolist() == ["Shandong"]
+    assert shown_features(at)["province_en"].tolist() == ["Shandong"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.app_sessions import shown_features
 from tests.prerequisites import require_module
 
 require_module("streamlit.testing.v1")
@@ -70,7 +71,7 @@ def test_a_bad_upload_says_why_in_chinese_and_the_next_good_one_works(key, name,
 def test_a_fault_of_goldmaps_shows_a_reference_not_a_traceback(monkeypatch):
     from goldmap.app import data
 
-    def broken(*_args: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(f"boom in {ROOT}/goldmap/secret.py")
 
     monkeypatch.setattr(data, "located_upload", broken)
@@ -84,7 +85,7 @@ def test_a_fault_of_goldmaps_shows_a_reference_not_a_traceback(monkeypatch):
     monkeypatch.undo()
     _uploader(at, "features_upload").set_value(("q.csv", GOOD, "text/csv")).run()
     assert not at.exception and not at.error
-    assert at.session_state["user_features"]["province_en"].tolist() == ["Shandong"]
+    assert shown_features(at)["province_en"].tolist() == ["Shandong"]
 
 
 def test_a_failing_part_of_the_page_leaves_the_rest_standing(monkeypatch):

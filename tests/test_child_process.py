@@ -2,7 +2,9 @@
 
 import os
 import signal
+from pathlib import Path
 
+import geopandas as gpd
 import pytest
 
 import goldmap
@@ -12,11 +14,25 @@ from goldmap.app.memory import WorkerError, in_worker
 POINTS = b"name,lon,lat\nA,120.4,37.4\nB,113.6,34.7\n"
 
 
-@pytest.mark.parametrize("work", [goldmap.locate, locate_upload], ids=["locate", "job"])
-def test_a_worker_gives_the_answer_locate_gives_here(work):
+def _upload(folder: Path) -> Path:
+    path = folder / "upload"
+    path.write_bytes(POINTS)
+    return path
+
+
+def test_a_worker_gives_the_answer_locate_gives_here():
     here = goldmap.locate(POINTS, filename="points.csv", lang="en")
-    there = in_worker(work, POINTS, filename="points.csv", lang="en")
+    there = in_worker(goldmap.locate, POINTS, filename="points.csv", lang="en")
     assert there.equals(here) and there.crs == here.crs
+
+
+def test_the_upload_job_gives_the_answer_locate_gives_here_and_keeps_all_of_it(tmp_path):
+    here = goldmap.locate(POINTS, filename="points.csv", lang="en")
+    there = in_worker(locate_upload, _upload(tmp_path), filename="points.csv", lang="en")
+    assert there.drawn.equals(here) and there.drawn.crs == here.crs
+    assert there.table.equals(here) and there.rows == len(here) and not there.capped
+    kept = gpd.read_parquet(there.path)
+    assert kept.equals(here) and kept.crs == here.crs
 
 
 def test_an_error_in_the_worker_is_raised_here_with_its_type_and_message():
@@ -63,8 +79,8 @@ def test_an_answer_cut_short_is_an_error_not_a_crash():
         in_worker(answer_cut_short)
 
 
-def test_a_failed_worker_can_be_tried_again():
+def test_a_failed_worker_can_be_tried_again(tmp_path):
     with pytest.raises(WorkerError):
         in_worker(killed_as_out_of_memory)
     here = goldmap.locate(POINTS, filename="points.csv")
-    assert in_worker(locate_upload, POINTS, "points.csv", "zh").equals(here)
+    assert in_worker(locate_upload, _upload(tmp_path), "points.csv", "zh").drawn.equals(here)

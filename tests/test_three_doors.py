@@ -17,6 +17,7 @@ import goldmap
 import goldmap.text
 from goldmap.cli import cli
 from goldmap.spatial import LOCATE_COLUMNS
+from tests.app_sessions import shown_features
 from tests.prerequisites import require_module
 
 # 焦家 moved onto a point of its own; 三山岛's point stays where the packaged layer has it.
@@ -94,7 +95,7 @@ def _app(files: tuple[Path, Path]) -> dict[str, list[object]]:
     assert list(shown.columns) == [
         goldmap.text.field_label(c, "en") for c in ["name", "lon", "lat", *LOCATE_COLUMNS]
     ]
-    return _answers(at.session_state["user_features"])
+    return _answers(shown_features(at))
 
 
 def test_the_library_the_cli_and_the_app_give_the_same_answers(files, tmp_path):

@@ -2,22 +2,157 @@
 
 The server hands these functions to :func:`goldmap.app.memory.in_worker`; this module
 imports neither streamlit nor the engines, so neither the server nor the worker loads more
-than the job needs.
+than the job needs. An upload is read from the session's folder and located here; the
+worker keeps the whole answer on disk there and hands the server only what its page shows
+(:class:`LocatedUpload`): at most :data:`DRAW_LIMIT` features to draw, the first
+:data:`TABLE_LIMIT` rows for the table and the counts by province and plan area.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import geopandas as gpd
+import pandas as pd
+
+from goldmap._located_summary import located_counts
+
+__all__ = [
+    "DRAW_LIMIT",
+    "TABLE_LIMIT",
+    "LocatedUpload",
+    "export_located",
+    "locate_upload",
+]
+
+#: Most features of one upload the map draws (points; other shapes: :data:`SHAPE_LIMIT`).
+DRAW_LIMIT = 100_000
+#: Most lines, polygons or mixed features of one upload the map draws.
+SHAPE_LIMIT = 5_000
+#: Most rows of one upload the table shows; the download has them all.
+TABLE_LIMIT = 5_000
+#: The whole answer, in the session's folder (GeoParquet keeps every column and type).
+LOCATED_FILE = "located.parquet"
+
+
+@dataclass
+class LocatedUpload:
+    """What the page shows of a located upload; the whole answer stays on disk at ``path``.
+
+    Attributes
+    ----------
+    rows : int
+        Features in the file.
+    drawn : geopandas.GeoDataFrame
+        The features the map draws: all of them up to the limit, else every ``step``-th row.
+    step : int
+        1 when every feature is drawn; else the map draws rows 0, step, 2·step ...
+    table : geopandas.GeoDataFrame
+        The first rows, with every column, for the table (and the detail panel).
+    summary : pandas.DataFrame
+        Features by province and by plan area (``kind``, ``name``, ``features``).
+    counts : dict of str to int
+        The whole file's :func:`goldmap._located_summary.located_counts` (for the summary line).
+    bounds : tuple of float
+        The bounds of all features (west, south, east, north).
+    path : pathlib.Path
+        The whole located file (GeoParquet), for the download.
+    """
+
+    rows: int
+    drawn: gpd.GeoDataFrame
+    step: int
+    table: gpd.GeoDataFrame
+    summary: pd.DataFrame
+    counts: dict[str, int]
+    bounds: tuple[float, float, float, float]
+    path: Path
+
+    @property
+    def capped(self) -> bool:
+        """Whether the map or the table shows fewer features than the file has."""
+        return self.rows > len(self.drawn) or self.rows > len(self.table)
+
+
+def draw_limit(located: gpd.GeoDataFrame) -> int:
+    """Return how many of ``located``'s features the map may draw (points go on a canvas)."""
+    return DRAW_LIMIT if bool((located.geom_type == "Point").all()) else SHAPE_LIMIT
+
+
+def _summary(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    """Count the features by province and by plan area (as ``locate`` named them)."""
+    parts = []
+    for kind, column in (
+        ("province", f"province_{lang}"),
+        ("exploration_areas", "exploration_areas"),
+        ("development_areas", "development_areas"),
+    ):
+        if column not in located:
+            continue
+        values = located[column].astype("string").fillna("").replace("", "—")
+        if kind != "province":
+            values = values[values != "—"]
+        counts = values.value_counts(sort=True)
+        parts.append(pd.DataFrame({"kind": kind, "name": counts.index, "features": counts.values}))
+    if not parts:
+        return pd.DataFrame({"kind": [], "name": [], "features": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+def summarise(located: gpd.GeoDataFrame, path: Path, lang: str) -> LocatedUpload:
+    """Return what the page shows of ``located`` (whose whole answer is at ``path``)."""
+    rows = len(located)
+    limit = draw_limit(located)
+    step = 1 if rows <= limit else -(-rows // limit)
+    drawn = located.iloc[::step]
+    empty = rows == 0 or bool(located.geometry.is_empty.all())
+    bounds = (0.0, 0.0, 0.0, 0.0) if empty else tuple(map(float, located.total_bounds))
+    return LocatedUpload(
+        rows=rows,
+        drawn=drawn.copy(),
+        step=step,
+        table=located.iloc[:TABLE_LIMIT].copy(),
+        summary=_summary(located, lang),
+        counts=located_counts(located),
+        bounds=bounds,  # type: ignore[arg-type]
+        path=path,
+    )
 
 
 def locate_upload(
-    data: bytes, filename: str, lang: str, mines: gpd.GeoDataFrame | None = None
-) -> gpd.GeoDataFrame:
-    """Return ``goldmap.locate`` of an uploaded file's bytes (see :func:`goldmap.locate`).
+    upload: Path, filename: str, lang: str, mines: gpd.GeoDataFrame | None = None
+) -> LocatedUpload:
+    """Locate the uploaded file at ``upload`` (see :func:`goldmap.locate`); keep the answer.
 
-    ``mines`` are the session's key mines (with its corrections), as the library and the
-    CLI measure to them.
+    ``filename`` is the name the user gave the file (its format); ``mines`` are the
+    session's key mines (with its corrections), as the library and the CLI measure to them.
+    The whole answer is written beside the upload (:data:`LOCATED_FILE`), and only what the
+    page shows goes back to the server.
     """
     from goldmap.spatial import locate
 
-    return locate(data, filename=filename, lang=lang, mines=mines)
+    located = locate(Path(upload).read_bytes(), filename=filename, lang=lang, mines=mines)
+    path = Path(upload).with_name(LOCATED_FILE)
+    _keep(located, path)
+    return summarise(located, path, lang)
+
+
+def _keep(located: gpd.GeoDataFrame, path: Path) -> None:
+    """Write the whole answer to ``path``; a user's mixed-type column is kept as text."""
+    try:
+        located.to_parquet(path)
+    except (TypeError, ValueError, ArithmeticError):  # pyarrow refuses mixed-type columns
+        frame = located.copy()
+        for column in frame.columns:
+            if frame[column].dtype == object and column != frame.geometry.name:
+                frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+        frame.to_parquet(path)
+
+
+def export_located(path: Path, name: str, fmt: str) -> bytes:
+    """Return the whole located file at ``path`` exported as ``fmt`` (a layer ``name``)."""
+    from goldmap.io.write import export_bytes
+
+    located = gpd.read_parquet(path)
+    return export_bytes({name: located}, format=fmt)[0]

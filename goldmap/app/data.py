@@ -8,6 +8,9 @@ the number of sessions it has served.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -15,8 +18,8 @@ import pandas as pd
 import streamlit as st
 
 import goldmap
-from goldmap.app._jobs import locate_upload
-from goldmap.app.memory import in_worker
+from goldmap.app._jobs import LocatedUpload, export_located, locate_upload
+from goldmap.app.memory import heavy_jobs, in_worker
 from goldmap.maps import filter_layer
 from goldmap.text import field_label, statistic_label, tr
 
@@ -28,6 +31,7 @@ __all__ = [
     "corrections_template",
     "joined_upload",
     "layer",
+    "located_download",
     "located_upload",
     "plan",
     "province_options",
@@ -182,13 +186,38 @@ def corrections_template() -> bytes:
     return template().to_csv(index=False).encode("utf-8-sig")
 
 
+#: Uploads from this size on (bytes) are heavy: they wait their turn for a worker.
+HEAVY_BYTES = 5 * 2**20
+
+
 def located_upload(
-    data: bytes, filename: str, lang: str, mines: gpd.GeoDataFrame | None = None
-) -> gpd.GeoDataFrame:
+    data: bytes,
+    filename: str,
+    lang: str,
+    mines: gpd.GeoDataFrame | None = None,
+    *,
+    folder: Path,
+    on_wait: Callable[[int], None] | None = None,
+) -> LocatedUpload:
     """Locate uploaded features against the plan layers, in a worker process.
 
     ``mines`` are the session's key mines (with the user's corrections), measured to as
-    ``goldmap.locate(..., mines=mines)`` does. The server keeps none of the memory
+    ``goldmap.locate(..., mines=mines)`` does. The upload is written to the session's
+    ``folder``, where the worker reads it and keeps the whole answer; the server gets back
+    what its page shows (:class:`goldmap.app._jobs.LocatedUpload`), keeps none of the memory
     ``locate`` needs (see :mod:`goldmap.app.memory`), and does not even import its engine.
+    A heavy upload (:data:`HEAVY_BYTES` or more) waits for a free slot of the server's
+    :data:`goldmap.app.memory.heavy_jobs`, calling ``on_wait`` with the jobs ahead of it.
     """
-    return in_worker(locate_upload, data, filename, lang, mines)
+    upload = folder / "upload"
+    upload.write_bytes(data)
+    heavy = len(data) >= HEAVY_BYTES
+    with heavy_jobs.admit(on_wait) if heavy else contextlib.nullcontext():
+        return in_worker(locate_upload, upload, filename, lang, mines)
+
+
+def located_download(upload: LocatedUpload, name: str, fmt: str) -> bytes:
+    """Return the whole located file of ``upload`` as ``fmt``, exported in a worker process."""
+    heavy = upload.path.stat().st_size >= HEAVY_BYTES
+    with heavy_jobs.admit() if heavy else contextlib.nullcontext():
+        return in_worker(export_located, upload.path, name, fmt)

@@ -41,8 +41,17 @@ def _format_label(fmt: str, lang: str) -> str:
     return tr(f"fmt_{fmt}", lang)
 
 
-def download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
-    """Offer ``frame`` (a result) for download in a chosen export format."""
+def download_frame(
+    frame: gpd.GeoDataFrame | None,
+    name: str,
+    key: str,
+    *,
+    export: Callable[[str], bytes] | None = None,
+) -> None:
+    """Offer ``frame`` (a result) for download in a chosen export format.
+
+    ``export(fmt)``, when given, makes the file instead (a result kept on disk).
+    """
     lang = current_lang()
     session().default(f"{key}_fmt", "gpkg")
     fmt = bound(
@@ -52,7 +61,8 @@ def download_frame(frame: gpd.GeoDataFrame, name: str, key: str) -> None:
     filename, mime = download_name(f"goldmap_{name}", fmt)
     # Written when the user clicks, not on every rerun (10⁵ rows take seconds to write).
     st.download_button(
-        tr("download_result", lang), lambda: export_bytes({name: frame}, format=fmt)[0],
+        tr("download_result", lang),
+        (lambda: export(fmt)) if export else lambda: export_bytes({name: frame}, format=fmt)[0],
         filename, mime, key=key, on_click="ignore",
     )  # fmt: skip
 

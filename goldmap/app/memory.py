@@ -10,15 +10,17 @@ from a clean server process (``forkserver``, else ``spawn``), never a fork of th
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from goldmap.errors import GoldmapError
 
-__all__ = ["WorkerError", "in_worker"]
+__all__ = ["HEAVY_SLOTS", "Admission", "WorkerError", "heavy_jobs", "in_worker"]
 
 T = TypeVar("T")
 
@@ -76,6 +78,102 @@ def in_worker(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
                 f"The worker process for {job!r} was stopped before it answered, most often "
                 f"because the server ran out of memory. {_RETRY}"
             ) from None
+
+
+#: Heavy jobs the server runs at once: each worker of a maximum-size upload takes about
+#: 1.5 GB, so one at a time keeps the server and its workers within a few GB.
+HEAVY_SLOTS = 1
+#: How often, in seconds, a job in line tells its page again how many are ahead of it (which
+#: also lets Streamlit stop a run whose tab was closed while it waited).
+_RETELL_S = 1.0
+
+
+class Admission:
+    """A line for heavy jobs across all sessions: ``slots`` run at once, the rest wait in order.
+
+    Parameters
+    ----------
+    slots : int
+        How many jobs may run at the same time.
+
+    Examples
+    --------
+    >>> line = Admission(1)
+    >>> with line.admit():
+    ...     line.running
+    1
+    """
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self.running = 0
+        self._waiting: list[object] = []
+        self._changed = threading.Condition()
+
+    @property
+    def waiting(self) -> int:
+        """How many jobs wait in line."""
+        with self._changed:
+            return len(self._waiting)
+
+    def _ahead(self, ticket: object) -> int | None:
+        """Return how many jobs are ahead of ``ticket`` (None when it may start)."""
+        place = self._waiting.index(ticket)
+        if place == 0 and self.running < self.slots:
+            return None
+        return self.running + place
+
+    @contextlib.contextmanager
+    def admit(self, on_wait: Callable[[int], None] | None = None) -> Iterator[None]:
+        """Run the block when a slot is free, after the jobs that came first.
+
+        Parameters
+        ----------
+        on_wait : callable, optional
+            Called with the number of jobs ahead (running or waiting) while the block
+            waits, again whenever that number changes and every second; an exception it
+            raises (the user's run was stopped) takes the job out of the line.
+
+        Yields
+        ------
+        None
+            Inside the block, the job holds a slot; leaving it frees the slot.
+        """
+        ticket = object()
+        with self._changed:
+            self._waiting.append(ticket)
+        try:
+            while True:
+                with self._changed:
+                    ahead = self._ahead(ticket)
+                    if ahead is None:
+                        self._waiting.remove(ticket)
+                        self.running += 1
+                        break
+                    if on_wait is None:
+                        self._changed.wait()
+                        continue
+                if on_wait is not None:
+                    on_wait(ahead)
+                with self._changed:
+                    if self._ahead(ticket) == ahead:
+                        self._changed.wait(_RETELL_S)
+        except BaseException:
+            with self._changed:
+                if ticket in self._waiting:
+                    self._waiting.remove(ticket)
+                self._changed.notify_all()
+            raise
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.running -= 1
+                self._changed.notify_all()
+
+
+#: The server's one line for heavy jobs.
+heavy_jobs = Admission(HEAVY_SLOTS)
 
 
 def _last_line(cause: BaseException) -> str:

@@ -10,6 +10,10 @@ packaged.
 Widgets are drawn per language and write back to language-independent names (:func:`bound`),
 so a language switch never loses a choice; the URL is read once per session
 (:func:`init_state`) and written after each run (:func:`sync_query_params`).
+
+What is heavy — an upload's located answer and the map page and table drawn from it — is not
+kept in ``st.session_state`` but in the session's entry of :mod:`goldmap.app.sessions`
+(:class:`_Kept` attributes), which is freed when the tab closes.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ import streamlit as st
 
 from goldmap._mines_digest import mines_digest
 from goldmap.app import data
+from goldmap.app._jobs import LocatedUpload
 from goldmap.app.guard import unexpected
 from goldmap.app.memory import WorkerError
+from goldmap.app.sessions import kept, session_id
 from goldmap.app.text import tr
 from goldmap.errors import DuplicateProvinceError, GoldmapError, InputFileError
 from goldmap.io import MAX_UPLOAD_MB  # the library's cap, the uploader's too (config.toml)
@@ -73,6 +79,31 @@ class _Key(Generic[T]):
         st.session_state[self.key] = value
 
 
+class _Kept(Generic[T]):
+    """A heavy attribute of :class:`Session`, kept in the session's registry entry."""
+
+    def __init__(self, default: T) -> None:
+        self.default = default
+        self.key = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _Kept[T]: ...
+    @overload
+    def __get__(self, obj: Session, objtype: type | None = None) -> T: ...
+    def __get__(self, obj: Session | None, objtype: type | None = None) -> T | _Kept[T]:
+        if obj is None:
+            return self
+        value: T = kept().values.get(self.key, self.default)
+        return value
+
+    def __set__(self, obj: Session, value: T) -> None:
+        kept().values[self.key] = value
+        st.session_state.setdefault("_kept_in", session_id())  # where (for tests and logs)
+
+
 class Session:
     """What one browser session has chosen, uploaded and kept, as typed attributes.
 
@@ -106,15 +137,22 @@ class Session:
     stats_duplicates = _Key(False)
     user_stats = _Key[gpd.GeoDataFrame | None](None)
     user_stats_error = _Key[GoldmapError | None](None)
-    user_features = _Key[gpd.GeoDataFrame | None](None)
+    user_upload = _Kept[LocatedUpload | None](None)  # what the page shows of the located upload
+    user_features_memo = _Kept[Any](None)
     user_features_error = _Key[GoldmapError | None](None)
     user_corrections = _Key[gpd.GeoDataFrame | None](None)
     user_corrections_error = _Key[GoldmapError | None](None)
     # Renders kept between reruns, each with what it was made from.
-    map_page = _Key[Any](None, key="_map_page")
-    located_table = _Key[Any](None, key="_located_table")
+    map_page = _Kept[Any](None)
+    located_table = _Kept[Any](None)
     figure_file = _Key[tuple[str, bytes, str] | None](None)
     initialised = _Key(False, key="_initialised")
+
+    @property
+    def user_features(self) -> gpd.GeoDataFrame | None:
+        """The located features the map draws (all of them, or a sample of a large file)."""
+        upload = self.user_upload
+        return None if upload is None else upload.drawn
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """Return layer ``name`` as this session sees it (the key mines with its corrections)."""
@@ -149,11 +187,16 @@ class Session:
 
     def memo(self, name: str) -> Any:
         """Return what :meth:`remember` kept under ``name`` (None when nothing)."""
+        if name == "user_features":
+            return self.user_features_memo
         return st.session_state.get(f"_{name}_memo")
 
     def remember(self, name: str, value: Any) -> None:
-        """Keep ``value`` under ``name`` for the session's later runs."""
-        st.session_state[f"_{name}_memo"] = value
+        """Keep ``value`` under ``name`` for the session's later runs (heavy ones: kept)."""
+        if name == "user_features":
+            self.user_features_memo = value
+        else:
+            st.session_state[f"_{name}_memo"] = value
 
 
 def session() -> Session:
@@ -259,13 +302,29 @@ def process_uploads() -> None:
     )
     mines = s.user_corrections
     digest = "" if mines is None else mines_digest(mines)
-    s.user_features, s.user_features_error = _read_one(
+    s.user_upload, s.user_features_error = _read_one(
         s,
         "user_features",
         s.features_upload,
         (lang, digest),
-        lambda d, n: data.located_upload(d, n, lang, mines),
+        lambda d, n: _located(d, n, lang, mines),
     )
+
+
+def _located(content: bytes, name: str, lang: str, mines: gpd.GeoDataFrame | None) -> Any:
+    """Locate an upload in the session's folder; a heavy one waits its turn, saying so."""
+    box: list[Any] = []
+
+    def queued(ahead: int) -> None:
+        if not box:
+            box.append(st.empty())
+        box[0].info(tr("upload_queued", lang).format(n=ahead))
+
+    try:
+        return data.located_upload(content, name, lang, mines, folder=kept().folder, on_wait=queued)
+    finally:
+        if box:
+            box[0].empty()
 
 
 def _read_one(
@@ -273,8 +332,8 @@ def _read_one(
     target: str,
     upload: Any,
     options: tuple[str, ...],
-    work: Callable[[bytes, str], gpd.GeoDataFrame],
-) -> tuple[gpd.GeoDataFrame | None, GoldmapError | None]:
+    work: Callable[[bytes, str], Any],
+) -> tuple[Any, GoldmapError | None]:
     """Return what ``work`` makes of ``upload`` (once per file and options), or its error."""
     try:
         read = _read_upload(upload)
@@ -295,12 +354,13 @@ def _once_per_upload(
     target: str,
     upload: tuple[bytes, str],
     options: tuple[str, ...],
-    work: Callable[[bytes, str], gpd.GeoDataFrame],
-) -> gpd.GeoDataFrame:
+    work: Callable[[bytes, str], Any],
+) -> Any:
     """Return ``work(*upload)``, computed once per file and options in this session.
 
     Kept in the session, not in a server-wide cache: a 10⁵-row result lives as long as the
-    session that uploaded it, and the server's memory goes back down when it ends.
+    session that uploaded it (a located upload in its registry entry, freed when the tab
+    closes), and the server's memory goes back down when it ends.
     """
     content, name = upload
     key = (upload_digest(content), name, options)
@@ -308,8 +368,7 @@ def _once_per_upload(
     if memo is not None and memo[0] == key:
         if isinstance(memo[1], GoldmapError):
             raise memo[1]
-        result: gpd.GeoDataFrame = memo[1]
-        return result
+        return memo[1]
     try:
         result = work(content, name)
     except WorkerError:

@@ -16,8 +16,9 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from goldmap._located_summary import summarize_located
+from goldmap._located_summary import counts_line
 from goldmap.app import data
+from goldmap.app._jobs import LocatedUpload
 from goldmap.app.company_view import company_controls, company_panel, zoom_to_company
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
@@ -183,6 +184,9 @@ def _draw_uploaded(m: folium.Map, located: gpd.GeoDataFrame, lang: str) -> None:
     where they are instead of sending and drawing them again.
     """
     name = tr("your_features", lang)
+    upload = session().user_upload
+    if upload is not None and upload.step > 1:  # a large file: the map says it drew a part
+        name = tr("your_features_sample", lang).format(drawn=len(located), rows=upload.rows)
     points_only = bool((located.geom_type == "Point").all())
     if len(located) > MANY_POINTS and points_only:
         add_points(m, located[[located.geometry.name]], name=escape(name))
@@ -512,7 +516,8 @@ def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """Return the located features for reading, the user's columns first; made once per upload.
 
     The columns are ``goldmap.locate``'s, in its order (the user's own, then the answers),
-    headed in ``lang``, with blank cells where there is no answer.
+    headed in ``lang``, with blank cells where there is no answer. ``located`` is the
+    table's part of the upload (its first rows).
     """
     kept = session().located_table
     if kept is not None and kept[0] is located and kept[1] == lang:
@@ -589,14 +594,44 @@ def your_data() -> None:
         )
         if s.user_features_error:
             st.error(error_text(s.user_features_error, lang))
-        located = s.user_features
-        if located is not None:
+        upload = s.user_upload
+        if upload is not None:
             st.caption(tr("located", lang))
-            st.info(summarize_located(located, lang=lang))  # goldmap's words and counts only
-            st.dataframe(_located_table(located, lang), hide_index=True, width="stretch")
-            download_frame(located, "located", "dl_located")
+            st.info(counts_line(upload.counts, lang=lang))  # goldmap's words and counts only
+            _capped_notice(upload, lang)
+            st.dataframe(_located_table(upload.table, lang), hide_index=True, width="stretch")
+            download_frame(
+                None, "located", "dl_located",
+                export=lambda fmt: data.located_download(upload, "located", fmt),
+            )  # fmt: skip
     st.divider()
     corrections_panel()
+
+
+def _capped_notice(upload: LocatedUpload, lang: str) -> None:
+    """Say what of a large upload the map and the table show, and count it all by place."""
+    if not upload.capped:
+        return
+    said = []
+    if upload.step > 1:
+        said.append(
+            tr("capped_map", lang).format(
+                drawn=len(upload.drawn), rows=upload.rows, step=upload.step
+            )
+        )
+    if upload.rows > len(upload.table):
+        said.append(tr("capped_table", lang).format(table=len(upload.table), rows=upload.rows))
+    said.append(tr("capped_download", lang).format(rows=upload.rows))
+    st.info(" ".join(said))
+    st.caption(tr("upload_summary", lang))
+    summary = pd.DataFrame(
+        {
+            tr("summary_kind", lang): [tr(f"summary_{k}", lang) for k in upload.summary["kind"]],
+            tr("summary_name", lang): upload.summary["name"].astype(str),
+            tr("summary_features", lang): upload.summary["features"],
+        }
+    )
+    st.dataframe(summary, hide_index=True, width="stretch")
 
 
 def static_dir(app_file: str) -> Path:
