@@ -146,6 +146,13 @@ def _write_partition(frame: gpd.GeoDataFrame, path: str) -> int:
     return len(frame)
 
 
+def _write_numbered(
+    frame: gpd.GeoDataFrame, folder: str, partition_info: dict[str, Any] | None = None
+) -> pd.Series:
+    number = 0 if partition_info is None else partition_info["number"]
+    return pd.Series([_write_partition(frame, f"{folder}/part.{number:05d}.parquet")])
+
+
 def write_located(
     located: Any, out_path: str | os.PathLike[str], *, client: Any, overwrite: bool
 ) -> Path:
@@ -188,27 +195,40 @@ def write_located(
         located = _import("dask_geopandas").from_geopandas(located, npartitions=1)
     client, opened = _connect(client)
     try:
-        parts = located.to_delayed()
-        tasks = [
-            dask.delayed(_write_partition)(part, str(folder / f"part.{i:05d}.parquet"))
-            for i, part in enumerate(parts)
-        ]
+        # Written in the task that makes the partition (fused with its reading and
+        # locating): a located partition is never sent to another worker nor kept.
+        written = located.map_partitions(
+            _write_numbered, str(folder), meta=pd.Series([], dtype="int64"), partition_info=True
+        )
         folder.mkdir(exist_ok=True)
         for old in folder.glob("*.parquet"):
             old.unlink()
-        rows = sum(dask.compute(*tasks, **({} if client is None else {"scheduler": client})))
+        (rows,) = dask.compute(written, **({} if client is None else {"scheduler": client}))
     finally:
         if opened:
             client.close()
-    logger.info("locate: wrote %d row(s) in %d file(s) to %s", rows, len(parts), folder)
+    logger.info("locate: wrote %d row(s) in %d file(s) to %s", rows.sum(), len(rows), folder)
     return folder
+
+
+def _read_file(path: str) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(path)
 
 
 def _as_collection(features: Any, client: Any, read: Callable[[Any], gpd.GeoDataFrame]) -> Any:
     dask_geopandas = _import("dask_geopandas")
     if isinstance(features, str | Path) and Path(features).is_dir():
         try:
-            return dask_geopandas.read_parquet(str(features))
+            dataset = dask_geopandas.read_parquet(str(features))
+            natural = _import("dask.utils").natural_sort_key
+            files = sorted(Path(features).glob("*.parquet"), key=lambda f: natural(f.name))
+            if len(files) != dataset.npartitions or any(Path(features).glob("*/")):
+                return dataset
+            # One partition per file, read in the task that locates (and writes) it: the
+            # read frame is never a task result of its own, sent to another worker.
+            return _import("dask.dataframe").from_map(
+                _read_file, [str(f) for f in files], meta=dataset._meta, enforce_metadata=False
+            )
         except (OSError, ValueError, TypeError) as e:
             raise InputFileError(
                 f"Could not read {str(features)!r} as a partitioned GeoParquet dataset: {e}. "
