@@ -166,6 +166,8 @@ def test_the_mines_given_are_measured_to_on_the_cluster_too(client, sample):
     expected = locate(sample, mines=moved)
     assert_same(got, expected)
     assert not got["nearest_mine_id"].equals(locate(sample)["nearest_mine_id"])
+    lazy = locate(ddf, client=client, mines=moved, compute=False)
+    assert_same(lazy.compute().reset_index(drop=True), expected)
 
 
 def test_a_geoparquet_folder_is_counted_from_its_geometry_column_as_in_memory(tmp_path):
