@@ -113,7 +113,8 @@ def same(a, b):
 folder, out = Path({folder!r}), Path({out!r})
 cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                        dashboard_address=":0", memory_limit="{limit}")
-with cluster, Client(cluster) as client:
+client = Client(cluster)
+try:
     # Reference data loaded and the county grid built in each worker before timing.
     client.run(lambda: len(goldmap.locate(baselines.random_points(60_000))))
     pids = list(client.run(os.getpid).values())
@@ -135,6 +136,13 @@ with cluster, Client(cluster) as client:
         cpus.append(cpu(pids) - c0)
     stop.set()
     poller.join()
+finally:
+    # A loaded machine can be slow to stop the workers: that is no part of the figures.
+    try:
+        client.close()
+        cluster.close(timeout=120)
+    except (TimeoutError, OSError):
+        pass
 files = sorted(out.glob("*.parquet"))
 inputs = sorted(folder.glob("*.parquet"))
 import pyarrow.parquet as pq
