@@ -167,7 +167,8 @@ if {sample}:
 print(json.dumps({{"cluster": statistics.median(times), "cpu": statistics.median(cpus),
     "rows": rows, "files": len(files), "version": meta.get("version"),
     "covering": column.get("covering"), "bbox_column": "bbox" in pq.read_schema(files[0]).names,
-    "peak_mb": [peaks[p] / 2**20 for p in pids], "differ": differ, "checked": checked}}))
+    "peak_mb": [peaks[p] / 2**20 for p in pids], "differ": differ, "checked": checked}},
+    default=lambda o: o.tolist()))
 """
 
 _INMEMORY_IO = (
