@@ -18,7 +18,8 @@ from bench._common import RESULTS, WORK, Figure, fmt, machine, quick, versions
 
 #: In this order; the browser benchmarks last (``browser`` the very last).
 BENCHMARKS = (
-    "locate", "cluster", "zonal", "maps", "app", "coldstart", "upload", "heavy", "sessions",
+    "locate", "cluster", "engines", "zonal", "maps", "app", "coldstart", "upload", "heavy",
+    "sessions",
     "browser",
 )  # fmt: skip
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
+from goldmap._parquet_extent import extent_counts, file_counts, parquet_files
 from goldmap.crs import require_crs
 from goldmap.errors import ExportError, InputFileError, MissingDependencyError, OutputExistsError
 
@@ -73,15 +73,42 @@ def _locate_partition(
     return located
 
 
-def _extent_counts(part: pd.DataFrame, read: Callable[[Any], gpd.GeoDataFrame]) -> pd.DataFrame:
-    from goldmap._locate import anchor_points, extent_masks
+def _locate_counted(
+    part: pd.DataFrame,
+    read: Callable[[Any], gpd.GeoDataFrame],
+    lang: str,
+    mines: gpd.GeoDataFrame | None,
+) -> tuple[gpd.GeoDataFrame, tuple[int, int, int]]:
+    """Locate one partition and count its extent in the same task (one read, one pass)."""
+    from goldmap._locate import locate_frame
 
-    geometries = read(part).geometry.values
-    empty = shapely.is_empty(geometries) | shapely.is_missing(geometries)
-    inside, swapped = extent_masks(anchor_points(geometries, empty))
-    return pd.DataFrame(
-        {"inside": [int(inside.sum())], "swapped": [int(swapped.sum())], "total": [len(part)]}
-    )
+    frame = read(part)
+    counts = extent_counts(frame.geometry.values)
+    return locate_frame(frame, lang=lang, mines=mines, check_extent=False), counts
+
+
+def _extent_counts(part: pd.DataFrame, read: Callable[[Any], gpd.GeoDataFrame]) -> pd.DataFrame:
+    inside, swapped, total = extent_counts(read(part).geometry.values)
+    return pd.DataFrame({"inside": [inside], "swapped": [swapped], "total": [total]})
+
+
+def _extent_totals(
+    features: Any, collection: Any, read: Callable[[Any], gpd.GeoDataFrame], options: dict[str, Any]
+) -> tuple[int, int, int]:
+    """Return the extent check's counts over all partitions, before a lazy result is returned.
+
+    A GeoParquet folder is counted from its geometry column alone (see
+    :mod:`goldmap._parquet_extent`); other input is read and counted partition by partition.
+    """
+    dask = _import("dask")
+    found = parquet_files(features) if isinstance(features, str | Path) else None
+    if found is not None:
+        files, column = found
+        counts = dask.compute(*[dask.delayed(file_counts)(f, column) for f in files], **options)
+        return tuple(int(sum(c[i] for c in counts)) for i in range(3))  # type: ignore[return-value]
+    meta = pd.DataFrame({"inside": [0], "swapped": [0], "total": [0]}).iloc[:0]
+    (totals,) = dask.compute(collection.map_partitions(_extent_counts, read, meta=meta), **options)
+    return int(totals["inside"].sum()), int(totals["swapped"].sum()), int(totals["total"].sum())
 
 
 def check_folder(folder: str | os.PathLike[str], *, overwrite: bool) -> Path:
@@ -117,6 +144,13 @@ def check_folder(folder: str | os.PathLike[str], *, overwrite: bool) -> Path:
 def _write_partition(frame: gpd.GeoDataFrame, path: str) -> int:
     frame.to_parquet(path, index=False, write_covering_bbox=True, schema_version="1.1.0")
     return len(frame)
+
+
+def _write_numbered(
+    frame: gpd.GeoDataFrame, folder: str, partition_info: dict[str, Any] | None = None
+) -> pd.Series:
+    number = 0 if partition_info is None else partition_info["number"]
+    return pd.Series([_write_partition(frame, f"{folder}/part.{number:05d}.parquet")])
 
 
 def write_located(
@@ -161,27 +195,40 @@ def write_located(
         located = _import("dask_geopandas").from_geopandas(located, npartitions=1)
     client, opened = _connect(client)
     try:
-        parts = located.to_delayed()
-        tasks = [
-            dask.delayed(_write_partition)(part, str(folder / f"part.{i:05d}.parquet"))
-            for i, part in enumerate(parts)
-        ]
+        # Written in the task that makes the partition (fused with its reading and
+        # locating): a located partition is never sent to another worker nor kept.
+        written = located.map_partitions(
+            _write_numbered, str(folder), meta=pd.Series([], dtype="int64"), partition_info=True
+        )
         folder.mkdir(exist_ok=True)
         for old in folder.glob("*.parquet"):
             old.unlink()
-        rows = sum(dask.compute(*tasks, **({} if client is None else {"scheduler": client})))
+        (rows,) = dask.compute(written, **({} if client is None else {"scheduler": client}))
     finally:
         if opened:
             client.close()
-    logger.info("locate: wrote %d row(s) in %d file(s) to %s", rows, len(parts), folder)
+    logger.info("locate: wrote %d row(s) in %d file(s) to %s", rows.sum(), len(rows), folder)
     return folder
+
+
+def _read_file(path: str) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(path)
 
 
 def _as_collection(features: Any, client: Any, read: Callable[[Any], gpd.GeoDataFrame]) -> Any:
     dask_geopandas = _import("dask_geopandas")
     if isinstance(features, str | Path) and Path(features).is_dir():
         try:
-            return dask_geopandas.read_parquet(str(features))
+            dataset = dask_geopandas.read_parquet(str(features))
+            natural = _import("dask.utils").natural_sort_key
+            files = sorted(Path(features).glob("*.parquet"), key=lambda f: natural(f.name))
+            if len(files) != dataset.npartitions or any(Path(features).glob("*/")):
+                return dataset
+            # One partition per file, read in the task that locates (and writes) it: the
+            # read frame is never a task result of its own, sent to another worker.
+            return _import("dask.dataframe").from_map(
+                _read_file, [str(f) for f in files], meta=dataset._meta, enforce_metadata=False
+            )
         except (OSError, ValueError, TypeError) as e:
             raise InputFileError(
                 f"Could not read {str(features)!r} as a partitioned GeoParquet dataset: {e}. "
@@ -219,8 +266,8 @@ def locate_dask(
     lang : {"zh", "en"}, default "zh"
         Language of the plan-area names.
     mines : geopandas.GeoDataFrame, optional
-        The key mines to measure to (default: the packaged layer); sent with the task to
-        every worker, which indexes it once per content.
+        The key mines to measure to (default: the packaged layer); one key of the task
+        graph, sent once to each worker, which indexes it once per content.
     read : callable
         Turns one partition into an EPSG:4326 GeoDataFrame (``read_features`` with the
         caller's options).
@@ -243,23 +290,24 @@ def locate_dask(
     client, opened = _connect(client)
     try:
         collection = _as_collection(features, client, read)
-        sample = read(collection._meta_nonempty)
-        meta = locate_frame(sample, lang=lang, mines=mines, check_extent=False).iloc[:0]
-        located = collection.map_partitions(_locate_partition, read, lang, mines, meta=meta)
-        counts_meta = pd.DataFrame({"inside": [0], "swapped": [0], "total": [0]}).iloc[:0]
-        counts = collection.map_partitions(_extent_counts, read, meta=counts_meta)
         options = {} if client is None else {"scheduler": client}
         logger.info("locate: %d partition(s) on %s", collection.npartitions, client or "dask")
+        # The mines given travel once, as one key of the graph, not inside every task.
+        shared = None if mines is None else dask.delayed(mines, pure=True)
         if compute:
-            result, totals = dask.compute(located, counts, **options)
-        else:
-            (totals,) = dask.compute(counts, **options)
-        raise_for_extent(
-            int(totals["inside"].sum()), int(totals["swapped"].sum()), int(totals["total"].sum())
-        )
-        if not compute:
-            return located
-        return result.reset_index(drop=True)
+            # One task per partition: read, count the extent, locate; no second pass.
+            tasks = [
+                dask.delayed(_locate_counted)(part, read, lang, shared)
+                for part in collection.to_delayed()
+            ]
+            done = dask.compute(*tasks, **options)
+            raise_for_extent(*(sum(counts[i] for _, counts in done) for i in range(3)))
+            concat = _import("dask.dataframe.dispatch").concat
+            return concat([located for located, _ in done]).reset_index(drop=True)
+        raise_for_extent(*_extent_totals(features, collection, read, options))
+        sample = read(collection._meta_nonempty)
+        meta = locate_frame(sample, lang=lang, mines=mines, check_extent=False).iloc[:0]
+        return collection.map_partitions(_locate_partition, read, lang, shared, meta=meta)
     finally:
         # A client opened from an address stays open (as the default client) for a lazy
         # result, which is computed later.

@@ -25,7 +25,7 @@ def assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
 def client():
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -166,3 +166,30 @@ def test_the_mines_given_are_measured_to_on_the_cluster_too(client, sample):
     expected = locate(sample, mines=moved)
     assert_same(got, expected)
     assert not got["nearest_mine_id"].equals(locate(sample)["nearest_mine_id"])
+    lazy = locate(ddf, client=client, mines=moved, compute=False)
+    assert_same(lazy.compute().reset_index(drop=True), expected)
+
+
+def test_a_geoparquet_folder_is_counted_from_its_geometry_column_as_in_memory(tmp_path):
+    from goldmap._parquet_extent import extent_counts, file_counts, parquet_files
+
+    geometries = gpd.GeoSeries.from_wkt(
+        ["POINT (120 37)", "POINT (37 120)", "POINT EMPTY", "POINT (2.35 48.85)"] * 3
+        + ["POLYGON ((100 30, 101 30, 101 31, 100 30))", "LINESTRING (30 100, 31 101)"],
+        crs="EPSG:4326",
+    )
+    frame = gpd.GeoDataFrame({"n": range(len(geometries))}, geometry=geometries)
+    frame.iloc[:12].to_parquet(tmp_path / "a.parquet")  # points only: decoded in NumPy
+    frame.to_parquet(tmp_path / "b.parquet")  # with other geometries: decoded by shapely
+    files, column = parquet_files(tmp_path)
+    for file, part in zip(files, [frame.iloc[:12], frame], strict=True):
+        assert file_counts(file, column) == extent_counts(part.geometry.values)
+    assert file_counts(files[0], column) == (3, 3, 12)
+
+
+def test_a_lazy_result_of_a_swapped_geoparquet_folder_is_refused(client, tmp_path):
+    table = pd.DataFrame({"lon": [37.2, 29.6, 30.1, 36.0], "lat": [120.0, 91.1, 104.0, 118.0]})
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(table.lon, table.lat), crs="EPSG:4326")
+    dask_geopandas.from_geopandas(points, npartitions=2).to_parquet(tmp_path / "points")
+    with pytest.raises(goldmap.OutsideChinaError, match="swapped"):
+        locate(tmp_path / "points", client=client, compute=False)
