@@ -76,11 +76,17 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # One worker per core; a test file stays on one worker, so that a module's fixtures (the
-# Streamlit server and Chromium of the browser tests, generated files) are made once.
+# Streamlit server and Chromium of the browser tests, generated files) are made once. The
+# files go out in the order tests/conftest.py gives them (the long ones first), not by their
+# number of tests, so that the longest file does not start last and finish alone.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
-test: $(STAMP) browser qgis postgis lint docs unit
+# The checks run side by side (lint and docs use a core while the tests wait on their
+# browser and servers); each one's output is printed whole when it ends, every check runs
+# even when another fails, and make names each one that failed and exits non-zero.
+test: $(STAMP) browser qgis postgis
+	@$(MAKE) --no-print-directory --keep-going --jobs=3 --output-sync=target lint docs unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
