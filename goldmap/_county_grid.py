@@ -111,7 +111,8 @@ def _shipped(bounds: Bounds, cell_deg: float) -> np.ndarray | None:
     path = data_path(*GRID_FILE)
     if not path.is_file():
         return None
-    built_for, digest, grid = read_packaged(_load_grid, *GRID_FILE)
+    # The file found above, read with the packaged-data error if it is damaged.
+    built_for, digest, grid = read_packaged(lambda _: _load_grid(path), *GRID_FILE)
     if built_for != (tuple(map(float, bounds)), float(cell_deg)):
         return None
     if digest != _counties_digest():

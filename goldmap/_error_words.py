@@ -7,7 +7,7 @@ messages stay English. Part of the one words table of :mod:`goldmap.text` (``rea
 
 from __future__ import annotations
 
-__all__ = ["REASONS"]
+__all__ = ["HEADLINES", "REASONS"]
 
 #: ``kind``: (Chinese, English) reason, a ``str.format`` template over the error's fields.
 REASONS: dict[str, tuple[str, str]] = {
@@ -243,4 +243,35 @@ REASONS: dict[str, tuple[str, str]] = {
         "更正文件 {name!r} 中有 {count} 处问题，未应用任何更正。请修改下列各行后重试：",
         "{count} problem(s) in the corrections {name!r}; nothing was applied. Fix these rows:",
     ),
+}
+
+# The app's headline above an error's own (English) message, by the kind of error; shown in
+# Chinese only, as an English reader's message is the library's one-line message alone.
+HEADLINES: dict[str, tuple[str, str]] = {
+    "error_corrections": (
+        "更正文件有问题，未应用任何更正。",
+        "The corrections file has a problem; no correction was applied.",
+    ),
+    "error_duplicate_province": (
+        "有多行指向同一省份；请在下方选择处理方式。",
+        "Several rows name one province; choose below what to do with them.",
+    ),
+    "error_missing_crs": (
+        "数据没有坐标参考系（CRS），无法确定位置。",
+        "The data has no coordinate reference system (CRS).",
+    ),
+    "error_input_file": ("无法读取该文件。", "The file cannot be read."),
+    "error_column": ("找不到所需的列。", "A column it needs is missing."),
+    "error_statistic": ("找不到该统计项。", "No such statistic."),
+    "error_name": ("无法识别该名称。", "The name is not recognised."),
+    "error_outside_china": ("要素位于中国境外。", "The features lie outside China."),
+    "error_export": ("无法导出为该格式。", "The export cannot be written."),
+    "error_option": ("选项无效。", "An option is not valid."),
+    "error_worker": (
+        "后台处理意外中止，未作任何更改；请重试，或改用较小的文件。",
+        "The work stopped unexpectedly and changed nothing; try again, or use a smaller file.",
+    ),
+    "error_goldmap": ("无法完成此操作。", "This cannot be done."),
+    "error_other": ("出错了。", "Something went wrong."),
+    "error_details": ("详细信息（英文）：", "Details: "),
 }

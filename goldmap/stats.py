@@ -356,19 +356,7 @@ def join_stats(
     matched = frame[codes.notna()].assign(adcode=codes[codes.notna()].astype("int64"))
     duplicated = _duplicates_report(matched, str(province_col), on_duplicate)
     if not duplicated.empty and on_duplicate == "error":
-        groups = "; ".join(
-            f"{province}: rows {', '.join(str(r) for r in group['row'])} "
-            f"({', '.join(repr(v) for v in group['value'])})"
-            for province, group in duplicated.groupby("province", sort=False)
-        )
-        raise DuplicateProvinceError(
-            f"Several rows name the same province — {groups}. Choose how to combine them "
-            "(keep the first or the last row, or sum or average the numbers), or remove the "
-            "extra rows.",
-            duplicated,
-            kind="duplicate_province",
-            groups=groups,
-        )
+        raise _duplicate_error(duplicated)
     matched = _combine(matched, on_duplicate)
     provinces = load("provinces", simplified=simplified)
     overlap = [c for c in matched.columns if c in provinces.columns and c != "adcode"]
@@ -382,6 +370,23 @@ def join_stats(
     if not report.ok:
         logger.warning("join_stats: %s", report)
     return result
+
+
+def _duplicate_error(duplicated: pd.DataFrame) -> DuplicateProvinceError:
+    """Return the error that lists the rows naming one province, grouped by province."""
+    groups = "; ".join(
+        f"{province}: rows {', '.join(str(r) for r in group['row'])} "
+        f"({', '.join(repr(v) for v in group['value'])})"
+        for province, group in duplicated.groupby("province", sort=False)
+    )
+    return DuplicateProvinceError(
+        f"Several rows name the same province — {groups}. Choose how to combine them "
+        "(keep the first or the last row, or sum or average the numbers), or remove the "
+        "extra rows.",
+        duplicated,
+        kind="duplicate_province",
+        groups=groups,
+    )
 
 
 def load_stats(

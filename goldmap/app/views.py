@@ -18,7 +18,6 @@ import streamlit as st
 
 from goldmap._located_summary import counts_line
 from goldmap.app import data
-from goldmap.app._jobs import LocatedUpload
 from goldmap.app.company_view import company_controls, company_panel, zoom_to_company
 from goldmap.app.details import find_feature, shown_value
 from goldmap.app.downloads import download_frame
@@ -33,6 +32,7 @@ from goldmap.app.state import (
     visible_layer,
 )
 from goldmap.app.text import error_text, md_escape, tr
+from goldmap.app.upload_notes import capped_notice, uploader_words
 from goldmap.catalog import LAYERS
 from goldmap.errors import GoldmapError
 from goldmap.io import FEATURE_FORMATS, TABLE_FORMATS
@@ -528,34 +528,11 @@ def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
-def _uploader_words(lang: str) -> None:
-    """Give Streamlit's uploaders goldmap's words for their button and size limit.
-
-    Streamlit writes "Upload" and "50MB per file" in English whatever the page's language
-    (it has no setting for them); in Chinese the page's style hides those words and shows
-    the table's own in their place. The drop hint shown while a file is dragged over stays
-    Streamlit's.
-    """
-    if lang == "en":
-        return
-    limit = tr("uploader_limit", lang).format(limit=f"{MAX_UPLOAD_MB:g}")
-    button = tr("uploader_button", lang)
-    zone = '[data-testid="stFileUploaderDropzone"]'
-    notes = '[data-testid="stFileUploaderDropzoneInstructions"]'
-    upload = f"{zone} [data-testid='stBaseButton-secondary']"  # not a file's delete button
-    st.html(
-        f"<style>{notes} *, {upload} * {{font-size: 0 !important}}"
-        f'{notes}::after {{content: "{limit}"; font-size: 0.875rem}}'
-        f'{upload}::after {{content: "{button}"; font-size: 0.875rem; white-space: nowrap}}'
-        "</style>"
-    )
-
-
 def your_data() -> None:
     """Upload a statistics table (join, colour) or features (locate), with downloads."""
     s = session()
     lang = s.lang
-    _uploader_words(lang)
+    uploader_words(lang)
     left, right = st.columns(2)
     with left:
         # No type= filter: goldmap itself says what a file is and what it reads, in a
@@ -598,7 +575,7 @@ def your_data() -> None:
         if upload is not None:
             st.caption(tr("located", lang))
             st.info(counts_line(upload.counts, lang=lang))  # goldmap's words and counts only
-            _capped_notice(upload, lang)
+            capped_notice(upload, lang)
             st.dataframe(_located_table(upload.table, lang), hide_index=True, width="stretch")
             download_frame(
                 None, "located", "dl_located",
@@ -606,32 +583,6 @@ def your_data() -> None:
             )  # fmt: skip
     st.divider()
     corrections_panel()
-
-
-def _capped_notice(upload: LocatedUpload, lang: str) -> None:
-    """Say what of a large upload the map and the table show, and count it all by place."""
-    if not upload.capped:
-        return
-    said = []
-    if upload.step > 1:
-        said.append(
-            tr("capped_map", lang).format(
-                drawn=len(upload.drawn), rows=upload.rows, step=upload.step
-            )
-        )
-    if upload.rows > len(upload.table):
-        said.append(tr("capped_table", lang).format(table=len(upload.table), rows=upload.rows))
-    said.append(tr("capped_download", lang).format(rows=upload.rows))
-    st.info(" ".join(said))
-    st.caption(tr("upload_summary", lang))
-    summary = pd.DataFrame(
-        {
-            tr("summary_kind", lang): [tr(f"summary_{k}", lang) for k in upload.summary["kind"]],
-            tr("summary_name", lang): upload.summary["name"].astype(str),
-            tr("summary_features", lang): upload.summary["features"],
-        }
-    )
-    st.dataframe(summary, hide_index=True, width="stretch")
 
 
 def static_dir(app_file: str) -> Path:

@@ -1,0 +1,61 @@
+"""What the "Your data" tab says about uploads: the uploader's words, a large file's caps."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from goldmap.app._jobs import LocatedUpload
+from goldmap.app.text import tr
+from goldmap.io import MAX_UPLOAD_MB
+
+__all__ = ["capped_notice", "uploader_words"]
+
+
+def uploader_words(lang: str) -> None:
+    """Give Streamlit's uploaders goldmap's words for their button and size limit.
+
+    Streamlit writes "Upload" and "50MB per file" in English whatever the page's language
+    (it has no setting for them); in Chinese the page's style hides those words and shows
+    the table's own in their place. The drop hint shown while a file is dragged over stays
+    Streamlit's.
+    """
+    if lang == "en":
+        return
+    limit = tr("uploader_limit", lang).format(limit=f"{MAX_UPLOAD_MB:g}")
+    button = tr("uploader_button", lang)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    notes = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    upload = f"{zone} [data-testid='stBaseButton-secondary']"  # not a file's delete button
+    st.html(
+        f"<style>{notes} *, {upload} * {{font-size: 0 !important}}"
+        f'{notes}::after {{content: "{limit}"; font-size: 0.875rem}}'
+        f'{upload}::after {{content: "{button}"; font-size: 0.875rem; white-space: nowrap}}'
+        "</style>"
+    )
+
+
+def capped_notice(upload: LocatedUpload, lang: str) -> None:
+    """Say what of a large upload the map and the table show, and count it all by place."""
+    if not upload.capped:
+        return
+    said = []
+    if upload.step > 1:
+        said.append(
+            tr("capped_map", lang).format(
+                drawn=len(upload.drawn), rows=upload.rows, step=upload.step
+            )
+        )
+    if upload.rows > len(upload.table):
+        said.append(tr("capped_table", lang).format(table=len(upload.table), rows=upload.rows))
+    said.append(tr("capped_download", lang).format(rows=upload.rows))
+    st.info(" ".join(said))
+    st.caption(tr("upload_summary", lang))
+    summary = pd.DataFrame(
+        {
+            tr("summary_kind", lang): [tr(f"summary_{k}", lang) for k in upload.summary["kind"]],
+            tr("summary_name", lang): upload.summary["name"].astype(str),
+            tr("summary_features", lang): upload.summary["features"],
+        }
+    )
+    st.dataframe(summary, hide_index=True, width="stretch")
