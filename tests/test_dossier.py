@@ -80,8 +80,17 @@ def test_layer_carries_the_dossier_columns(mines: Any) -> None:
     assert len(by_id.at["gs-daqiao", "dossier"]["resources"]) == 2
     # guidance is not output
     assert by_id.at["qh-dachaidan", "output_t"] != by_id.at["qh-dachaidan", "output_t"]
-    assert by_id.at["gs-yidinan", "status"] == "unknown"
-    assert by_id.at["gs-yidinan", "dossier"]["searched"]
+    assert by_id.at["xz-bangpu", "status"] == "unknown"
+    assert by_id.at["xz-bangpu", "dossier"]["searched"]
+    # a licensed mine whose construction no source reports: development, licence capacity
+    assert by_id.at["gs-yidinan", "status"] == "development"
+    assert by_id.at["gs-yidinan", "status_year"] == 2024
+    assert by_id.at["gs-yidinan", "resources_t"] == pytest.approx(28.569)
+    assert (by_id.at["gs-yidinan", "capacity"], by_id.at["gs-yidinan", "capacity_unit"]) == (
+        500000,
+        "t/a",
+    )
+    assert by_id.at["gs-yidinan", "listed_tickers"] == ["SZSE:002155"]
 
 
 def test_every_record_says_what_was_searched(records: list[dict[str, Any]]) -> None:
