@@ -51,8 +51,8 @@ def test_mines_areas_and_sums_worked_by_hand(table: pd.DataFrame) -> None:
     assert pd.isna(sd["output_t"]) and sd["output_unknown"] == 7
     assert "dev-shandong-laizhou-zhaoyuan" in sd["area_ids"]
     hunan = _row(table, "湖南黄金股份有限公司")
-    # 沃溪 22.84 t + 万古 300.2 t
-    assert hunan["resources_t"] == pytest.approx(323.04)
+    # 沃溪 22.84 t + 万古 300.2 t + 以地南 28.569 t
+    assert hunan["resources_t"] == pytest.approx(351.609)
     assert set(hunan["area_ids"]) == {"exp-hunan-xuefengshan", "dev-hunan-pingjiang-liling"}
     zijin = _row(table, "紫金矿业集团股份有限公司")
     # 义兴寨 5-6 t (2025) + 水银洞 2.18-3.11 t (2006): ranges summed bound by bound
@@ -83,7 +83,7 @@ def test_companies_need_the_dossier() -> None:
         ("CGG", ["nm-haoyaoerhudong", "xz-jiama"]),
         ("china gold international", ["nm-haoyaoerhudong", "xz-jiama"]),
         ("华钰", ["gz-nibao"]),
-        (["华钰", "湖南黄金"], ["gz-nibao", "hn-wangu", "hn-woxi"]),
+        (["华钰", "湖南黄金"], ["gs-yidinan", "gz-nibao", "hn-wangu", "hn-woxi"]),
         ("no such company", []),
     ],
 )
