@@ -6,7 +6,6 @@ corrections answers the same as the packaged layer.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Iterable
@@ -277,9 +276,8 @@ def write_companies(
     >>> write_companies(companies(), "companies.xlsx")  # doctest: +SKIP
     PosixPath('companies.xlsx')
     """
-    from goldmap._values import to_json_text, to_native
     from goldmap.errors import ExportError
-    from goldmap.io._files import staged_output
+    from goldmap.io._table_writer import write_table
 
     suffix = Path(os.fspath(path)).suffix.lower()
     if suffix not in TABLE_ENDINGS:
@@ -287,21 +285,4 @@ def write_companies(
             f"Cannot write the companies table as {suffix or '(no ending)'} "
             f"({os.fspath(path)!r}); use a path ending in {', '.join(TABLE_ENDINGS)}."
         )
-    target = Path(os.fspath(path))
-    with staged_output(path, overwrite=overwrite) as stage:
-        if suffix == ".json":
-            records = [
-                {k: to_native(v) for k, v in row.items()} for row in table.to_dict("records")
-            ]
-            stage.write_text(
-                json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-            )
-        else:
-            flat = table.copy()
-            for column in flat.columns:
-                flat[column] = flat[column].map(to_json_text)
-            if suffix == ".csv":
-                flat.to_csv(stage, index=False, encoding="utf-8-sig")
-            else:
-                flat.to_excel(stage, index=False, sheet_name="companies")
-    return target
+    return write_table(table, path, sheet_name="companies", overwrite=overwrite)

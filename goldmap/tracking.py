@@ -18,7 +18,8 @@ import pandas as pd
 
 from goldmap._resources import read_packaged
 from goldmap.errors import ExportError, OptionError
-from goldmap.io._files import check_output, staged_output
+from goldmap.io._files import check_output
+from goldmap.io._table_writer import write_table
 
 __all__ = [
     "PROGRESS_FORMATS",
@@ -304,10 +305,4 @@ def save_progress(path: str | Path, *, overwrite: bool = False) -> Path:
             f"{', '.join(PROGRESS_FORMATS)}."
         )
     check_output(target, overwrite=overwrite)  # before the work
-    table = progress()
-    with staged_output(target, overwrite=overwrite) as stage:
-        if suffix == ".csv":
-            table.to_csv(stage, index=False, encoding="utf-8-sig")
-        else:
-            table.to_json(stage, orient="records", force_ascii=False, indent=2)
-    return target
+    return write_table(progress(), target, sheet_name="progress", overwrite=overwrite)

@@ -80,7 +80,7 @@ def write_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> 
     >>> write_template("my_corrections.csv")  # doctest: +SKIP
     PosixPath('my_corrections.csv')
     """
-    from goldmap.io._files import staged_output
+    from goldmap.io._table_writer import write_table
 
     suffix = Path(os.fspath(path)).suffix.lower()
     if suffix not in _TEMPLATE_ENDINGS:
@@ -89,10 +89,4 @@ def write_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> 
             f"({os.fspath(path)!r}); use a path ending in {' or '.join(_TEMPLATE_ENDINGS)}, "
             "e.g. my_corrections.csv."
         )
-    table = template()
-    with staged_output(path, overwrite=overwrite) as stage:
-        if suffix == ".csv":
-            table.to_csv(stage, index=False, encoding="utf-8-sig")
-        else:
-            table.to_excel(stage, index=False, sheet_name="corrections")
-    return Path(os.fspath(path))
+    return write_table(template(), path, sheet_name="corrections", overwrite=overwrite)

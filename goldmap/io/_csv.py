@@ -70,7 +70,7 @@ def write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     at = sum(c in table.columns for c in before)  # the input lon/lat may have made room
     for position, (column, values) in enumerate(columns.items(), start=at):
         table.insert(position, column, values)
-    _warn_past_excel(table, name)
+    warn_past_excel(table, name)
     # The BOM lets Excel recognise UTF-8, so Chinese names open correctly there too.
     table.to_csv(path, index=False, encoding="utf-8-sig")
 
@@ -79,7 +79,7 @@ def write_csv(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
 EXCEL_CELL_CHARS = 32_767
 
 
-def _warn_past_excel(table: pd.DataFrame, name: str) -> list[str]:
+def warn_past_excel(table: pd.DataFrame, name: str) -> list[str]:
     """Warn (and return which) when a column has a cell longer than Excel can show."""
     long = []
     for column in table.columns:
