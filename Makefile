@@ -79,8 +79,9 @@ lint: $(STAMP)
 # Streamlit server and Chromium of the browser tests, generated files) are made once. The
 # files go out in the order tests/conftest.py gives them (the long ones first), not by their
 # number of tests, so that the longest file does not start last and finish alone.
+# The 25 slowest tests are listed at the end, so that a slow one is seen where it is added.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
 
 # The checks run side by side (lint and docs use a core while the tests wait on their
 # browser and servers); each one's output is printed whole when it ends, every check runs
