@@ -5,9 +5,12 @@ Two baselines, both built only on goldmap's public data (``goldmap.load``):
 - :func:`hand_tuned_locate`, an exact shapely 2 pipeline written for speed: an STRtree
   bounding-box query of the county polygons, then ``shapely.intersects_xy`` on *prepared*
   polygons (the county gives the province through the counties' province columns); the
-  same for the plan areas; a k=1 ``cKDTree`` on 3-D unit vectors of the de-duplicated mine
-  points (a duplicated point answers with its first mine row); ``pyproj.Geod.inv`` on
-  WGS84 for the distance. It gives goldmap's answers on every point and the same columns.
+  same for the plan areas; a ``cKDTree`` on 3-D unit vectors of the de-duplicated mine
+  points gives the sphere-nearest few (a duplicated point answers with its first mine
+  row), and ``pyproj.Geod.inv`` on WGS84 measures those that may be the nearest on the
+  ellipsoid (within a factor (1 - e²)^-1.5 of the sphere-nearest angle); the least
+  geodesic km wins, on a tie the first mine row. It gives goldmap's answers on every point
+  and the same columns.
 - :func:`geopandas_locate`, what a geopandas user would write for the same three answers:
   ``sjoin`` to the counties, ``sjoin`` to the plan areas, ``sjoin_nearest`` in an equal-area
   CRS, then ``Geod.inv`` for the geodesic km. Its nearest mine is planar (Albers), so it may
@@ -37,6 +40,10 @@ EQUAL_AREA = "+proj=aea +lat_0=30 +lon_0=95 +lat_1=15 +lat_2=65 +datum=WGS84 +un
 #: goldmap's box around China: points outside it get no province or county.
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)
 _GEOD = Geod(ellps="WGS84")
+#: A mine farther than this factor times the sphere-nearest mine's central angle cannot be
+#: the nearest on WGS84: the ellipsoid's scale over the unit sphere of geodetic latitudes
+#: lies between a(1 - e²) (meridian, equator) and a / √(1 - e²) (poles).
+_SPHERE_SLACK = (1.0 - _GEOD.es) ** -1.5
 #: The answers compared point by point (and the exact geodesic km within 1e-6 km).
 ANSWERS = (
     "province_adcode",
@@ -133,6 +140,37 @@ def _names(points: np.ndarray, rows: np.ndarray, n: int, names: np.ndarray) -> n
     return np.asarray(labels, dtype=object)[inverse]
 
 
+def _within_reach(chord: np.ndarray) -> np.ndarray:
+    """Chord beyond which no mine can be geodesic-nearer than one at ``chord``."""
+    angle = 2.0 * np.arcsin(np.minimum(chord / 2.0, 1.0)) * _SPHERE_SLACK
+    return 2.0 * np.sin(np.minimum(angle, np.pi) / 2.0) * (1.0 + 1e-9) + 1e-12
+
+
+def _geodesic_nearest(tree: cKDTree, mine_xy: np.ndarray, x: np.ndarray, y: np.ndarray):  # type: ignore[no-untyped-def]
+    """Per point, the distinct mine nearest on WGS84 (ties: the lowest, i.e. first, row)."""
+    vectors = _unit_vectors(x, y)
+    k = min(4, tree.n)
+    chord, entry = tree.query(vectors, k=[*range(1, k + 1)])
+    reach = _within_reach(chord[:, 0])
+    nearest = entry[:, 0].copy()
+    open_ended = (chord[:, -1] <= reach) & (k < tree.n)  # more may lie within reach
+    ambiguous = np.flatnonzero((chord[:, min(1, k - 1)] <= reach) & ~open_ended & (k > 1))
+    rows, cols = np.nonzero(chord[ambiguous] <= reach[ambiguous, None])
+    point, mine = ambiguous[rows], entry[ambiguous[rows], cols]
+    rest = np.flatnonzero(open_ended)
+    if len(rest):
+        chord_all, entry_all = tree.query(vectors[rest], k=[*range(1, tree.n + 1)])
+        rows, cols = np.nonzero(chord_all <= _within_reach(chord_all[:, 0])[:, None])
+        point = np.concatenate([point, rest[rows]])
+        mine = np.concatenate([mine, entry_all[rows, cols]])
+    _, _, metres = _GEOD.inv(x[point], y[point], mine_xy[mine, 0], mine_xy[mine, 1])
+    order = np.lexsort((mine, np.asarray(metres), point))  # by point, then km, then row
+    lead = np.ones(len(order), dtype=bool)
+    lead[1:] = point[order][1:] != point[order][:-1]
+    nearest[point[order][lead]] = mine[order][lead]
+    return nearest
+
+
 def hand_tuned_locate(points: gpd.GeoDataFrame, *, lang: str = "zh") -> gpd.GeoDataFrame:
     """Locate points as ``goldmap.locate`` does, with a hand-tuned shapely 2 pipeline.
 
@@ -185,7 +223,7 @@ def hand_tuned_locate(points: gpd.GeoDataFrame, *, lang: str = "zh") -> gpd.GeoD
         local = np.cumsum(of_kind) - 1
         result[f"{kind}_areas"] = _names(rows[keep], local[polygons[keep]], n, names[of_kind])
 
-    _, nearest = ref["mine_tree"].query(_unit_vectors(x, y), k=1)
+    nearest = _geodesic_nearest(ref["mine_tree"], ref["mine_xy"], x, y)
     mine = ref["mine_rows"][nearest]
     mine_xy = ref["mine_xy"][nearest]
     _, _, metres = _GEOD.inv(x, y, mine_xy[:, 0], mine_xy[:, 1])

@@ -3,8 +3,9 @@
 Mines are data: :func:`mine_index` indexes a frame (the packaged key mines, or the frame
 ``goldmap.load("key_mines", corrections=...)`` returns) and keeps the index by the frame's
 content digest, so the library, the CLI and the app measure to the same mines the same way.
-Nearest points are found exactly on the sphere (3-D unit vectors in a k-d tree) and their
-distance is measured on the WGS84 ellipsoid.
+The nearest mine is the one nearest on the WGS84 ellipsoid (geodesic km, ``pyproj.Geod``):
+a k-d tree of 3-D unit vectors gives, on the sphere, the few mines that can be it
+(:data:`SPHERE_TO_ELLIPSOID`), and the geodesic distance to each decides.
 """
 
 from __future__ import annotations
@@ -32,6 +33,23 @@ __all__ = ["MineIndex", "check_mines", "mine_index", "nearest_mine", "nearest_ro
 logger = logging.getLogger(__name__)
 
 _GEOD = Geod(ellps="WGS84")
+
+#: How much farther, on the sphere, a mine can be than the sphere-nearest one and still be
+#: the nearest on the ellipsoid. Put each point of the ellipsoid at its geodetic latitude
+#: and longitude on the unit sphere: the line element is ds² = M² dφ² + N² cos²φ dλ² against
+#: dσ² = dφ² + cos²φ dλ², and M <= N, so M dσ <= ds <= N dσ. Over the globe M is least at
+#: the equator, a(1 - e²), and N greatest at the poles, a / √(1 - e²). Hence a geodesic of
+#: central angle σ is at least a(1 - e²) σ long (its image on the sphere is no shorter than
+#: the great circle), and the image of the great circle is at most a σ / √(1 - e²) long. A
+#: mine at angle σ_j can be nearer than one at σ_i only if σ_j <= σ_i / (1 - e²)^1.5, about
+#: σ_i × 1.0101. (At one latitude N/M alone is at most 1/(1 - e²) ≈ 1.0067, the ~0.5% that
+#: separates the two orderings in practice; the factor also covers paths across latitudes,
+#: from any point of the globe.)
+SPHERE_TO_ELLIPSOID = (1.0 - _GEOD.es) ** -1.5
+
+#: Sphere-nearest candidates asked of the tree at first; a point with more within reach
+#: asks for all of them.
+_CANDIDATES = 4
 
 
 _MINE_CELL_DEG = 0.1
@@ -86,10 +104,12 @@ class MineIndex:
     def grid(self) -> np.ndarray:
         """Per 0.1° cell, the distinct point nearest to all of the cell (-1: not one).
 
-        A cell is answered when its nearest point is nearer to the cell's centre than the
-        second nearest by more than twice the cell's radius (its centre-to-corner chord, the
-        farthest point of a small longitude/latitude box): then, by the triangle inequality,
-        that point is the nearest to every point of the cell. Other cells ask the k-d tree.
+        In central angles on the sphere, with σ₁ and σ₂ the nearest and second nearest
+        points to the cell's centre and r the cell's radius (its centre-to-corner angle, the
+        farthest point of a small longitude/latitude box), every point of the cell is within
+        σ₁ + r of the nearest and beyond σ₂ - r of any other (triangle inequality). A cell is
+        answered when σ₂ - r > (σ₁ + r) × :data:`SPHERE_TO_ELLIPSOID`: then that point is
+        the nearest on the ellipsoid to every point of the cell. Other cells ask the tree.
         """
         lon0, _, _, lat1 = CHINA_BOUNDS
         shape = _mine_grid_shape()
@@ -114,13 +134,13 @@ class MineIndex:
             axis=0,
         )
         chord, nearest = self.tree.query(centre, k=2)
-        margin = 2 * np.repeat(radius, shape[1]) * 1.001 + 1e-9
-        sure = (chord[:, 1] - chord[:, 0]) > margin
+        angle, reach = _angle(chord), np.repeat(_angle(radius), shape[1]) * 1.001
+        sure = angle[:, 1] - reach > (angle[:, 0] + reach) * SPHERE_TO_ELLIPSOID + 1e-9
         grid.ravel()[sure] = nearest[sure, 0]
         return grid.ravel()
 
     def nearest_distinct(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Entry of the nearest distinct point to each position (chord on the sphere, exact)."""
+        """Entry of the geodesic-nearest distinct point to each position (ties: the first)."""
         distinct = np.full(len(lon), -1, dtype=np.intp)
         inside = in_box(lon, lat)
         distinct[inside] = self.grid[
@@ -128,8 +148,54 @@ class MineIndex:
         ]
         ask = np.flatnonzero(distinct < 0)
         if len(ask):
-            _, distinct[ask] = self.tree.query(unit_vectors(lon[ask], lat[ask]), k=1)
+            distinct[ask] = self.geodesic_nearest(lon[ask], lat[ask])
         return distinct
+
+    def geodesic_nearest(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Entry of the geodesic-nearest distinct point to each position, asking the tree.
+
+        The tree gives the sphere-nearest points; those within :data:`SPHERE_TO_ELLIPSOID`
+        of the nearest's angle are measured with ``Geod.inv`` and the least wins, on a tie
+        the lowest entry (the first mine row: entries are in row order).
+        """
+        vectors = unit_vectors(lon, lat)
+        if self.tree.n == 1:
+            return np.zeros(len(lon), dtype=np.intp)
+        k = min(_CANDIDATES, self.tree.n)
+        chord, entry = self.tree.query(vectors, k=k)
+        reach = _reach(chord[:, 0])
+        answer = np.array(entry[:, 0], dtype=np.intp)
+        full = (chord[:, -1] <= reach) if k < self.tree.n else np.zeros(len(lon), dtype=bool)
+        few = np.flatnonzero((chord[:, 1] <= reach) & ~full)
+        at, column = np.nonzero(chord[few] <= reach[few, None])
+        points, entries = few[at], entry[few[at], column]
+        many = np.flatnonzero(full)
+        if len(many):
+            chord_all, entry_all = self.tree.query(vectors[many], k=self.tree.n)
+            at, column = np.nonzero(chord_all <= _reach(chord_all[:, 0])[:, None])
+            points = np.concatenate([points, many[at]])
+            entries = np.concatenate([entries, entry_all[at, column]])
+        if len(points):
+            _, _, metres = _GEOD.inv(
+                lon[points], lat[points], self.xy[entries, 0], self.xy[entries, 1]
+            )
+            order = np.lexsort((entries, np.asarray(metres), points))
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = points[order][1:] != points[order][:-1]
+            answer[points[order][first]] = entries[order][first]
+        return answer
+
+
+def _angle(chord: np.ndarray) -> np.ndarray:
+    """Central angle, in radians, of a chord of the unit sphere."""
+    return 2.0 * np.arcsin(np.minimum(chord / 2.0, 1.0))
+
+
+def _reach(chord: np.ndarray) -> np.ndarray:
+    """Chord within which a point may be geodesic-nearer than one at ``chord`` (with margin)."""
+    angle = np.minimum(_angle(chord) * SPHERE_TO_ELLIPSOID, np.pi)
+    reach: np.ndarray = 2.0 * np.sin(angle / 2.0) * (1.0 + 1e-9) + 1e-12
+    return reach
 
 
 def _mine_columns(mines: gpd.GeoDataFrame) -> pd.DataFrame:

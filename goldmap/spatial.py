@@ -1,9 +1,9 @@
 """Locate features against the plan: province, county, plan areas, nearest key mine.
 
 Containment uses each feature's representative point for the province and county (a point
-is its own) and the whole geometry for the plan areas. Nearest mines are found exactly on
-the sphere (3-D unit vectors in a k-d tree) and their distance is measured on the WGS84
-ellipsoid, so no projection distorts either.
+is its own) and the whole geometry for the plan areas. The nearest mine is the nearest on
+the WGS84 ellipsoid: a k-d tree of 3-D unit vectors gives the few mines that can be it, and
+their geodesic distances decide, so no projection distorts either.
 """
 
 from __future__ import annotations

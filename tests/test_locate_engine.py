@@ -2,6 +2,7 @@
 
 import geopandas as gpd
 import numpy as np
+import pyproj
 import pytest
 import shapely
 
@@ -88,7 +89,7 @@ def test_mine_grid_gives_the_k_d_tree_answer():
     lon0, lat0, lon1, lat1 = _locate.CHINA_BOUNDS
     x, y = rng.uniform(lon0, lon1, 200_000), rng.uniform(lat0, lat1, 200_000)
     index = _nearest_mine.mine_index()
-    _, expected = index.tree.query(_points.unit_vectors(x, y), k=1)
+    expected = index.geodesic_nearest(x, y)  # the tree and Geod.inv, no grid
     np.testing.assert_array_equal(index.nearest_distinct(x, y), expected)
     assert (index.grid >= 0).mean() > 0.8
 
@@ -187,3 +188,59 @@ def test_columns_and_notes_keep_their_types():
         "outside China: no province or county",
     ]
     assert np.isnan(located.loc[2, "nearest_mine_km"])
+
+
+def _brute_force_nearest(
+    mines: gpd.GeoDataFrame, x: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic km from every point to every mine with a position; the first row of the least."""
+    geod = pyproj.Geod(ellps="WGS84")
+    known = np.flatnonzero(~(mines.geometry.isna() | mines.geometry.is_empty).to_numpy())
+    mx, my = mines.geometry.x.to_numpy()[known], mines.geometry.y.to_numpy()[known]
+    km = np.empty((len(x), len(known)))
+    for j in range(len(known)):
+        _, _, metres = geod.inv(x, y, np.full(len(x), mx[j]), np.full(len(x), my[j]))
+        km[:, j] = np.asarray(metres) / 1000.0
+    best = np.argmin(km, axis=1)  # the first column (mine row) of the least distance
+    return known[best], km[np.arange(len(x)), best]
+
+
+def test_the_nearest_mine_is_the_geodesic_nearest_not_the_spherical_one():
+    """Against every mine measured on WGS84: the nearest on the sphere is not always it."""
+    rng = np.random.default_rng(SEED)
+    x, y = rng.uniform(73.5, 135.1, 20_000), rng.uniform(18.0, 53.6, 20_000)
+    mines = goldmap.load("key_mines")
+    expected_row, expected_km = _brute_force_nearest(mines, x, y)
+    index, km = goldmap.nearest_mine(x, y)
+    np.testing.assert_array_equal(index, expected_row)
+    np.testing.assert_allclose(km, expected_km, rtol=0, atol=1e-9)
+    located = goldmap.locate(gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=4326))
+    ids = mines["id"].to_numpy()[expected_row]
+    assert (located["nearest_mine_id"].astype(str).to_numpy() == ids).all()
+    np.testing.assert_allclose(
+        located["nearest_mine_km_exact"].to_numpy(), np.round(expected_km, 3), rtol=0, atol=1e-9
+    )
+
+
+def test_a_ring_of_mines_at_near_equal_distance_answers_the_geodesic_nearest():
+    """Many mines within the sphere/ellipsoid margin of one another; exact ties to the first."""
+    bearing = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+    # a circle on the ground: a degree of longitude is cos(35°) of one of latitude
+    lon, lat = 110.0 + np.cos(bearing) / np.cos(np.radians(35.0)), 35.0 + np.sin(bearing)
+    mines = gpd.GeoDataFrame(
+        {
+            "id": [f"m{i}" for i in range(12)],
+            "name_zh": [f"矿{i}" for i in range(12)],
+            "name_en": [f"Mine {i}" for i in range(12)],
+        },
+        geometry=gpd.points_from_xy(lon, lat),
+        crs=4326,
+    )
+    rng = np.random.default_rng(SEED)
+    x = np.concatenate([[110.0], 110.0 + rng.uniform(-0.05, 0.05, 3000)])
+    y = np.concatenate([[35.0], 35.0 + rng.uniform(-0.05, 0.05, 3000)])
+    expected_row, expected_km = _brute_force_nearest(mines, x, y)
+    index, km = goldmap.nearest_mine(x, y, mines=mines)
+    np.testing.assert_array_equal(index, expected_row)
+    np.testing.assert_allclose(km, expected_km, rtol=0, atol=1e-9)
+    assert len(set(expected_row.tolist())) > 4  # the answer is not one mine for all
