@@ -119,3 +119,17 @@ def test_a_file_read_as_it_is_gets_no_notes(lang):
     data = xlsx_plain({"矿点": [["name", "lon", "lat"], ["A", 120.3, 37.2]]})
     at = _upload(lang, "plain.xlsx", data)
     assert at.info and not at.warning
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_statistics_workbooks_other_sheet_is_said_under_its_join(lang):
+    data = xlsx_plain({"产量": [["省份", "t"], ["山东", 1]], "来源": [["url"], ["x"]]})
+    at = _app(lang=lang)
+    _uploader(at, "stats_upload").set_value(("stats.xlsx", data, "application/octet-stream"))
+    at.run()
+    assert not at.exception and not at.error
+    said = {
+        "en": "'stats.xlsx' has 2 sheets; goldmap read '产量' and not '来源'",
+        "zh": "文件 'stats.xlsx' 有 2 个工作表；只读取了 '产量'，未读取 '来源'",
+    }[lang]
+    assert said in _shown(at)

@@ -10,7 +10,7 @@ from goldmap.app.text import md_escape, tr
 from goldmap.io import MAX_UPLOAD_MB
 from goldmap.text import value_label
 
-__all__ = ["capped_notice", "notes_notice", "uploader_words"]
+__all__ = ["capped_notice", "notes_notice", "read_notes_notice", "uploader_words"]
 
 
 def uploader_words(lang: str) -> None:
@@ -77,15 +77,25 @@ def note_text(note: str, lang: str) -> str:
         return str(note)
 
 
-def notes_notice(upload: LocatedUpload, lang: str) -> None:
-    """Say what the reader noted about the file, and which features' input looks wrong.
+def read_notes_notice(notes: list[str], lang: str) -> None:
+    """Say what the reader noted about a file (nothing when it noted nothing), in ``lang``.
 
-    Shown under the upload's summary line, in ``lang``; the file's own text in the notes
-    (its name, its sheets', columns' and placemarks' names) is escaped.
+    The file's own text in the notes (its name, its sheets', columns' and placemarks'
+    names) is escaped.
     """
-    lines = [f"- {md_escape(note_text(note, lang))}" for note in upload.notes]
+    lines = [f"- {md_escape(note_text(note, lang))}" for note in notes]
     if lines:
         st.warning("\n".join([tr("read_notes", lang), *lines]))
+
+
+def notes_notice(upload: LocatedUpload, lang: str) -> None:
+    """Say what the reader noted about a located file, and which features' input looks wrong.
+
+    Shown under the upload's summary line, in ``lang``: the reader's notes
+    (:func:`read_notes_notice`), then how many features of the whole file have each
+    ``location_note`` that says their input is wrong (swapped, not finite ...).
+    """
+    read_notes_notice(upload.notes, lang)
     rows = [
         "- "
         + md_escape(
