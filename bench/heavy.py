@@ -19,15 +19,13 @@ point in the server is what the issue measured before: 2.5–3.7 GB for one uplo
 
 from __future__ import annotations
 
-import contextlib
 import os
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from bench._common import ROOT, Figure
+from bench._memory import sampling_peak, status_mb
 from bench.browser import ARGS, CHROMIUM, _serve, unavailable
 from bench.upload import (
     _GOLDMAP_SHOWN,
@@ -41,7 +39,6 @@ from bench.upload import (
     _served_once,
     _server_pid,
     _Side,
-    _status_mb,
     _until,
 )
 
@@ -100,49 +97,6 @@ def _side() -> _Side:
     )  # fmt: skip
 
 
-def _family_mb(pid: int) -> float:
-    """Return the resident set of process ``pid`` and all its descendants, in MB.
-
-    The workers are grandchildren of the server (children of its fork server).
-    """
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = (entry / "stat").read_text()
-                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    family, grew = {pid}, True
-    while grew:
-        more = {child for child, parent in parents.items() if parent in family} - family
-        family |= more
-        grew = bool(more)
-    total = 0.0
-    for member in family:
-        with contextlib.suppress(OSError, KeyError):
-            total += _status_mb(member, "VmRSS")
-    return total
-
-
-@contextlib.contextmanager
-def _family_peak(pid: int, seen: dict[str, Any]) -> Iterator[None]:
-    """Keep ``seen["tree_peak"]`` at the largest :func:`_family_mb` while the block runs."""
-    stop = threading.Event()
-    seen["tree_peak"] = 0.0
-
-    def sample() -> None:
-        while not stop.is_set():
-            seen["tree_peak"] = max(seen["tree_peak"], _family_mb(pid))
-            stop.wait(0.1)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
 def _prepare(page: Any) -> Any:
     """As :func:`bench.upload._goldmap_prepare`, patient with a busy machine."""
     _until(page, lambda f: f.evaluate(_MARKERS) > 0, TIMEOUT_S)
@@ -167,23 +121,26 @@ def _one_upload(browser: Any, csv: Path) -> dict[str, float]:
         pid = _server_pid(side.script)
         time.sleep(1.0)
         _served_once(browser, url + side.query, side)
-        seen["idle"] = _status_mb(pid, "VmRSS")
-        with _family_peak(pid, seen):
+        seen["idle"] = status_mb(pid, "VmRSS")
+        with sampling_peak(pid) as family:
             start = time.perf_counter()
             context, page = _open_and_upload(browser, url, csv)
             _until(page, lambda f: side.shown(f, 0), TIMEOUT_S)
             seen["shown_s"] = time.perf_counter() - start
-            seen["open"] = _status_mb(pid, "VmRSS")
+            seen["open"] = status_mb(pid, "VmRSS")
             context.close()
             closed = time.perf_counter()
             seen["back_s"] = -1.0
+            seen["lowest"] = seen["open"]
             while time.perf_counter() - closed < RETURN_S:
-                now = _status_mb(pid, "VmRSS")
+                now = status_mb(pid, "VmRSS")
+                seen["lowest"] = min(seen["lowest"], now)
                 if seen["back_s"] < 0 and now - seen["idle"] <= MEMORY_GOAL_MB:
                     seen["back_s"] = time.perf_counter() - closed
                 time.sleep(1.0)
-            seen["after"] = _status_mb(pid, "VmRSS")
-        seen["peak"] = _status_mb(pid, "VmHWM")
+            seen["after"] = status_mb(pid, "VmRSS")
+        seen["tree_peak"] = family.mb
+        seen["peak"] = status_mb(pid, "VmHWM")
     return seen
 
 
@@ -195,9 +152,9 @@ def _three_uploads(browser: Any, csv: Path) -> dict[str, Any]:
         pid = _server_pid(side.script)
         time.sleep(1.0)
         _served_once(browser, url + side.query, side)
-        seen["idle"] = _status_mb(pid, "VmRSS")
+        seen["idle"] = status_mb(pid, "VmRSS")
         tabs = []
-        with _family_peak(pid, seen):
+        with sampling_peak(pid) as family:
             for _ in range(3):  # three tabs ready to upload, then the three uploads at once
                 context = browser.new_context(viewport=VIEWPORT)
                 tabs.append((context, context.new_page()))
@@ -236,7 +193,8 @@ def _three_uploads(browser: Any, csv: Path) -> dict[str, Any]:
             )
             for context, _page in tabs:
                 context.close()
-        seen["peak"] = _status_mb(pid, "VmHWM")
+        seen["tree_peak"] = family.mb
+        seen["peak"] = status_mb(pid, "VmHWM")
     return seen
 
 
@@ -300,10 +258,10 @@ def _one_figure(name: str, one: dict[str, float], file: str) -> Figure:
             description="none: the same server idle (after one visit) is the reference",
             goal="≤ 150 MB above idle", limit=MEMORY_GOAL_MB,
             note=f"{file}; upload to points shown {one['shown_s']:.0f} s; VmRSS idle / with "
-            f"the tab open / {RETURN_S:.0f} s after it closed (no other session): "
-            f"{one['idle']:.0f} / {one['open']:.0f} / {one['after']:.0f} MB; back within "
-            f"150 MB of idle after {back}; server peak (VmHWM) {one['peak']:.0f} MB, with "
-            f"workers {one['tree_peak']:.0f} MB",
+            f"the tab open / lowest after it closed / {RETURN_S:.0f} s after it closed (no "
+            f"other session): {one['idle']:.0f} / {one['open']:.0f} / {one['lowest']:.0f} / "
+            f"{one['after']:.0f} MB; within 150 MB of idle {back} after the tab closed; "
+            f"server peak (VmHWM) {one['peak']:.0f} MB, with workers {one['tree_peak']:.0f} MB",
         )
     )  # fmt: skip
 

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from bench._common import ROOT, Figure
+from bench._memory import status_mb
 from bench.browser import ARGS, CHROMIUM, _serve, unavailable
 from bench.upload import (
     SESSION_TTL_S,
@@ -23,7 +24,6 @@ from bench.upload import (
     VIEWPORT,
     _Absolute,
     _server_pid,
-    _status_mb,
     _visit,
 )
 
@@ -63,18 +63,18 @@ def run(quick: bool = False) -> list[Figure]:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             pid = _server_pid(app)
             time.sleep(1.0)
-            bare = _status_mb(pid, "VmRSS")
+            bare = status_mb(pid, "VmRSS")
             _short_session(browser, url + "?lang=en", "Shandong")  # all loaded: idle
             time.sleep(2.0)
-            idle = _status_mb(pid, "VmRSS")
+            idle = status_mb(pid, "VmRSS")
             for i in range(count):
                 _short_session(browser, url + "?lang=en", provinces[i % len(provinces)])
                 if (i + 1) % 10 == 0 or i + 1 == count:
-                    seen.append(_status_mb(pid, "VmRSS"))
+                    seen.append(status_mb(pid, "VmRSS"))
             time.sleep(SETTLE_S)
             _visit(browser, url + "?lang=en")
-            after = _status_mb(pid, "VmRSS")
-            peak = _status_mb(pid, "VmHWM")
+            after = status_mb(pid, "VmRSS")
+            peak = status_mb(pid, "VmHWM")
             browser.close()
     except Exception as e:  # a browser run that cannot finish is reported, never fatal
         return [Figure(name, "MB", skipped=f"{type(e).__name__}: {e}"[:300])]

@@ -34,7 +34,6 @@ import os
 import shutil
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bench._common import ROOT, Figure
+from bench._memory import sampling_peak, status_mb
 from bench.browser import ARGS, CHROMIUM, _serve, unavailable
 from bench.maps import _local_copy
 
@@ -205,45 +205,6 @@ def _server_pid(script: Path) -> int:
     raise RuntimeError(f"no streamlit process for {script}")
 
 
-def _status_mb(pid: int, key: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024
-    raise KeyError(key)
-
-
-def _tree_mb(pid: int) -> float:
-    """Return the resident set of process ``pid`` and its children, in MB."""
-    total = _status_mb(pid, "VmRSS")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, KeyError, IndexError, ValueError):
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                total += _status_mb(int(entry.name), "VmRSS")
-    return total
-
-
-@contextlib.contextmanager
-def _sampling_peak(pid: int, run: _Run) -> Any:
-    """Keep ``run.tree_peak_mb`` at the largest :func:`_tree_mb` seen while the block runs."""
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            with contextlib.suppress(OSError, KeyError):
-                run.tree_peak_mb = max(run.tree_peak_mb, _tree_mb(pid))
-            stop.wait(0.1)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
 def _map_frame(page: Any) -> Any:
     handle = page.query_selector(MAP_IFRAME)
     return None if handle is None else handle.content_frame()
@@ -376,11 +337,11 @@ def _session(browser: Any, side: _Side, csv: Path, n: int) -> _Run:
     with _serve(side.script) as url:
         pid = _server_pid(side.script)
         time.sleep(1.0)
-        run.bare_mb = _status_mb(pid, "VmRSS")
+        run.bare_mb = status_mb(pid, "VmRSS")
         _served_once(browser, url + side.query, side)  # the server idle once it served a page
-        run.idle_mb = _status_mb(pid, "VmRSS")
-        sampling = _sampling_peak(pid, run)
-        sampling.__enter__()
+        run.idle_mb = status_mb(pid, "VmRSS")
+        sampling = sampling_peak(pid)
+        tree_peak = sampling.__enter__()
         context = browser.new_context(viewport=VIEWPORT)
         context.on("request", on_request)
         context.route(lambda url: not _is_local(url), _offline_cdn(run))
@@ -427,11 +388,12 @@ def _session(browser: Any, side: _Side, csv: Path, n: int) -> _Run:
             context.close()
             time.sleep(SETTLE_S)
             _visit(browser, url)
-            run.after_mb = _status_mb(pid, "VmRSS")
+            run.after_mb = status_mb(pid, "VmRSS")
             # The server may still be running the script after the tab closed: the peak
             # covers the session and the wait after it.
-            run.peak_mb = _status_mb(pid, "VmHWM")
+            run.peak_mb = status_mb(pid, "VmHWM")
             sampling.__exit__(None, None, None)
+            run.tree_peak_mb = tree_peak.mb
     return run
 
 
@@ -462,7 +424,7 @@ def _describe(label: str, runs: list[_Run]) -> str:
             f"{r.ws_bytes / 1e6:.2f} MB ({r.after_upload_bytes / 1e6:.2f} MB after the upload)"
             + (f", {r.unreadable} bodies unreadable" if r.unreadable else "")
             + f", RSS before any session {_mb(r.bare_mb)}, idle {_mb(r.idle_mb)}, peak "
-            f"{_mb(r.peak_mb)} (with child processes {_mb(r.tree_peak_mb)}), after "
+            f"{_mb(r.peak_mb)} (with its workers {_mb(r.tree_peak_mb)}), after "
             f"{_mb(r.after_mb)}"
         )
     last = runs[-1]
@@ -594,8 +556,8 @@ def run(quick: bool = False) -> list[Figure]:
             "session is saved) minus VmRSS idle: the server after one visit without an "
             "upload (open until its map was drawn), "
             "with the page's libraries and data loaded (peak = VmHWM, the session and the "
-            "wait; with child processes: sampled every 0.1 s); goldmap before any "
-            f"session/idle/peak/peak with children/after "
+            "wait; with the workers, every descendant process: sampled every 0.1 s); "
+            "goldmap before any session/idle/peak/peak with workers/after "
             f"{_mb(_median([r.bare_mb for r in ours]))}/{_mb(_median([r.idle_mb for r in ours]))}"
             f"/{_mb(_median([r.peak_mb for r in ours]))}"
             f"/{_mb(_median([r.tree_peak_mb for r in ours]))}"

@@ -24,6 +24,7 @@ import shapely
 
 from goldmap import _county_grid
 from goldmap._nearest_mine import MineIndex, check_mines, mine_index, nearest_mine, nearest_rows
+from goldmap._note_words import LOCATION_NOTES
 from goldmap._points import CHINA_BOUNDS, anchor_points, grid_cells, in_box
 from goldmap.catalog import LayerGroup, layers_in, load
 from goldmap.errors import OutsideChinaError
@@ -306,15 +307,7 @@ def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return present, lookup[values]
 
 
-_NOTES = [
-    "",
-    "not in any county-level unit (at sea or outside China's boundary)",
-    "outside China: no province or county",
-    "empty geometry",
-    "coordinates out of range (longitude beyond ±180 or latitude beyond ±90): not located",
-    "a coordinate is not a finite number (NaN or infinity): not located",
-    "longitude and latitude may be swapped in this row: swapped, it lies in China; not located",
-]
+_NOTES = [LOCATION_NOTES[code][1] for code in range(len(LOCATION_NOTES))]
 
 
 def _input_names(frame: pd.DataFrame) -> dict[str, str]:

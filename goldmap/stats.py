@@ -25,6 +25,7 @@ from goldmap.errors import (
     OptionError,
     StatisticNotFoundError,
 )
+from goldmap.io._notes import READ_NOTES, read_notes
 from goldmap.io._tables import TableSource, display_name, read_table
 from goldmap.names import province_name, suggest_provinces, try_resolve_province
 from goldmap.text import value_label
@@ -301,7 +302,8 @@ def join_stats(
         table's columns; provinces the table does not mention have missing values, not
         zero. ``result.attrs["join_report"]`` is a :class:`JoinReport` naming every row
         not matched, every duplicated row and what was done with it, and every value not
-        read as a number.
+        read as a number; ``result.attrs["read_notes"]``, what reading the file changed or
+        left out (a workbook's other sheets, a merged header), as logged.
 
     Raises
     ------
@@ -367,6 +369,7 @@ def join_stats(
         on_duplicate, units,
     )  # fmt: skip
     result.attrs["join_report"] = report
+    result.attrs[READ_NOTES] = read_notes(frame)  # what reading the file changed or left out
     if not report.ok:
         logger.warning("join_stats: %s", report)
     return result

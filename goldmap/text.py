@@ -11,6 +11,7 @@ import numpy as np
 
 from goldmap._error_words import HEADLINES as _ERRORS
 from goldmap._error_words import REASONS
+from goldmap._note_words import LOCATION_WORDS, NOTES
 from goldmap.errors import OptionError
 
 __all__ = [
@@ -383,7 +384,7 @@ _FIGURE: dict[str, tuple[str, str]] = {
 # Why an error happened, by its kind (goldmap._error_words, filled from the error's fields).
 _REASONS = {f"reason_{kind}": words for kind, words in REASONS.items()}
 
-_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS, **_REASONS}
+_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS, **_REASONS, **NOTES}
 
 #: The layers' fields as a reader sees them (table headers, the details panel).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -532,7 +533,7 @@ def statistic_label(column: str, lang: str, *, unit: str = "t") -> str:
 
 
 def value_label(field: str, value: object, lang: str) -> str:
-    """Return a coded value (precision, confidence, commodity, true/false) in ``lang``."""
+    """Return a coded value (precision, confidence, commodity, a note ...) in ``lang``."""
     if isinstance(value, bool | np.bool_):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     text = str(value)
@@ -542,8 +543,9 @@ def value_label(field: str, value: object, lang: str) -> str:
         return CONFIDENCE[text][0 if lang == "zh" else 1]
     if field in ("commodity", "commodities"):
         return commodity_label(text, lang)
-    if field == "outcome" and text in _OUTCOMES:
-        return _OUTCOMES[text][0 if lang == "zh" else 1]
+    coded = {"outcome": _OUTCOMES, "location_note": LOCATION_WORDS}.get(field, {})
+    if text in coded:
+        return coded[text][0 if lang == "zh" else 1]
     return text
 
 

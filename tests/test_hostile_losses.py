@@ -72,9 +72,12 @@ def test_a_placemark_goldmap_cannot_read_is_reported_not_dropped_silently(
     with caplog.at_level(logging.WARNING, logger="goldmap"):
         frame = goldmap.read_features(data, filename="mixed.kml")
     assert frame["name"].tolist() == ["walk"]
-    (note,) = frame.attrs["read_notes"]
-    assert "'mixed.kml'" in note and "1 placemark(s)" in note and "'headframe'" in note
-    assert "Model" in note and note in caplog.text
+    # One note for the placemark left out, one for the part of a kind goldmap does not read.
+    placemarks, parts = frame.attrs["read_notes"]
+    assert "'mixed.kml'" in placemarks and "1 placemark(s)" in placemarks
+    assert "'headframe'" in placemarks and placemarks in caplog.text
+    assert "'mixed.kml'" in parts and "1 part(s) of kind Model" in parts and parts in caplog.text
+    assert (placemarks.kind, parts.kind) == ("kml_placemarks", "kml_parts")
 
 
 def test_tracks_are_located_like_any_line() -> None:

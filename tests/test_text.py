@@ -15,8 +15,16 @@ from goldmap.app.text import error_text
 _HAN = re.compile("[\u4e00-\u9fff]")
 # Chinese labels may quote a name in Latin letters (天地图 keys, GCJ-02, Esri, OpenStreetMap).
 _LATIN_OK = {"basemap_osm", "basemap_light", "basemap_satellite", "language", "boundaries_source"}
-_TABLES = ("_MAP", "_APP", "_FIGURE", "_ERRORS", "_REASONS")
-_PAIR_TABLES = ("FIELDS", "INDICATORS", "PRECISION", "CONFIDENCE", "_OUTCOMES", "_UNITS")
+_TABLES = ("_MAP", "_APP", "_FIGURE", "_ERRORS", "_REASONS", "NOTES")
+_PAIR_TABLES = (
+    "FIELDS",
+    "INDICATORS",
+    "PRECISION",
+    "CONFIDENCE",
+    "_OUTCOMES",
+    "_UNITS",
+    "LOCATION_WORDS",
+)
 ROOT = Path(goldmap.__file__).parent
 
 
@@ -45,8 +53,8 @@ def test_every_key_has_both_languages(table: str, key: str, zh: str, en: str) ->
     # The app's labels and the errors' reasons name columns, formats and files in Latin.
     if key not in _LATIN_OK and table not in ("_APP", "_REASONS") and zh != en:
         # No Chinese label is English in disguise: its Latin words are names or codes.
-        # (Placeholders such as {name} are filled in, never shown.)
-        shown = re.sub(r"\{[a-z_]+\}", "", zh)
+        # (Placeholders such as {name} or {name!r} are filled in, never shown.)
+        shown = re.sub(r"\{[a-z_]+(![rsa])?\}", "", zh)
         assert not re.search(r"\b[a-z]{4,}\b", shown), (table, key, zh)
 
 

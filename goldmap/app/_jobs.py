@@ -10,13 +10,15 @@ worker keeps the whole answer on disk there and hands the server only what its p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from goldmap._located_summary import located_counts
+from goldmap._note_words import INPUT_NOTES, LOCATION_NOTES
+from goldmap.io._notes import read_notes
 
 __all__ = [
     "DRAW_LIMIT",
@@ -58,6 +60,12 @@ class LocatedUpload:
         The bounds of all features (west, south, east, north).
     path : pathlib.Path
         The whole located file (GeoParquet), for the download.
+    notes : list of str
+        What the reader noted about the file (:class:`goldmap.io._notes.ReadNote`: a column
+        renamed, a header combined, sheets or placemarks left out).
+    row_notes : dict of str to int
+        How many features of the whole file have each ``location_note`` that says their
+        input is wrong (:data:`goldmap._note_words.INPUT_NOTES`), by the note's words.
     """
 
     rows: int
@@ -68,6 +76,8 @@ class LocatedUpload:
     counts: dict[str, int]
     bounds: tuple[float, float, float, float]
     path: Path
+    notes: list[str] = field(default_factory=list)
+    row_notes: dict[str, int] = field(default_factory=dict)
 
     @property
     def capped(self) -> bool:
@@ -117,7 +127,18 @@ def summarise(located: gpd.GeoDataFrame, path: Path, lang: str) -> LocatedUpload
         counts=located_counts(located),
         bounds=bounds,  # type: ignore[arg-type]
         path=path,
+        notes=read_notes(located),
+        row_notes=_row_notes(located),
     )
+
+
+def _row_notes(located: gpd.GeoDataFrame) -> dict[str, int]:
+    """Count the features whose ``location_note`` says their input is wrong, by note."""
+    if "location_note" not in located:
+        return {}
+    counts = located["location_note"].value_counts()
+    wrong = (LOCATION_NOTES[code][1] for code in INPUT_NOTES)
+    return {note: int(counts[note]) for note in wrong if note in counts.index}
 
 
 def locate_upload(

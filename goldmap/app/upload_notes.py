@@ -1,4 +1,4 @@
-"""What the "Your data" tab says about uploads: the uploader's words, a large file's caps."""
+"""What the "Your data" tab says about uploads: the uploader's words, a large file's caps, notes."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from goldmap.app._jobs import LocatedUpload
-from goldmap.app.text import tr
+from goldmap.app.text import md_escape, tr
 from goldmap.io import MAX_UPLOAD_MB
+from goldmap.text import value_label
 
-__all__ = ["capped_notice", "uploader_words"]
+__all__ = ["capped_notice", "notes_notice", "read_notes_notice", "uploader_words"]
 
 
 def uploader_words(lang: str) -> None:
@@ -59,3 +60,50 @@ def capped_notice(upload: LocatedUpload, lang: str) -> None:
         }
     )
     st.dataframe(summary, hide_index=True, width="stretch")
+
+
+def note_text(note: str, lang: str) -> str:
+    """Return a reader's note in ``lang``: from the words table by its kind and fields.
+
+    A note without a kind (a plain string), or whose fields do not fill the words, is shown
+    as the library wrote it (English).
+    """
+    kind = getattr(note, "kind", None)
+    if kind is None:
+        return str(note)
+    try:
+        return tr(f"note_{kind}", lang).format(**getattr(note, "fields", {}))
+    except (KeyError, IndexError, ValueError):
+        return str(note)
+
+
+def read_notes_notice(notes: list[str], lang: str) -> None:
+    """Say what the reader noted about a file (nothing when it noted nothing), in ``lang``.
+
+    The file's own text in the notes (its name, its sheets', columns' and placemarks'
+    names) is escaped.
+    """
+    lines = [f"- {md_escape(note_text(note, lang))}" for note in notes]
+    if lines:
+        st.warning("\n".join([tr("read_notes", lang), *lines]))
+
+
+def notes_notice(upload: LocatedUpload, lang: str) -> None:
+    """Say what the reader noted about a located file, and which features' input looks wrong.
+
+    Shown under the upload's summary line, in ``lang``: the reader's notes
+    (:func:`read_notes_notice`), then how many features of the whole file have each
+    ``location_note`` that says their input is wrong (swapped, not finite ...).
+    """
+    read_notes_notice(upload.notes, lang)
+    rows = [
+        "- "
+        + md_escape(
+            tr("row_note", lang).format(
+                count=f"{count:,}", note=value_label("location_note", note, lang)
+            )
+        )
+        for note, count in upload.row_notes.items()
+    ]
+    if rows:
+        st.warning("\n".join([tr("row_notes", lang), *rows]))

@@ -32,7 +32,7 @@ from goldmap.app.state import (
     visible_layer,
 )
 from goldmap.app.text import error_text, md_escape, tr
-from goldmap.app.upload_notes import capped_notice, uploader_words
+from goldmap.app.upload_notes import capped_notice, notes_notice, read_notes_notice, uploader_words
 from goldmap.catalog import LAYERS
 from goldmap.errors import GoldmapError
 from goldmap.io import FEATURE_FORMATS, TABLE_FORMATS
@@ -559,6 +559,7 @@ def your_data() -> None:
                     if not rows.empty:
                         st.caption(tr(attribute, lang))
                         st.dataframe(reader_table(rows, lang), hide_index=True, width="stretch")
+            read_notes_notice(joined.attrs.get("read_notes", []), lang)
             st.info(tr("colour_by_upload", lang))
             table = pd.DataFrame(joined.drop(columns="geometry"))
             st.dataframe(reader_table(table, lang), hide_index=True)
@@ -575,6 +576,7 @@ def your_data() -> None:
         if upload is not None:
             st.caption(tr("located", lang))
             st.info(counts_line(upload.counts, lang=lang))  # goldmap's words and counts only
+            notes_notice(upload, lang)
             capped_notice(upload, lang)
             st.dataframe(_located_table(upload.table, lang), hide_index=True, width="stretch")
             download_frame(

@@ -18,7 +18,7 @@ import pandas as pd
 
 from goldmap.errors import InputFileError
 from goldmap.io._guard import open_zip
-from goldmap.io._notes import add_read_notes
+from goldmap.io._notes import ReadNote, add_read_notes
 
 __all__ = ["read_excel"]
 
@@ -105,16 +105,13 @@ def read_excel(data: bytes, name: str, sheet: str | int) -> pd.DataFrame:
             combined = _combined_header(data, name, sheet)
             if combined is not None:
                 table = combined
-                notes.append(
-                    f"{name!r}: the header is two rows with merged cells; each column is named "
-                    f"by both ({', '.join(repr(str(c)) for c in table.columns[:6])})."
-                )
+                columns = ", ".join(repr(str(c)) for c in table.columns[:6])
+                notes.append(ReadNote("merged_header", name=name, columns=columns))
     if len(sheets) > 1:
         chosen = sheet if isinstance(sheet, str) else sheets[sheet]
         others = ", ".join(repr(s) for s in sheets if s != chosen)
         notes.append(
-            f"{name!r} has {len(sheets)} sheets; goldmap read {chosen!r} and not {others}. "
-            "To use another, save it as a workbook of its own (or as CSV)."
+            ReadNote("other_sheets", name=name, count=len(sheets), chosen=chosen, others=others)
         )
     add_read_notes(table, notes)
     return table

@@ -19,9 +19,10 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from shapely.errors import GEOSException
 
+from goldmap._note_words import KML_READ
 from goldmap.crs import WGS84
 from goldmap.errors import InputFileError
-from goldmap.io._notes import add_read_notes
+from goldmap.io._notes import ReadNote, add_read_notes
 
 __all__ = ["parse_kml"]
 
@@ -134,20 +135,22 @@ def _placemark(placemark: Any) -> tuple[dict[str, object] | None, list[str]]:
     return row, unread
 
 
-def _skipped_note(name: str, skipped: list[str], unread: list[str]) -> str | None:
-    if not skipped and not unread:
-        return None
-    parts = []
+def _skipped_notes(name: str, skipped: list[str], unread: list[str]) -> list[ReadNote]:
+    """Say which placemarks and which parts of placemarks the reader left out."""
+    notes = []
     if skipped:
         shown = ", ".join(repr(s[:40]) for s in skipped[:5]) + (" ..." * (len(skipped) > 5))
-        parts.append(f"{len(skipped)} placemark(s) without a geometry goldmap reads ({shown})")
+        notes.append(
+            ReadNote(
+                "kml_placemarks", name=name, count=len(skipped), shown=shown, readable=KML_READ
+            )
+        )
     if unread:
-        parts.append(f"{len(unread)} part(s) of kind {', '.join(sorted(set(unread)))}")
-    return (
-        f"{name!r}: left out {' and '.join(parts)}. goldmap reads Point, LineString, "
-        "LinearRing, Polygon, MultiGeometry and gx:Track/gx:MultiTrack; export the rest as one "
-        "of those to keep it."
-    )
+        kinds = ", ".join(sorted(set(unread)))
+        notes.append(
+            ReadNote("kml_parts", name=name, count=len(unread), kinds=kinds, readable=KML_READ)
+        )
+    return notes
 
 
 def parse_kml(data: bytes, name: str) -> gpd.GeoDataFrame:
@@ -221,6 +224,5 @@ def parse_kml(data: bytes, name: str) -> gpd.GeoDataFrame:
             name=name,
         )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
-    note = _skipped_note(name, skipped, unread)
-    add_read_notes(frame, [note] if note else [])
+    add_read_notes(frame, _skipped_notes(name, skipped, unread))
     return frame

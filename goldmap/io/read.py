@@ -33,7 +33,7 @@ from goldmap.io._coordinates import parse_coordinates
 from goldmap.io._dbf import dbf_encoding
 from goldmap.io._gpx import read_gpx
 from goldmap.io._kml_read import parse_kml
-from goldmap.io._notes import add_read_notes, read_notes
+from goldmap.io._notes import ReadNote, add_read_notes, read_notes
 from goldmap.io._tables import TABLE_FORMATS, display_name, read_capped_bytes, read_table
 
 __all__ = [
@@ -148,7 +148,7 @@ def points_from_table(
     return frame
 
 
-def _keep_own_geometry(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
+def _keep_own_geometry(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[ReadNote]]:
     """Rename a table's own ``geometry`` column, which the points would otherwise replace."""
     if "geometry" not in table.columns:
         return table, []
@@ -157,10 +157,7 @@ def _keep_own_geometry(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, li
     while new in taken:
         n += 1
         new = f"geometry_input{n}"
-    note = (
-        f"{name!r} has its own 'geometry' column; it is kept as {new!r}, and 'geometry' holds "
-        "the points built from the longitude/latitude columns."
-    )
+    note = ReadNote("own_geometry", name=name, own="geometry", column=new)
     return table.rename(columns={"geometry": new}), [note]
 
 
