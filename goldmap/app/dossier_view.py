@@ -175,12 +175,13 @@ def dossier_markdown(dossier: Any, lang: str, escape: Callable[[str], str]) -> s
         return ""
     cite = _Citer(escape)
     out = [f"**{_label('heading', lang)}**"]
+    colon = "：" if lang == "zh" else ": "
     for key, values in _ownership(dossier, lang, cite) + _size(dossier, lang, cite):
         shown = "; ".join(v.strip() for v in values) or _label("unknown", lang)
-        out.append(f"- **{_label(key, lang)}**：{shown}")
+        out.append(f"- **{_label(key, lang)}**{colon}{shown}")
     for key in ("searched", "notes"):
         if dossier.get(key):
-            out.append(f"- **{_label(key, lang)}**：{escape(str(dossier[key]))}")
+            out.append(f"- **{_label(key, lang)}**{colon}{escape(str(dossier[key]))}")
     if cite.sources:
         out.append(f"\n**{_label('sources', lang)}**\n")
     for number, source in enumerate(cite.sources, 1):

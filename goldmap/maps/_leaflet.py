@@ -401,6 +401,7 @@ CSS = f"""<style>
 .leaflet-control-layers-overlays label {{ white-space: nowrap; }}
 .leaflet-control-layers {{ font-size: 12px; line-height: 1.35; }}
 .leaflet-interactive:focus, .leaflet-marker-icon:focus {{ outline: none; }}
+.leaflet-control-scale {{ font-size: 12px; }}
 .leaflet-control-scale-line {{ white-space: nowrap; overflow: visible; }}
 .gm-popup {{ font: 13px/1.4 system-ui, sans-serif; max-width: 340px; }}
 .gm-popup .gm-t {{ font-weight: 700; font-size: 15px; }}
