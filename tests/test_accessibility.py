@@ -168,3 +168,88 @@ def test_axe_finds_no_fault_in_the_goldmap_map_page(map_pages, new_page, lang): 
     assert page.evaluate("document.documentElement.lang") == HTML_LANG[lang]
     assert page.title() == TITLE[lang]
     assert page.get_by_role("heading", level=1).inner_text() == TITLE[lang]
+
+
+#: goldmap's boxes on the map, which must not cover one another.
+_MAP_BOXES = (
+    ".leaflet-control-zoom",
+    ".leaflet-control-layers",
+    ".goldmap-legend",
+    ".goldmap-unknown",
+    ".leaflet-control-scale",
+    ".leaflet-control-attribution",
+)
+_BOXES_JS = """selectors => selectors.flatMap(s => [...document.querySelectorAll(s)].map(e => {
+    const r = e.getBoundingClientRect();
+    return {name: s, left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+}))"""
+
+
+#: The number of lines an element's text takes (the distinct tops of its text's boxes).
+_LINES_JS = """e => { const tops = new Set(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        const range = document.createRange(); range.selectNodeContents(node);
+        for (const r of range.getClientRects()) { if (r.width > 0) tops.add(Math.round(r.top)); }
+    }
+    return tops.size; }"""
+
+
+def _overlaps(frame: Any) -> list[str]:
+    """Name the pairs of goldmap's map boxes in ``frame`` that cover one another."""
+    boxes = frame.evaluate(_BOXES_JS, list(_MAP_BOXES))
+    assert {b["name"] for b in boxes} >= {".leaflet-control-zoom", ".goldmap-legend"}
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["right"] <= b["left"]
+                or b["right"] <= a["left"]
+                or a["bottom"] <= b["top"]
+                or b["bottom"] <= a["top"]
+            )
+            if not apart:
+                found.append(f"{a['name']} covers {b['name']}: {a} / {b}")
+    return found
+
+
+#: Resolves once the open popup has faded in and the map's pan to show it has ended: the
+#: popup's place and opacity are the same on two frames running.
+_POPUP_AT_REST_JS = """() => new Promise(resolve => {
+    let last = null;
+    (function tick() {
+        const popup = document.querySelector(".leaflet-popup");
+        const r = popup.getBoundingClientRect(), opacity = getComputedStyle(popup).opacity;
+        const now = [r.left, r.top, opacity].join();
+        if (now === last && opacity === "1") { resolve(true); return; }
+        last = now;
+        requestAnimationFrame(tick);
+    })();
+})"""
+
+
+def _shot(page: Any, name: str, lang: str, size: tuple[int, int], frame: Any) -> None:
+    frame.evaluate(_POPUP_AT_REST_JS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}_{lang}_{size[0]}x{size[1]}.png"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_screenshots_of_the_app_and_the_map_page(app_url, map_pages, new_page, lang, size):  # noqa: F811
+    app = _open_app(app_url, new_page, lang, size)
+    frame = _map_frame(app.page)
+    # The map in view, its top under the window's top (on a phone the title is above it).
+    app.page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    _shot(app.page, "app", lang, size, frame)
+    found = [f"app: {v}" for v in _overlaps(frame)]
+    # On a phone the page's title takes at most two lines.
+    title = app.page.get_by_role("heading", level=1)
+    lines = title.evaluate(_LINES_JS)
+    assert lines <= 2, f"the title takes {lines} lines"
+
+    page = new_page(*size)
+    page.goto(map_pages[lang])
+    _open_popup(page.main_frame, lang)
+    _shot(page, "map", lang, size, page.main_frame)
+    found += [f"map page: {v}" for v in _overlaps(page.main_frame)]
+    assert not found, "\n".join(found)

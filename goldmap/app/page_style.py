@@ -19,7 +19,7 @@ CAPTION_COLOR = "#5c5b59"
 PAGE_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ color: {CAPTION_COLOR} !important; opacity: 1 !important; }}
 @media (max-width: 640px) {{
-  [data-testid="stHeading"] h1 {{ font-size: 1.75rem !important; line-height: 1.25 !important; }}
+  [data-testid="stHeading"] h1 {{ font-size: 1.5rem !important; line-height: 1.25 !important; }}
 }}
 </style>"""
 

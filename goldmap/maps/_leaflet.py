@@ -388,6 +388,10 @@ class Legend(Attached, MacroElement):
         return "".join(self.sections.values())
 
 
+#: Below this map width (CSS px, a phone's) the legend leaves no room beside it in the bottom
+#: corners: the scale bar and the list of unknown mines go above it, in its corner.
+NARROW_MAP = 560
+
 CSS = f"""<style>
 .leaflet-container {{ background: {WATER_COLOR}; font-family: system-ui, sans-serif; }}
 .goldmap-mine {{ background: none; border: none; }}

@@ -25,6 +25,7 @@ from jinja2 import Template
 from goldmap._mine_location import UNCERTAINTY_KM, shared_point_groups
 from goldmap._values import is_missing
 from goldmap.maps._leaflet import (
+    NARROW_MAP,
     POINT_DECIMALS,
     Attached,
     add_css,
@@ -169,8 +170,8 @@ class UnknownMines(Attached, MacroElement):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomleft"});
         {{ this.get_name() }}.onAdd = function (map) {
-            // On a narrow map (a phone) the legend leaves no room beside it: the list
-            // goes above the legend, in its corner (Leaflet reads the corner after onAdd).
+            // On a narrow map (a phone) the list goes above the legend, in its corner
+            // (Leaflet reads the corner after onAdd).
             this.options.position = map.getSize().x < {{ this.narrow }} ? "bottomright" : "bottomleft";
             var div = L.DomUtil.create("div", "goldmap-unknown");
             div.innerHTML = {{ this.html|tojson }};
@@ -186,8 +187,7 @@ class UnknownMines(Attached, MacroElement):
     def attach(self) -> str:
         return attach_control_js(self)
 
-    #: Below this map width (CSS px) the list and the legend (each up to 260 px) share a corner.
-    narrow = 560
+    narrow = NARROW_MAP
 
     def __init__(self, html: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]

@@ -11,7 +11,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from goldmap.catalog import load
-from goldmap.maps._leaflet import Attached, attach, omit_layer_control
+from goldmap.maps._leaflet import NARROW_MAP, Attached, attach, omit_layer_control
 
 __all__ = ["DATUMS", "Map", "OverlayGroup", "ScaleBar", "blank_map", "first_view"]
 
@@ -75,7 +75,7 @@ class ScaleBar(Attached, MacroElement):
 
     Leaflet shows the roundest distance that fits in ``max_width`` pixels, so its bar may be
     half that long: folium's (100 px) is then shorter than its own label, which runs over
-    the bar's end tick.
+    the bar's end tick. On a narrow map (a phone) the bar goes to the legend's corner.
 
     Parameters
     ----------
@@ -86,7 +86,10 @@ class ScaleBar(Attached, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.control.scale({maxWidth: {{ this.max_width }}}).addTo({{ this.parent_name }});
+        (function (map) {
+            var corner = map.getSize().x < {{ this.narrow }} ? "bottomright" : "bottomleft";
+            L.control.scale({maxWidth: {{ this.max_width }}, position: corner}).addTo(map);
+        })({{ this.parent_name }});
         {% endmacro %}
         """
     )
@@ -95,6 +98,7 @@ class ScaleBar(Attached, MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GoldmapScale"
         self.max_width = max_width
+        self.narrow = NARROW_MAP
 
 
 def blank_map(
