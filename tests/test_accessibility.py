@@ -186,7 +186,8 @@ _BOXES_JS = """selectors => selectors.flatMap(s => [...document.querySelectorAll
 
 
 #: The number of lines an element's text takes (the distinct tops of its text's boxes).
-_LINES_JS = """e => { const tops = new Set(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+_LINES_JS = """e => {
+    const tops = new Set(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
     for (let node = walk.nextNode(); node; node = walk.nextNode()) {
         const range = document.createRange(); range.selectNodeContents(node);
         for (const r of range.getClientRects()) { if (r.width > 0) tops.add(Math.round(r.top)); }

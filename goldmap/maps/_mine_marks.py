@@ -172,7 +172,8 @@ class UnknownMines(Attached, MacroElement):
         {{ this.get_name() }}.onAdd = function (map) {
             // On a narrow map (a phone) the list goes above the legend, in its corner
             // (Leaflet reads the corner after onAdd).
-            this.options.position = map.getSize().x < {{ this.narrow }} ? "bottomright" : "bottomleft";
+            var narrow = map.getSize().x < {{ this.narrow }};
+            this.options.position = narrow ? "bottomright" : "bottomleft";
             var div = L.DomUtil.create("div", "goldmap-unknown");
             div.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(div);
