@@ -485,7 +485,8 @@ def plan_view() -> None:
     plan = data.plan()
     st.markdown(f"### {tr('targets', lang)}")
     targets = pd.DataFrame(plan["targets"])[["zh", "en"]]
-    st.dataframe(targets, hide_index=True, width="stretch")
+    # A table, not a data grid: each target is read whole (wrapped), also by a screen reader.
+    st.table(targets, hide_index=True, border="horizontal")
     progress_panel(lang)
     column1 = plan["column1"]
     st.markdown(f"### {md_escape(column1['title_zh'])}  \n{md_escape(column1['title_en'])}")
