@@ -12,6 +12,7 @@ import streamlit as st
 from goldmap.app import details, downloads, state, views
 from goldmap.app.footer import footer
 from goldmap.app.guard import guarded
+from goldmap.app.page_style import style_page
 from goldmap.app.text import tr
 from goldmap.maps import write_assets
 
@@ -27,6 +28,7 @@ def _publish_assets() -> None:
 
 st.set_page_config(page_title="goldmap", page_icon="🟡", layout="wide")
 _publish_assets()
+style_page()
 state.init_state()
 lang = state.current_lang()
 # Each part of the page runs guarded: whatever fails shows goldmap's own error box (no

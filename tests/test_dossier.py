@@ -277,7 +277,7 @@ def test_dossier_markdown_cites_every_value_in_both_languages(mines: Any) -> Non
     urls = {s["url"] for item in dossier["operators"] + dossier["listed"] for s in item["sources"]}
     for url in urls:
         assert f"(<{url}>)" in en
-    assert "“" in en and "**Annual gold output**：unknown" in en
+    assert "“" in en and "**Annual gold output**: unknown" in en
     assert dossier_markdown(None, "en", md_escape) == ""
 
 

@@ -121,7 +121,7 @@ def _province_rows(row: pd.Series, lang: str) -> list[tuple[str, str]]:
 def detail_panel() -> None:
     """Show the selected mine, area, province or uploaded feature."""
     lang = current_lang()
-    st.subheader(tr("details", lang))
+    st.header(tr("details", lang))  # h2: the page's title is its only h1
     selected = session().selected
     row = find_feature(*selected) if selected else None
     if row is None or selected is None:
@@ -138,7 +138,8 @@ def detail_panel() -> None:
     fields = _shown_fields(row, lang)
     if selected[0] == "provinces":
         fields += _province_rows(row, lang)
-    st.markdown("\n".join(f"- **{md_escape(k)}**：{md_escape(v)}" for k, v in fields))
+    colon = "：" if lang == "zh" else ": "
+    st.markdown("\n".join(f"- **{md_escape(k)}**{colon}{md_escape(v)}" for k, v in fields))
     dossier = dossier_markdown(row.get("dossier"), lang, md_escape)
     if dossier:
         st.markdown(dossier)

@@ -29,8 +29,8 @@ _LABELS = {
     "resources": ("资源量/储量", "Resources / reserves"),
     "output": ("年产金", "Annual gold output"),
     "capacity": ("产能", "Capacity"),
-    "searched": ("未知项已检索", "Searched for the unknowns"),
-    "notes": ("说明", "Notes"),
+    "searched": ("未知项已检索（英文）", "Searched for the unknowns"),
+    "notes": ("说明（英文）", "Notes"),
     "sources": ("依据", "Sources"),
     "unknown": ("未知", "unknown"),
     "guidance": ("指引，非实际", "guidance, not actual"),
@@ -175,12 +175,13 @@ def dossier_markdown(dossier: Any, lang: str, escape: Callable[[str], str]) -> s
         return ""
     cite = _Citer(escape)
     out = [f"**{_label('heading', lang)}**"]
+    colon = "：" if lang == "zh" else ": "
     for key, values in _ownership(dossier, lang, cite) + _size(dossier, lang, cite):
         shown = "; ".join(v.strip() for v in values) or _label("unknown", lang)
-        out.append(f"- **{_label(key, lang)}**：{shown}")
+        out.append(f"- **{_label(key, lang)}**{colon}{shown}")
     for key in ("searched", "notes"):
         if dossier.get(key):
-            out.append(f"- **{_label(key, lang)}**：{escape(str(dossier[key]))}")
+            out.append(f"- **{_label(key, lang)}**{colon}{escape(str(dossier[key]))}")
     if cite.sources:
         out.append(f"\n**{_label('sources', lang)}**\n")
     for number, source in enumerate(cite.sources, 1):

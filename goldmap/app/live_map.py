@@ -29,6 +29,7 @@ import streamlit.components.v1 as components
 from branca.element import Figure
 
 from goldmap.maps import Map
+from goldmap.maps.build import frame_header
 
 __all__ = [
     "FRAME_CSS",
@@ -151,7 +152,7 @@ def render_page(m: Map) -> MapPage:
     """
     m.render()  # type: ignore[no-untyped-call]
     figure = _figure(m)
-    header = figure.header.render()
+    header = frame_header(figure.header.render(), getattr(m, "page_lang", "zh"))
     html = figure.html.render()
     switch = tuple(
         SwitchEntry(str(layer.layer_name), layer.get_name(), bool(layer.overlay))

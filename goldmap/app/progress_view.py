@@ -55,7 +55,7 @@ def progress_table(lang: str) -> pd.DataFrame:
 
 def progress_panel(lang: str) -> None:
     """Draw the targets' progress: the table with bars and source links, then the notes."""
-    st.markdown(f"#### {md_escape(tr('progress_title', lang))}")
+    st.markdown(f"### {md_escape(tr('progress_title', lang))}")
     st.caption(md_escape(tr("progress_baseline_note", lang)))
     table = progress_table(lang)
     st.dataframe(

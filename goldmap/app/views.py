@@ -483,12 +483,13 @@ def plan_view() -> None:
     """Show the plan's 2027 targets and Column 1; each place is a button focusing the map."""
     lang = current_lang()
     plan = data.plan()
-    st.markdown(f"#### {tr('targets', lang)}")
+    st.markdown(f"### {tr('targets', lang)}")
     targets = pd.DataFrame(plan["targets"])[["zh", "en"]]
-    st.dataframe(targets, hide_index=True, width="stretch")
+    # A table, not a data grid: each target is read whole (wrapped), also by a screen reader.
+    st.table(targets, hide_index=True, border="horizontal")
     progress_panel(lang)
     column1 = plan["column1"]
-    st.markdown(f"#### {md_escape(column1['title_zh'])}  \n{md_escape(column1['title_en'])}")
+    st.markdown(f"### {md_escape(column1['title_zh'])}  \n{md_escape(column1['title_en'])}")
     kinds = {"exploration": "exploration_areas", "development": "development_areas",
              "mines": "key_mines"}  # fmt: skip
     for part in column1["parts"]:

@@ -388,6 +388,10 @@ class Legend(Attached, MacroElement):
         return "".join(self.sections.values())
 
 
+#: Below this map width (CSS px, a phone's) the legend leaves no room beside it in the bottom
+#: corners: the scale bar and the list of unknown mines go above it, in its corner.
+NARROW_MAP = 560
+
 CSS = f"""<style>
 .leaflet-container {{ background: {WATER_COLOR}; font-family: system-ui, sans-serif; }}
 .goldmap-mine {{ background: none; border: none; }}
@@ -401,6 +405,7 @@ CSS = f"""<style>
 .leaflet-control-layers-overlays label {{ white-space: nowrap; }}
 .leaflet-control-layers {{ font-size: 12px; line-height: 1.35; }}
 .leaflet-interactive:focus, .leaflet-marker-icon:focus {{ outline: none; }}
+.leaflet-control-scale {{ font-size: 12px; }}
 .leaflet-control-scale-line {{ white-space: nowrap; overflow: visible; }}
 .gm-popup {{ font: 13px/1.4 system-ui, sans-serif; max-width: 340px; }}
 .gm-popup .gm-t {{ font-weight: 700; font-size: 15px; }}

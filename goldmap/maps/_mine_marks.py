@@ -25,6 +25,7 @@ from jinja2 import Template
 from goldmap._mine_location import UNCERTAINTY_KM, shared_point_groups
 from goldmap._values import is_missing
 from goldmap.maps._leaflet import (
+    NARROW_MAP,
     POINT_DECIMALS,
     Attached,
     add_css,
@@ -168,7 +169,11 @@ class UnknownMines(Attached, MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomleft"});
-        {{ this.get_name() }}.onAdd = function () {
+        {{ this.get_name() }}.onAdd = function (map) {
+            // On a narrow map (a phone) the list goes above the legend, in its corner
+            // (Leaflet reads the corner after onAdd).
+            var narrow = map.getSize().x < {{ this.narrow }};
+            this.options.position = narrow ? "bottomright" : "bottomleft";
             var div = L.DomUtil.create("div", "goldmap-unknown");
             div.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(div);
@@ -183,6 +188,8 @@ class UnknownMines(Attached, MacroElement):
     def attach(self) -> str:
         return attach_control_js(self)
 
+    narrow = NARROW_MAP
+
     def __init__(self, html: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GoldmapUnknownMines"
@@ -190,9 +197,13 @@ class UnknownMines(Attached, MacroElement):
 
 
 def _unknown_line(row: Mapping[str, Any], lang: str, short_zh: str) -> str:
-    zh = f"{tr('location_unknown', 'zh')}：{row.get('name_zh')}（{short_zh}）"
-    en = f"{tr('location_unknown', 'en')}: {row.get('name_en')} ({row.get('province_en')})"
-    first, second = (zh, en) if lang == "zh" else (en, zh)
+    """Say in ``lang`` that the mine's place is unknown; its name in the other language below."""
+    name_zh = f"{row.get('name_zh')}（{short_zh}）"
+    name_en = f"{row.get('name_en')} ({row.get('province_en')})"
+    if lang == "zh":
+        first, second = f"{tr('location_unknown', 'zh')}：{name_zh}", name_en
+    else:
+        first, second = f"{tr('location_unknown', 'en')}: {name_en}", name_zh
     return (
         f'<div class="goldmap-unknown-mine" data-id="{escape(row.get("id"))}">'
         f'<b>{escape(first)}</b><br><span style="color:#666">{escape(second)}</span></div>'

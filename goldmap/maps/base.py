@@ -7,11 +7,13 @@ from typing import Any
 import folium
 import geopandas as gpd
 import numpy as np
+from branca.element import MacroElement
+from jinja2 import Template
 
 from goldmap.catalog import load
-from goldmap.maps._leaflet import omit_layer_control
+from goldmap.maps._leaflet import NARROW_MAP, Attached, attach, omit_layer_control
 
-__all__ = ["DATUMS", "Map", "OverlayGroup", "blank_map", "first_view"]
+__all__ = ["DATUMS", "Map", "OverlayGroup", "ScaleBar", "blank_map", "first_view"]
 
 #: The datums a map's basemap can be drawn in: layers on a ``"gcj02"`` map are shifted.
 DATUMS = ("wgs84", "gcj02")
@@ -68,6 +70,37 @@ class OverlayGroup(folium.FeatureGroup):
         self.datum = _checked(datum)
 
 
+class ScaleBar(Attached, MacroElement):
+    """Leaflet's scale bar, drawn long enough for its label ("1000 km") at every zoom.
+
+    Leaflet shows the roundest distance that fits in ``max_width`` pixels, so its bar may be
+    half that long: folium's (100 px) is then shorter than its own label, which runs over
+    the bar's end tick. On a narrow map (a phone) the bar goes to the legend's corner.
+
+    Parameters
+    ----------
+    max_width : int, default 150
+        The longest the bar may be, in CSS pixels.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var corner = map.getSize().x < {{ this.narrow }} ? "bottomright" : "bottomleft";
+            L.control.scale({maxWidth: {{ this.max_width }}, position: corner}).addTo(map);
+        })({{ this.parent_name }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, max_width: int = 150) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "GoldmapScale"
+        self.max_width = max_width
+        self.narrow = NARROW_MAP
+
+
 def blank_map(
     *,
     bounds: list[list[float]] | None = None,
@@ -103,10 +136,11 @@ def blank_map(
         location=[35.0, 104.0],
         zoom_start=4,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # goldmap's own bar: see ScaleBar
         zoom_snap=0.25,
         height=height or "100%",
     )
+    attach(m, ScaleBar(), name="goldmap_scale")
     if not layer_control:
         omit_layer_control(m)
     # China's first view keeps its north-east clear of the layer switch (top right).

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -79,6 +80,7 @@ __all__ = [
     "add_provinces",
     "blank_map",
     "filter_layer",
+    "frame_header",
     "make_map",
     "to_html",
 ]
@@ -494,17 +496,50 @@ def make_map(  # noqa: PLR0913 (the public call: layers, language, basemap, thre
 
 
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+# folium's viewport forbids zooming (maximum-scale=1.0, user-scalable=no); a reader may pinch.
+_ZOOMABLE = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+def _html_lang(lang: str) -> str:
+    return "zh-CN" if lang == "zh" else "en"
+
+
+def frame_header(header: str, lang: str) -> str:
+    """Return a map's rendered header for a page goldmap does not write (the app's map frame).
+
+    The header lets the reader zoom (pinch) and sets the page's language, which a screen
+    reader speaks the map's text in.
+
+    Parameters
+    ----------
+    header : str
+        The map's header, as folium renders it.
+    lang : {"zh", "en"}
+        The language of the map's text.
+
+    Returns
+    -------
+    str
+        The header to insert into the frame's page.
+    """
+    header = _VIEWPORT.sub(_ZOOMABLE, header, count=1)
+    lang_js = f"document.documentElement.lang = {json.dumps(_html_lang(lang))};"
+    return f"{header}\n<script>{lang_js}</script>"
+
+
+# The page's heading, for screen readers (the map itself says what it shows).
+_HIDDEN = "position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);margin:0"
 
 
 def _accessible(page: str, lang: str) -> str:
-    """Give the page its language and a title, and let a phone's reader zoom (pinch) it."""
-    title = tr("title", lang)
-    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
-    page = _VIEWPORT.sub(viewport, page, count=1)
-    page = page.replace("<html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', 1)
+    """Give the page its language, a title and a heading; let a phone's reader zoom (pinch) it."""
+    title = html.escape(tr("title", lang))
+    page = _VIEWPORT.sub(_ZOOMABLE, page, count=1)
+    page = page.replace("<html>", f'<html lang="{_html_lang(lang)}">', 1)
+    page = page.replace("<body>", f'<body>\n    <h1 style="{_HIDDEN}">{title}</h1>', 1)
     charset = '<meta http-equiv="content-type" content="text/html; charset=UTF-8" />'
     anchor = charset if charset in page else "<head>"  # the title after the page's charset
-    return page.replace(anchor, f"{anchor}\n    <title>{html.escape(title)}</title>", 1)
+    return page.replace(anchor, f"{anchor}\n    <title>{title}</title>", 1)
 
 
 def to_html(m: folium.Map, path: str | Path | None = None, *, overwrite: bool = False) -> str:
