@@ -273,7 +273,8 @@ def _three_figures(names: tuple[str, ...], three: dict[str, Any], file: str) -> 
             names[0], "MB", three["tree_peak"], None,
             description="none: an absolute bound", goal="< 3 GB", limit=PEAK_GOAL_MB,
             note=f"{file}, uploaded from three tabs at once; VmRSS of the server and its "
-            f"child processes sampled every 0.1 s until all three showed their points "
+            f"workers (every descendant process) sampled every 0.1 s until all three showed "
+            f"their points "
             f"({shown} s after the first upload); server alone: idle {three['idle']:.0f} MB, "
             f"peak (VmHWM) {three['peak']:.0f} MB; tabs that showed 'Queued' when looked "
             f"at: {three['queued']} looks",

@@ -21,10 +21,10 @@ carry the map's HTML), and the server's resident set once the session has expire
 the server idle: after one visit without an upload, when it has loaded what its page needs
 (goldmap: its libraries and layers, about 150 MB over a bare Streamlit; the baseline:
 folium and pandas). The resident set before any session, the peak during the session (with
-the child processes goldmap locates in) and the figure against the bare server are in the
-note. Each side runs on a fresh Streamlit server per run, driven by Playwright with
-Debian's Chromium (never a downloaded browser). A baseline that fails (an error on the page,
-or no map within the timeout) is recorded as such, never fatal.
+the worker processes goldmap locates in, every descendant) and the figure against the bare
+server are in the note. Each side runs on a fresh Streamlit server per run, driven by
+Playwright with Debian's Chromium (never a downloaded browser). A baseline that fails (an
+error on the page, or no map within the timeout) is recorded as such, never fatal.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class _Run:
     bare_mb: float = 0.0
     idle_mb: float = 0.0
     peak_mb: float = 0.0
-    #: Peak of the server and its child processes together (sampled every 0.1 s).
+    #: Peak of the server and all its descendants (the workers) together (sampled every 0.1 s).
     tree_peak_mb: float = 0.0
     after_mb: float = 0.0
 
