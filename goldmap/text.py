@@ -11,6 +11,7 @@ import numpy as np
 
 from goldmap._error_words import HEADLINES as _ERRORS
 from goldmap._error_words import REASONS
+from goldmap._map_words import WORDS as _FRAME
 from goldmap.errors import OptionError
 
 __all__ = [
@@ -383,7 +384,7 @@ _FIGURE: dict[str, tuple[str, str]] = {
 # Why an error happened, by its kind (goldmap._error_words, filled from the error's fields).
 _REASONS = {f"reason_{kind}": words for kind, words in REASONS.items()}
 
-_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS, **_REASONS}
+_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS, **_REASONS, **_FRAME}
 
 #: The layers' fields as a reader sees them (table headers, the details panel).
 FIELDS: dict[str, tuple[str, str]] = {

@@ -320,6 +320,7 @@ _LEGEND_JS = """(function (html, order, parent) {
             var control = L.control({position: "bottomright"});
             control.onAdd = function () {
                 var div = L.DomUtil.create("div", "goldmap-legend");
+                if (map.goldmapFold) { map.goldmapFold(div); }  // a phone's: folded
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -401,8 +402,9 @@ CSS = f"""<style>
 .leaflet-control-layers-overlays label {{ white-space: nowrap; }}
 .leaflet-control-layers {{ font-size: 12px; line-height: 1.35; }}
 .leaflet-interactive:focus, .leaflet-marker-icon:focus {{ outline: none; }}
-.leaflet-control-scale-line {{ white-space: nowrap; overflow: visible; }}
+.leaflet-control-scale-line {{ white-space: nowrap; overflow: visible; font-size: 11px; }}
 .gm-popup {{ font: 13px/1.4 system-ui, sans-serif; max-width: 340px; }}
+.gm-popup a, .gm-popup td, .gm-popup .gm-sources li {{ overflow-wrap: anywhere; }}
 .gm-popup .gm-t {{ font-weight: 700; font-size: 15px; }}
 .gm-popup .gm-s {{ margin-bottom: 4px; }}
 .gm-s {{ color: #666; }}
@@ -415,7 +417,6 @@ CSS = f"""<style>
 .gm-corrected {{ background: #e5f5e0; border-left: 3px solid #2ca25f; }}
 .gm-sources ol {{ margin: 2px 0 0 18px; padding: 0; }}
 .gm-popup details summary {{ cursor: pointer; color: #555; font-weight: 600; }}
-.gm-popup .gm-sources li {{ word-break: break-all; }}
 </style>"""
 
 
