@@ -206,7 +206,7 @@ class GeoLayer(DataLayer):
                 delete g.q;
             });
             return data;
-        })({{ this.payload() }}), {
+        })(JSON.parse({{ this.payload_literal() }})), {
             {% if this.pane %}pane: {{ this.pane|tojson }},{% endif %}
             style: function (f) { return f.properties._style || {}; },
             pointToLayer: function (f, latlng) {
@@ -302,6 +302,16 @@ class GeoLayer(DataLayer):
             features.append({**feature, "properties": props, "geometry": geometry})
         table = [json.loads(key) for key in icons]
         return page_json({**data, "features": features, "icons": table})
+
+    def payload_literal(self) -> str:
+        """Return :meth:`payload` as a JavaScript string for ``JSON.parse``.
+
+        A browser reads a long string and parses it as JSON much faster than it compiles
+        the same data written as an object literal.
+        """
+        # The JSON has no ' (page_json escapes it) and no line break: only its backslashes
+        # need escaping in a single-quoted string.
+        return "'" + self.payload().replace("\\", "\\\\") + "'"
 
     def get_bounds(self) -> list[list[float | None]]:
         """Return ``[[south, west], [north, east]]`` of the layer's features."""
