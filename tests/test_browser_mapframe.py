@@ -67,6 +67,19 @@ _POPUP_CLEAR = (
     " - 0.5 || b.bottom <= r.top + 0.5 || b.top >= r.bottom - 0.5); }"
 )
 
+#: The map is neither zooming nor panning.
+_IDLE = "() => { const m = " + _MAP_JS + "; return !m._animatingZoom && !m._panAnim?._inProgress; }"
+
+_USER_PANS = (
+    "() => { const m = " + _MAP_JS + "; m.panBy([0, -150], {animate: false});"
+    "return m.getCenter(); }"
+)
+_CENTRE_AFTER_FRAMES = (
+    "() => new Promise(done => { let n = 0; const step = () => ++n < 4 ?"
+    " requestAnimationFrame(step) : done((" + _MAP_JS + ").getCenter());"
+    " requestAnimationFrame(step); })"
+)
+
 #: Near each corner and the middle of each edge, as fractions of the map's size.
 _PLACES = {
     "top-left": (0, 0), "top": (0.5, 0), "top-right": (1, 0), "right": (1, 0.5),
@@ -83,6 +96,7 @@ def _open_everywhere(frame, page, title: str) -> None:
     """Open the mine's popup from near every edge and corner; each must end clear."""
     star = frame.locator(f'.leaflet-marker-icon[title="{title}"]')
     for where, (fx, fy) in _PLACES.items():
+        frame.wait_for_function(_IDLE)  # the opening view's zoom, or a pan, has ended
         frame.evaluate(_PLACE, [title, fx, fy])
         # The star's own click (Leaflet's handler), not the mouse at page coordinates: in
         # the app's phone layout the page scrolls under Playwright's computed point.
@@ -100,6 +114,10 @@ def _open_everywhere(frame, page, title: str) -> None:
     # Long source URLs wrap inside the popup instead of running out of it.
     content = frame.locator(".leaflet-popup-content")
     assert content.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    # The user's own panning of the open popup is left alone: the map is not sent back
+    # (four frames later, when a pan back would have begun, it is where the user put it).
+    moved = frame.evaluate(_USER_PANS)
+    assert frame.evaluate(_CENTRE_AFTER_FRAMES) == moved
 
 
 def _controls_fold(frame, small: bool) -> None:

@@ -153,8 +153,15 @@ _SCRIPT = """(function (map, words, notice) {
             popup.update();
         }
     }
+    var zooming = false, waiting = false;  // a zoom under way: the pan waits for its end
+    map.on("zoomstart", function () { zooming = true; });
+    map.on("zoomend", function () {
+        zooming = false;
+        if (waiting) { waiting = false; later(open); }
+    });
     function clear(popup) {
         if (!popup || !popup.isOpen() || !popup.getElement()) { return; }
+        if (zooming) { waiting = true; return; }
         var size = map.getSize(), cs = controls();
         fit(popup, cs, size);
         var origin = map.getContainer().getBoundingClientRect(), b = popupBox(popup, origin);
@@ -184,11 +191,15 @@ _SCRIPT = """(function (map, words, notice) {
     });
     map.on("popupclose", function (e) { if (open === e.popup) { open = null; } });
     // A control that comes or goes (a notice, an unfolded legend) may now cover the popup.
+    // (Not a control's text, such as the scale's after each move: the user's own panning
+    // of an open popup is left alone.)
     if (window.MutationObserver) {
         var corners = map.getContainer().querySelector(".leaflet-control-container");
-        new MutationObserver(function () { later(open); })
-            .observe(corners, {childList: true, subtree: true, attributes: true,
-                               attributeFilter: ["class"]});
+        var watcher = new MutationObserver(function () { later(open); });
+        watcher.observe(corners, {subtree: true, attributes: true, attributeFilter: ["class"]});
+        Array.prototype.forEach.call(corners.children, function (corner) {
+            watcher.observe(corner, {childList: true});
+        });
     }
     if (window.ResizeObserver) {
         new ResizeObserver(function () {
