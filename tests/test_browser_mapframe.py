@@ -116,6 +116,7 @@ def _open_everywhere(frame, page, title: str) -> None:
     assert content.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     # The user's own panning of the open popup is left alone: the map is not sent back
     # (four frames later, when a pan back would have begun, it is where the user put it).
+    frame.wait_for_function(_IDLE)  # goldmap's own pan has ended (a drag would stop it)
     moved = frame.evaluate(_USER_PANS)
     assert frame.evaluate(_CENTRE_AFTER_FRAMES) == moved
 
