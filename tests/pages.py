@@ -1,9 +1,10 @@
 """Read the layers back out of a map page, as a browser's script would see them.
 
-goldmap writes each layer's GeoJSON into the page with its polygon rings as integer steps
-of 10^-3 degree (``q``) and each marker icon once (``icons``, referred to by number); the
-page's script adds the steps up into coordinates and puts the icons back. This is the same
-sum, written independently, so that tests check the data the browser will draw.
+goldmap writes each layer's GeoJSON into the page (a string its script parses) with its
+polygon rings as integer steps of 10^-3 degree (``q``) and each marker icon once (``icons``,
+referred to by number); the page's script adds the steps up into coordinates and puts the
+icons back. This is the same sum, written independently, so that tests check the data the
+browser will draw.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import json
 import re
 from typing import Any
 
-_PAYLOAD = re.compile(r"L\.geoJSON\(\(function \(data\) \{.*?\}\)\((\{.*?\})\), \{\n", re.S)
+_PAYLOAD = re.compile(
+    r"L\.geoJSON\(\(function \(data\) \{.*?\}\)\(JSON\.parse\('([^']*)'\)\), \{\n", re.S
+)
 _SCALE = re.compile(r"out\.push\(\[x / (\d+), y / (\d+)\]\)")
 
 
@@ -45,7 +48,9 @@ def layer_data(page: str) -> list[dict[str, Any]]:
     scales = [int(a) for a, _ in _SCALE.findall(page)]
     payloads = _PAYLOAD.findall(page)
     assert len(scales) == len(payloads), "every layer carries its own decoder"
-    return [_decode(json.loads(p), s) for p, s in zip(payloads, scales, strict=True)]
+    # Each payload is a single-quoted JavaScript string of the JSON: its backslashes doubled.
+    texts = [p.replace("\\\\", "\\") for p in payloads]
+    return [_decode(json.loads(t), s) for t, s in zip(texts, scales, strict=True)]
 
 
 def map_features(page: str) -> list[dict[str, Any]]:

@@ -314,10 +314,29 @@ def test_app_asks_for_the_tianditu_key_and_keeps_it_out_of_the_url(no_key):
     assert select.options == [tr(f"basemap_{name}", "en") for name in BASEMAPS]
     select.set_value("tianditu-vec").run()
     assert not at.exception
-    assert any("TIANDITU_KEY" in e.value for e in at.error)
+    # Without its key the map stays (no error box in its place) and says why it has no tiles.
+    notice = tr("basemap_needs_key", "en").split(";")[0]  # the page escapes the apostrophe
+    (shown,) = at.get("component_instance")
+    assert notice in json.loads(shown.proto.json_args)["script"]
+    assert not at.error
     at.text_input(key="tianditu_key_en").input(KEY).run()
     assert not at.exception
-    assert not any("TIANDITU_KEY" in e.value for e in at.error)
+    (shown,) = at.get("component_instance")
+    assert notice not in json.loads(shown.proto.json_args)["script"]
+    assert not at.error
     assert at.query_params["basemap"] == "tianditu-vec"
     assert all(KEY not in str(v) for v in at.query_params.values())
     assert at.session_state["tianditu_key"] == KEY
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        ("zh", ["天地图 矢量", "天地图 矢量 注记"]),
+        ("en", ["Tianditu vector", "Tianditu vector labels"]),
+    ],
+)
+def test_the_layer_switch_names_a_basemap_in_words(lang, names):
+    m = make_map([], lang=lang, basemap=get_basemap("tianditu-vec", key="my-key"))
+    listed = [str(layer.layer_name) for layer in m.switch_layers]
+    assert listed[:2] == names  # not the provider's id, Tianditu.Vector

@@ -15,7 +15,7 @@ from goldmap.app.text import error_text
 _HAN = re.compile("[\u4e00-\u9fff]")
 # Chinese labels may quote a name in Latin letters (天地图 keys, GCJ-02, Esri, OpenStreetMap).
 _LATIN_OK = {"basemap_osm", "basemap_light", "basemap_satellite", "language", "boundaries_source"}
-_TABLES = ("_MAP", "_APP", "_FIGURE", "_ERRORS", "_REASONS", "NOTES")
+_TABLES = ("_MAP", "_APP", "_FIGURE", "_ERRORS", "_REASONS", "NOTES", "_FRAME")
 _PAIR_TABLES = (
     "FIELDS",
     "INDICATORS",

@@ -43,10 +43,10 @@ from goldmap.maps import (
     Map,
     add_layer,
     blank_map,
-    get_basemap,
     make_map,
     overlay_groups,
 )
+from goldmap.maps._frame import add_notice, usable_basemap
 from goldmap.maps._popups import escape
 from goldmap.maps.points import add_points
 from goldmap.stats import ON_DUPLICATE
@@ -216,7 +216,9 @@ def _base_map(
 ) -> Map:
     """Return the map that stays put: basemap, provinces, context and the user's features."""
     m = blank_map(bounds=view, max_zoom=FOCUS_ZOOM, layer_control=False)
-    make_map([], m=m, lang=lang, basemap=get_basemap(basemap, key=key or None), assets=asset_url)
+    tiles, notice = usable_basemap(basemap, key=key or None, lang=lang)  # no key: a notice
+    make_map([], m=m, lang=lang, basemap=tiles, assets=asset_url)
+    add_notice(m, notice, lang=lang)
     if located is not None and len(located):
         _draw_uploaded(m, located, lang)
     return m

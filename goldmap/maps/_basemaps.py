@@ -56,11 +56,25 @@ class Basemap:
     datum : {"wgs84", "gcj02"}, default "wgs84"
         The datum the tiles are drawn in; layers on a ``"gcj02"`` basemap are shifted for
         display.
+    choice : str, optional
+        Its key in :data:`BASEMAPS`, which names it in the layer switch in either language
+        (``goldmap.text``'s ``basemap_<choice>``); other providers go by their own name.
     """
 
     tiles: xyzservices.TileProvider
     labels: xyzservices.TileProvider | None = None
     datum: str = "wgs84"
+    choice: str | None = None
+
+    def titles(self, lang: str) -> tuple[str, str]:
+        """Return the layer switch's names of the tiles and of their labels, in ``lang``."""
+        from goldmap.text import tr
+
+        if self.choice is not None:
+            title = tr(f"basemap_{self.choice}", lang)
+        else:
+            title = self.tiles.name.replace(".", " ")
+        return title, tr("basemap_labels", lang).format(name=title)
 
     def requires_key(self) -> bool:
         """Return whether the tiles still need the user's key."""
@@ -69,7 +83,7 @@ class Basemap:
     def with_key(self, key: str) -> Basemap:
         """Return a copy whose tile URLs carry ``key``."""
         labels = None if self.labels is None else self.labels(tk=key)
-        return Basemap(self.tiles(tk=key), labels, self.datum)
+        return Basemap(self.tiles(tk=key), labels, self.datum, self.choice)
 
 
 def _tianditu(layer: str, title: str, *, max_zoom: int) -> xyzservices.TileProvider:
@@ -91,6 +105,7 @@ def _tianditu_basemap(base: str, labels: str, title: str, *, max_zoom: int) -> B
     return Basemap(
         _tianditu(base, title, max_zoom=max_zoom),
         _tianditu(labels, f"{title}Labels", max_zoom=max_zoom),
+        choice=f"tianditu-{base}",
     )
 
 
@@ -105,9 +120,9 @@ _GAODE_LABELS = _GAODE.Satellite(
 #: Basemap choices; "none" draws the vector layers on a light background, with no tiles.
 BASEMAPS: dict[str, Basemap | None] = {
     "none": None,
-    "light": Basemap(xyzservices.providers.Esri.WorldGrayCanvas),
-    "osm": Basemap(xyzservices.providers.OpenStreetMap.Mapnik),
-    "satellite": Basemap(xyzservices.providers.Esri.WorldImagery),
+    "light": Basemap(xyzservices.providers.Esri.WorldGrayCanvas, choice="light"),
+    "osm": Basemap(xyzservices.providers.OpenStreetMap.Mapnik, choice="osm"),
+    "satellite": Basemap(xyzservices.providers.Esri.WorldImagery, choice="satellite"),
     "tianditu-vec": _tianditu_basemap("vec", "cva", "Vector", max_zoom=18),
     "tianditu-img": _tianditu_basemap("img", "cia", "Imagery", max_zoom=18),
     "tianditu-ter": _tianditu_basemap("ter", "cta", "Terrain", max_zoom=14),
@@ -117,6 +132,7 @@ BASEMAPS: dict[str, Basemap | None] = {
             subdomains="1234",
         ),
         datum="gcj02",
+        choice="gaode",
     ),
     "gaode-img": Basemap(
         _GAODE.Satellite(
@@ -125,6 +141,7 @@ BASEMAPS: dict[str, Basemap | None] = {
         ),
         _GAODE_LABELS,
         datum="gcj02",
+        choice="gaode-img",
     ),
 }
 

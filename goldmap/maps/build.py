@@ -35,6 +35,7 @@ from goldmap.errors import OptionError
 from goldmap.io._files import staged_output
 from goldmap.maps._assets import apply_assets
 from goldmap.maps._basemaps import Basemap, ShiftNote, datum_of, get_basemap
+from goldmap.maps._frame import add_frame
 from goldmap.maps._layer_rows import LayerRows, feature_properties, filter_mask, layer_rows
 from goldmap.maps._leaflet import (
     GeoLayer,
@@ -152,6 +153,7 @@ def add_basemap(
     basemap: str | Basemap | xyzservices.TileProvider | None,
     *,
     key: str | None = None,
+    lang: str = "zh",
 ) -> folium.Map:
     """Add a tile basemap (and its labels) under the layers; tiles need internet.
 
@@ -165,6 +167,8 @@ def add_basemap(
         display, with a note on the map; the data and exports stay WGS84.
     key : str, optional
         The Tianditu key; default the environment variable ``TIANDITU_KEY``.
+    lang : {"zh", "en"}, default "zh"
+        The language of the basemap's name in the layer switch.
 
     Returns
     -------
@@ -179,13 +183,16 @@ def add_basemap(
     resolved = get_basemap(basemap, key=key)
     if resolved is None:
         return m
-    for provider, overlay in ((resolved.tiles, False), (resolved.labels, True)):
+    titles = resolved.titles(lang)
+    for provider, overlay, title in zip(
+        (resolved.tiles, resolved.labels), (False, True), titles, strict=True
+    ):
         if provider is None:
             continue
         tiles = folium.TileLayer(
             tiles=provider.build_url(scale_factor="{r}", fill_subdomain=False),
             attr=provider.html_attribution,
-            name=escape(provider.name),
+            name=escape(title),
             max_zoom=provider.get("max_zoom", 18),
             subdomains=provider.get("subdomains", "abc"),
             overlay=overlay,
@@ -470,7 +477,8 @@ def make_map(  # noqa: PLR0913 (the public call: layers, language, basemap, thre
     if m is None:
         m = blank_map(height=height)
     apply_assets(m, assets)
-    add_basemap(m, basemap)
+    add_frame(m, lang=lang)  # first: its hooks see the layers and controls being added
+    add_basemap(m, basemap, lang=lang)
     if choropleth is not None:
         add_choropleth(
             m, choropleth.frame, choropleth.column, scheme=choropleth.scheme,

@@ -11,7 +11,25 @@
   }
 
   var root = document.getElementById("root");
-  var loaded = {};          // script and style sheet URLs already in the page
+  var loaded = preloaded(); // script and style sheet URLs already in the page
+
+  // The files index.html loaded with the frame (Leaflet), by the address the header uses.
+  function preloaded() {
+    var found = {};
+    var nodes = document.querySelectorAll("[data-goldmap-preloaded]");
+    Array.prototype.forEach.call(nodes, function (node) {
+      var url = node.getAttribute("src") || node.getAttribute("href");
+      if (url) { found[url] = true; }
+    });
+    return found;
+  }
+
+  // Resolves after the browser has painted: the map's own layers show before its groups.
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { setTimeout(resolve, 0); });
+    });
+  }
   var page = null;          // {key, map, layers, nodes}
   var groups = {key: null, layers: [], control: null};
   var height = null;
@@ -143,7 +161,8 @@
       post("streamlit:setFrameHeight", {height: height});
     }
     queue = queue.then(function () {
-      var ready = page && page.key === args.page_key ? Promise.resolve() : buildPage(args);
+      var ready = page && page.key === args.page_key ? Promise.resolve()
+        : buildPage(args).then(afterPaint);
       return ready.then(function () { showGroups(args); });
     }).catch(function (err) {  // said on the map; the next run starts afresh
       page = null;
