@@ -10,15 +10,14 @@ request does not.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import shapely
-import streamlit as st
 
 from goldmap.app import data
 from goldmap.app.details import find_feature
-from goldmap.app.state import session, sync_query_params
+from goldmap.app.state import selected_rows, session, sync_query_params
 from goldmap.catalog import LAYERS
 from goldmap.maps import MAP_LAYERS
 
@@ -132,10 +131,9 @@ def row_picker(key: str, pick: Callable[[int], None]) -> Callable[[], None]:
     """
 
     def on_select() -> None:
-        state = st.session_state.get(key)
-        rows: Sequence[int] = state.selection.rows if state is not None else []
+        rows = selected_rows(key)
         if rows:
-            pick(int(rows[0]))
+            pick(rows[0])
             sync_query_params()
 
     return on_select

@@ -45,6 +45,7 @@ __all__ = [
     "current_layer",
     "init_state",
     "process_uploads",
+    "selected_rows",
     "session",
     "sync_query_params",
     "upload_digest",
@@ -379,6 +380,12 @@ def _once_per_upload(
         raise
     s.remember(target, (key, result))
     return result
+
+
+def selected_rows(key: str) -> list[int]:
+    """Return the rows chosen in the table (``st.dataframe``) whose key is ``key``."""
+    state = st.session_state.get(key)
+    return [int(r) for r in state.selection.rows] if state is not None else []
 
 
 def widget_key(name: str, lang: str) -> str:
