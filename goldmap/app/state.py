@@ -304,13 +304,15 @@ def process_uploads() -> None:
     )
     mines = s.user_corrections
     digest = "" if mines is None else mines_digest(mines)
-    s.user_upload, s.user_features_error = _read_one(
+    # Located once per file and mines; another language only relabels it.
+    located, s.user_features_error = _read_one(
         s,
         "user_features",
         s.features_upload,
-        (lang, digest),
+        (digest,),
         lambda d, n: _located(d, n, lang, mines),
     )
+    s.user_upload = None if located is None else located.in_language(lang)
 
 
 def _located(content: bytes, name: str, lang: str, mines: gpd.GeoDataFrame | None) -> Any:
