@@ -216,6 +216,10 @@
     }
   }
 
+  function nextFrame() {
+    return new Promise(function (resolve) { requestAnimationFrame(function () { resolve(); }); });
+  }
+
   // Before a page replaces the old one: where the reader was looking.
   function whereWasI(args) {
     if (page && page.key !== args.page_key) {
@@ -235,6 +239,12 @@
     var size = map.getSize();
     if (!size.x || !size.y) {  // not laid out yet: settle when the frame has its size
       map.once("resize", function () { settle(args, seen); });
+      return;
+    }
+    // A new page's own first fit may still be zooming (Leaflet's flag): its end would undo
+    // a view set now.
+    if (map._animatingZoom) {
+      map.once("zoomend", function () { settle(args, seen); });
       return;
     }
     var focus = args.focus;
@@ -314,8 +324,13 @@
     }
     queue = queue.then(function () {
       var seen = whereWasI(args);
-      var ready = page && page.key === args.page_key ? Promise.resolve() : buildPage(args);
-      return ready.then(function () { showGroups(args); settle(args, seen); });
+      var fresh = !(page && page.key === args.page_key);
+      var ready = fresh ? buildPage(args) : Promise.resolve();
+      return ready.then(function () {
+        showGroups(args);
+        // A new page's first fit starts zooming at the next frame: settle after it.
+        return fresh ? nextFrame() : null;
+      }).then(function () { settle(args, seen); });
     }).catch(function (err) {  // said on the map; the next run starts afresh
       page = null;
       root.textContent = String(err);
