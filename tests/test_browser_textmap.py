@@ -2,6 +2,7 @@
 switch (screenshots in tests/artifacts, both languages, 1440×900 and a 390×844 phone)."""
 
 import pytest
+import shapely
 
 import goldmap
 from tests import test_browser
@@ -47,6 +48,16 @@ def _open(app: AppPage, url: str) -> None:
 
 def _wait_for_popup(page, title: str) -> None:
     _map_frame(page).wait_for_function(f"t => ({_POPUP_TITLE})() === t", arg=title, timeout=WAIT_MS)
+
+
+def _wait_for_popup_with(page, *texts: str) -> None:
+    """Wait until the map's open popup holds all of ``texts``."""
+    _map_frame(page).wait_for_function(
+        "ts => { const p = document.querySelector('.leaflet-popup-content');"
+        " return !!p && ts.every(t => p.innerText.includes(t)); }",
+        arg=list(texts),
+        timeout=WAIT_MS,
+    )
 
 
 def _name(row, lang: str) -> str:
@@ -148,7 +159,8 @@ def _switch_language(app: AppPage, to: str) -> None:
     page = app.page
     label = "中文" if to == "zh" else "English"
     opener = page.locator('[data-testid="stExpandSidebarButton"]')
-    if opener.is_visible():
+    closed = opener.is_visible()  # a phone's sidebar is folded away
+    if closed:
         opener.click()
     # The page's old map is marked: the switch draws the map anew, in the other language.
     _map_frame(page).evaluate("() => { window.map._goldmapOld = true; }")
@@ -158,10 +170,9 @@ def _switch_language(app: AppPage, to: str) -> None:
         "() => window.map && !window.map._goldmapOld", timeout=WAIT_MS
     )
     page.wait_for_function(_IDLE, timeout=WAIT_MS)
-    closer = page.locator('[data-testid="stSidebarCollapseButton"] button')
-    if opener.count() and closer.count():
-        page.locator('[data-testid="stSidebar"]').hover()
-        closer.click()
+    if closed:  # folded again, so that the reader (and the screenshot) sees the map
+        page.get_by_role("button", name="Collapse sidebar").click()
+        opener.wait_for(timeout=WAIT_MS)
 
 
 #: The map has stopped moving (a popup's auto-pan is animated).
@@ -224,6 +235,7 @@ def test_a_language_switch_keeps_the_view_and_the_open_popup(app_url, new_page, 
     _wait_for_popup(page, _name(mine, other))  # the same mine's popup, in the other language
     assert _map_frame(page).evaluate(_HIGHLIGHTED) == 1
     _assert_same_view(page, before)
+    _bring_the_map_into_sight(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"textmap_switch_{lang}_to_{other}_{size}.png"))
 
@@ -255,21 +267,25 @@ def test_an_uploaded_view_holds_across_a_language_switch(app_url, new_page, tmp_
     at = frame.evaluate("() => window.map.latLngToContainerPoint([37.42, 120.45])")
     with app.run("clicking ZY-North"):
         page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
-    frame.wait_for_function(
-        "() => (document.querySelector('.leaflet-popup-content') || {}).innerText"
-        "?.includes('ZY-North')",
-        timeout=WAIT_MS,
-    )
+    _wait_for_popup_with(page, "ZY-North")
     before = _settled_view(page)
     _switch_language(app, "zh")
     frame = _map_frame(page)
-    frame.wait_for_function(
-        "a => { const p = document.querySelector('.leaflet-popup-content');"
-        " return !!p && p.innerText.includes('ZY-North') && p.innerText.includes(a); }",
-        arg=area_zh,
-        timeout=WAIT_MS,
-    )
+    _wait_for_popup_with(page, "ZY-North", area_zh)
     assert frame.evaluate(_HIGHLIGHTED) == 1
     _assert_same_view(page, before)
+    _bring_the_map_into_sight(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"textmap_upload_switch_{size}.png"))
+    # A row of the located table opens that feature on the map (the third: LZ-West).
+    page.get_by_role("tab", name="我的数据").click()
+    table = page.locator('[data-testid="stDataFrame"]').filter(has_text="ZY-North")
+    table.first.wait_for(timeout=WAIT_MS)
+    table.first.scroll_into_view_if_needed()
+    box = table.first.bounding_box()
+    with app.run("choosing the row of LZ-West"):
+        page.mouse.click(box["x"] + 18, box["y"] + 35 * 3 + 17)
+    page.wait_for_function(_MAP_IN_SIGHT, timeout=WAIT_MS)
+    _wait_for_popup_with(page, "LZ-West")
+    assert _shows(page, shapely.Point(119.90, 37.18))
+    page.screenshot(path=str(ARTIFACTS / f"textmap_upload_row_zh_{size}.png"))
