@@ -41,6 +41,7 @@ __all__ = [
     "locate_frame",
     "mine_index",
     "nearest_mine",
+    "plan_area_names",
     "raise_for_extent",
 ]
 
@@ -143,6 +144,12 @@ def _reference() -> dict[str, Any]:
         "area_polygons": area_polygons,
         "areas": areas[["id", "kind", "name_zh", "name_en"]].reset_index(drop=True),
     }
+
+
+def plan_area_names() -> pd.DataFrame:
+    """Return the plan areas locate names (``id``, ``kind``, ``name_zh``, ``name_en``)."""
+    areas: pd.DataFrame = _reference()["areas"].copy()
+    return areas
 
 
 #: Points handled at a time where a step's temporaries grow with the input.

@@ -368,7 +368,7 @@ def test_the_url_carries_no_uploaded_column_name():
 def test_a_link_to_a_province_opens_the_map_on_it():
     at = _app(lang="en", prov="370000")
     assert not at.exception
-    (south, west), (north, east) = at.session_state["view"]
+    (south, west), (north, east) = at.session_state["map_focus"]["bounds"]
     shandong = goldmap.load("provinces").set_index("adcode").geometry[370000].bounds
     assert west < shandong[0] < shandong[2] < east and south < shandong[1] < shandong[3] < north
     assert east - west < 15  # Shandong, not all of China

@@ -70,8 +70,8 @@ def test_a_company_shows_its_mines_on_the_map_and_in_the_tables(monkeypatch, lan
     assert any(sorted(map(str, t[c])) == ids for t in tables for c in t.columns)
     # The view (bounds) was sent to the company's mines, and the link says which company.
     assert at.query_params["company"] == ZIJIN
-    south, west = at.session_state["view"][0]
-    north, east = at.session_state["view"][1]
+    south, west = at.session_state["map_focus"]["bounds"][0]
+    north, east = at.session_state["map_focus"]["bounds"][1]
     placed = expected[expected.geometry.notna()]
     assert west <= placed.geometry.x.min() and east >= placed.geometry.x.max()
     assert south <= placed.geometry.y.min() and north >= placed.geometry.y.max()

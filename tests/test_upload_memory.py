@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.app_sessions import kept_values, shown_features
+from tests.app_sessions import forget_test_sessions, kept_values, shown_features
 from tests.prerequisites import require_module
 
 AppTest = require_module("streamlit.testing.v1").AppTest
@@ -23,6 +23,14 @@ POINTS = "name,lon,lat\n" + "".join(
     f"P{i},{120.0 + i / 100},{37.0 + i / 100}\n" if i % 2 else f"P{i},113.6,{34.7 + i / 100}\n"
     for i in range(7)
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_session():
+    """Each test's sessions start with nothing kept (AppTest names them all alike)."""
+    forget_test_sessions()
+    yield
+    forget_test_sessions()
 
 
 def _here(work, *args, **kwargs):

@@ -5,17 +5,21 @@ imports neither streamlit nor the engines, so neither the server nor the worker 
 than the job needs. An upload is read from the session's folder and located here; the
 worker keeps the whole answer on disk there and hands the server only what its page shows
 (:class:`LocatedUpload`): at most :data:`DRAW_LIMIT` features to draw, the first
-:data:`TABLE_LIMIT` rows for the table and the counts by province and plan area.
+:data:`TABLE_LIMIT` rows for the table and the counts by province and plan area. An upload
+is located once: in the other language the page shows it relabelled
+(:meth:`LocatedUpload.in_language`), never located again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from goldmap._located_labels import LocatedLabels, located_labels, relabel
 from goldmap._located_summary import located_counts
 from goldmap._note_words import INPUT_NOTES, LOCATION_NOTES
 from goldmap.io._notes import read_notes
@@ -52,14 +56,20 @@ class LocatedUpload:
         1 when every feature is drawn; else the map draws rows 0, step, 2·step ...
     table : geopandas.GeoDataFrame
         The first rows, with every column, for the table (and the detail panel).
-    summary : pandas.DataFrame
-        Features by province and by plan area (``kind``, ``name``, ``features``).
+    summaries : dict of str to pandas.DataFrame
+        Per language, features by province and by plan area (``kind``, ``name``,
+        ``features``); :attr:`summary` is the one in ``lang``.
     counts : dict of str to int
         The whole file's :func:`goldmap._located_summary.located_counts` (for the summary line).
     bounds : tuple of float
         The bounds of all features (west, south, east, north).
     path : pathlib.Path
-        The whole located file (GeoParquet), for the download.
+        The whole located file (GeoParquet, in the language it was located in), for the
+        download.
+    lang : {"zh", "en"}
+        The language of the names in ``drawn`` and ``table``.
+    labels : goldmap._located_labels.LocatedLabels
+        The answer's names in both languages (:meth:`in_language`).
     notes : list of str
         What the reader noted about the file (:class:`goldmap.io._notes.ReadNote`: a column
         renamed, a header combined, sheets or placemarks left out).
@@ -72,12 +82,39 @@ class LocatedUpload:
     drawn: gpd.GeoDataFrame
     step: int
     table: gpd.GeoDataFrame
-    summary: pd.DataFrame
+    summaries: dict[str, pd.DataFrame]
     counts: dict[str, int]
     bounds: tuple[float, float, float, float]
     path: Path
+    lang: str
+    labels: LocatedLabels
     notes: list[str] = field(default_factory=list)
     row_notes: dict[str, int] = field(default_factory=dict)
+    _said: dict[str, LocatedUpload] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Features by province and by plan area, named in ``lang``."""
+        return self.summaries[self.lang]
+
+    def in_language(self, lang: str) -> LocatedUpload:
+        """Return this upload as the page shows it in ``lang`` (made once, then kept).
+
+        Only the names change (:func:`goldmap._located_labels.relabel`): nothing is
+        located again.
+        """
+        if lang == self.lang:
+            return self
+        if lang not in self._said:
+            self._said[lang] = dataclasses.replace(
+                self,
+                drawn=relabel(self.drawn, self.labels, lang),
+                table=relabel(self.table, self.labels, lang),
+                lang=lang,
+            )
+        return self._said[lang]
 
     @property
     def capped(self) -> bool:
@@ -110,11 +147,18 @@ def _summary(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def summarise(located: gpd.GeoDataFrame, path: Path, lang: str) -> LocatedUpload:
+# The columns the summary counts by.
+_NAMED = ["province_zh", "province_en", "exploration_areas", "development_areas"]
+
+
+def summarise(
+    located: gpd.GeoDataFrame, path: Path, lang: str, labels: LocatedLabels
+) -> LocatedUpload:
     """Return what the page shows of ``located`` (whose whole answer is at ``path``)."""
     rows = len(located)
     limit = draw_limit(located)
     step = 1 if rows <= limit else -(-rows // limit)
+    named = located[[c for c in _NAMED if c in located.columns]]
     drawn = located.iloc[::step]
     empty = rows == 0 or bool(located.geometry.is_empty.all())
     bounds = (0.0, 0.0, 0.0, 0.0) if empty else tuple(map(float, located.total_bounds))
@@ -123,10 +167,15 @@ def summarise(located: gpd.GeoDataFrame, path: Path, lang: str) -> LocatedUpload
         drawn=drawn.copy(),
         step=step,
         table=located.iloc[:TABLE_LIMIT].copy(),
-        summary=_summary(located, lang),
+        summaries={
+            said: _summary(located if said == lang else relabel(named, labels, said), said)
+            for said in ("zh", "en")
+        },
         counts=located_counts(located),
         bounds=bounds,  # type: ignore[arg-type]
         path=path,
+        lang=lang,
+        labels=labels,
         notes=read_notes(located),
         row_notes=_row_notes(located),
     )
@@ -156,7 +205,7 @@ def locate_upload(
     located = locate(Path(upload).read_bytes(), filename=filename, lang=lang, mines=mines)
     path = Path(upload).with_name(LOCATED_FILE)
     _keep(located, path)
-    return summarise(located, path, lang)
+    return summarise(located, path, lang, located_labels(mines))
 
 
 def _keep(located: gpd.GeoDataFrame, path: Path) -> None:
@@ -171,9 +220,17 @@ def _keep(located: gpd.GeoDataFrame, path: Path) -> None:
         frame.to_parquet(path)
 
 
-def export_located(path: Path, name: str, fmt: str) -> bytes:
-    """Return the whole located file at ``path`` exported as ``fmt`` (a layer ``name``)."""
+def export_located(
+    path: Path, name: str, fmt: str, said: tuple[LocatedLabels, str] | None = None
+) -> bytes:
+    """Return the whole located file at ``path`` exported as ``fmt`` (a layer ``name``).
+
+    ``said``, the labels and a language, names its plan areas and shared points in that
+    language (:func:`goldmap._located_labels.relabel`).
+    """
     from goldmap.io.write import export_bytes
 
     located = gpd.read_parquet(path)
+    if said is not None:
+        located = relabel(located, *said)
     return export_bytes({name: located}, format=fmt)[0]

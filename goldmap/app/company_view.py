@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from goldmap.app import data
+from goldmap.app.focus import request_bounds
 from goldmap.app.state import bound, session, visible_layer
 from goldmap.app.text import md_escape, tr
 from goldmap.maps._mine_colors import COLOR_BY
@@ -87,7 +88,7 @@ def zoom_to_company() -> None:
     mines = visible_layer("key_mines")
     placed = mines[mines.geometry.notna() & ~mines.geometry.is_empty]
     if len(placed):
-        s.view = first_view([placed])
+        request_bounds(first_view([placed]))
 
 
 def company_controls() -> None:

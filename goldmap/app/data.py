@@ -217,7 +217,10 @@ def located_upload(
 
 
 def located_download(upload: LocatedUpload, name: str, fmt: str) -> bytes:
-    """Return the whole located file of ``upload`` as ``fmt``, exported in a worker process."""
+    """Return the whole located file of ``upload`` as ``fmt``, exported in a worker process.
+
+    Its names are in ``upload.lang``, the language the page shows it in.
+    """
     heavy = upload.path.stat().st_size >= HEAVY_BYTES
     with heavy_jobs.admit() if heavy else contextlib.nullcontext():
-        return in_worker(export_located, upload.path, name, fmt)
+        return in_worker(export_located, upload.path, name, fmt, (upload.labels, upload.lang))

@@ -50,10 +50,12 @@ _COMPONENT = components.declare_component(
 FRAME_TITLE = f"{__name__}.map"
 
 #: CSS for the page around the map: the map's frame as high as the window allows below a
-#: title of two lines, never lower than 480 px.
+#: title of two lines, never lower than 480 px; scrolled into sight (a focus from the text
+#: below it), it stops below the page's top bar.
 FRAME_CSS = f"""<style>
 iframe[title="{FRAME_TITLE}"] {{
     height: max(480px, calc(100vh - 190px)) !important;
+    scroll-margin-top: 4rem;
 }}
 </style>"""
 
@@ -288,6 +290,8 @@ class LiveMap:
         height: int = 700,
         returned_objects: Iterable[str] = (),
         key: str = "goldmap_map",
+        focus: dict[str, Any] | None = None,
+        session: str = "",
     ) -> dict[str, Any]:
         """Show ``page`` with ``groups`` on it, and return what the user did on the map.
 
@@ -306,6 +310,16 @@ class LiveMap:
             ``"drawn"``, True once the browser has drawn the map (a report reruns the app).
         key : str, default "goldmap_map"
             The map's key among the page's elements.
+        focus : dict, optional
+            Where the map goes, once per ``token``: ``bounds`` (``[[south, west], [north,
+            east]]``) fitted up to ``max_zoom``; ``feature`` (``"<layer>:<id>"``, or
+            ``"user:<row>"``) whose popup opens, the feature highlighted; ``scroll``, the
+            page scrolls the map into sight; ``inside``, a closer view centred in the
+            bounds stays (see :mod:`goldmap.app.focus`). Without a new focus, a new page
+            (another language) opens where the old one was, with the same popup open.
+        session : str, default ""
+            The browser session's id: the map keeps its view for it in the tab, should the
+            page build the map's frame anew.
 
         Returns
         -------
@@ -326,6 +340,8 @@ class LiveMap:
             groups_key=_digest(page.key, json.dumps(switch), *(g.key for g in groups)),
             switch=switch,
             height=height,
+            focus=focus,
+            session=session,
             key=key,
             default={},
         )

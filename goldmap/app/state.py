@@ -45,6 +45,7 @@ __all__ = [
     "current_layer",
     "init_state",
     "process_uploads",
+    "selected_rows",
     "session",
     "sync_query_params",
     "upload_digest",
@@ -123,10 +124,12 @@ class Session:
     color_by = _Key("")  # the key mines' colours: "" gold, "status" or "owner"
     basemap = _Key("none")
     tianditu_key = _Key("")  # kept in the session only, never in the URL
-    # What the user looks at: the selected feature, a focus to move to, the map's bounds.
+    # What the user looks at: the selected feature, a link's focus still to apply, the
+    # focus the map was last asked for (goldmap.app.focus) and the provinces it was fitted to.
     selected = _Key[tuple[Any, Any] | None](None)
     focus = _Key[tuple[Any, Any] | None](None)
-    view = _Key[list[list[float]] | None](None)
+    map_focus = _Key[dict[str, Any] | None](None)
+    fitted_provinces = _Key[tuple[int, ...] | None](None, key="_fitted_provinces")
     last_click = _Key[tuple[Any, Any] | None](None, key="_last_click")
     zoomed_upload = _Key[tuple[str, int] | None](None, key="_zoomed_upload")
     # Uploads (the uploader widgets' values) and what was made of them.
@@ -224,9 +227,8 @@ def init_state() -> None:
     layers = _split(params["layers"]) if "layers" in params else list(DEFAULT_LAYERS)
     s.layers = [v for v in layers if v in MAP_LAYERS]
     known = set(data.province_options()["adcode"])
+    # A link to some provinces opens on them (goldmap.app.focus.follow_provinces).
     s.provinces = [int(v) for v in _split(params.get("prov")) if v.isdigit() and int(v) in known]
-    if s.provinces:  # a link to some provinces opens on them
-        s.view = data.provinces_view(tuple(s.provinces))
     commodities = set(data.commodity_options())
     s.commodities = [v for v in _split(params.get("com")) if v in commodities]
     s.stat = params.get("stat", "")
@@ -302,13 +304,15 @@ def process_uploads() -> None:
     )
     mines = s.user_corrections
     digest = "" if mines is None else mines_digest(mines)
-    s.user_upload, s.user_features_error = _read_one(
+    # Located once per file and mines; another language only relabels it.
+    located, s.user_features_error = _read_one(
         s,
         "user_features",
         s.features_upload,
-        (lang, digest),
+        (digest,),
         lambda d, n: _located(d, n, lang, mines),
     )
+    s.user_upload = None if located is None else located.in_language(lang)
 
 
 def _located(content: bytes, name: str, lang: str, mines: gpd.GeoDataFrame | None) -> Any:
@@ -378,6 +382,12 @@ def _once_per_upload(
         raise
     s.remember(target, (key, result))
     return result
+
+
+def selected_rows(key: str) -> list[int]:
+    """Return the rows chosen in the table (``st.dataframe``) whose key is ``key``."""
+    state = st.session_state.get(key)
+    return [int(r) for r in state.selection.rows] if state is not None else []
 
 
 def widget_key(name: str, lang: str) -> str:

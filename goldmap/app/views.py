@@ -6,6 +6,7 @@ Text from data or uploads is shown through dataframes or escaped Markdown, never
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,22 @@ import streamlit as st
 
 from goldmap._located_summary import counts_line
 from goldmap.app import data
+from goldmap.app._jobs import LocatedUpload
 from goldmap.app.company_view import company_controls, company_panel, zoom_to_company
-from goldmap.app.details import find_feature, shown_value
+from goldmap.app.details import shown_value
 from goldmap.app.downloads import download_frame
+from goldmap.app.focus import (
+    focus_bounds,
+    focus_feature,
+    follow_provinces,
+    map_focus,
+    request_bounds,
+    row_picker,
+    take_pending_focus,
+)
 from goldmap.app.live_map import FRAME_CSS, GroupScript, LiveMap, MapPage, Same, render_group
-from goldmap.app.progress_view import progress_panel
+from goldmap.app.plan_view import plan_view
+from goldmap.app.sessions import session_id
 from goldmap.app.state import (
     MAX_UPLOAD_MB,
     bound,
@@ -203,19 +215,22 @@ def _zoom_to_new_upload() -> None:
         return
     s.zoomed_upload = token
     if located is not None and len(located) and not located.geometry.is_empty.all():
-        s.view = focus_bounds(shapely.box(*located.total_bounds))
+        request_bounds(focus_bounds(shapely.box(*located.total_bounds)))
 
 
 def _base_map(
     asset_url: str,
-    view: list[list[float]] | None,
     lang: str,
     basemap: str,
     key: str | None,
     located: gpd.GeoDataFrame | None,
 ) -> Map:
-    """Return the map that stays put: basemap, provinces, context and the user's features."""
-    m = blank_map(bounds=view, max_zoom=FOCUS_ZOOM, layer_control=False)
+    """Return the map that stays put: basemap, provinces, context and the user's features.
+
+    It opens on all of China; where the reader looks is a focus the map applies
+    (:mod:`goldmap.app.focus`), so that moving the map never renders it again.
+    """
+    m = blank_map(layer_control=False)
     tiles, notice = usable_basemap(basemap, key=key or None, lang=lang)  # no key: a notice
     make_map([], m=m, lang=lang, basemap=tiles, assets=asset_url)
     add_notice(m, notice, lang=lang)
@@ -237,19 +252,17 @@ def _page(asset_url: str) -> MapPage:
     features or Tianditu key is kept in the session, one at a time.
     """
     s = session()
-    view = _view()
-    frozen = None if view is None else tuple(tuple(v) for v in view)
     lang, located, basemap = s.lang, s.user_features, s.basemap
     key = s.tianditu_key if basemap.startswith("tianditu") else None
     if located is None and not key:
         return live_map().page(
-            ("page", asset_url, lang, basemap, frozen),
-            lambda: _base_map(asset_url, view, lang, basemap, None, None),
+            ("page", asset_url, lang, basemap),
+            lambda: _base_map(asset_url, lang, basemap, None, None),
         )
     return live_map().session_page(
         s,
-        ("page", asset_url, lang, basemap, key, frozen, Same(located)),
-        lambda: _base_map(asset_url, view, lang, basemap, key, located),
+        ("page", asset_url, lang, basemap, key, Same(located)),
+        lambda: _base_map(asset_url, lang, basemap, key, located),
     )
 
 
@@ -329,6 +342,8 @@ def map_view(asset_url: str) -> bool:
         Whether the browser has drawn the map (it says so once, which reruns the app).
     """
     s = session()
+    take_pending_focus()
+    follow_provinces()
     _zoom_to_new_upload()
     zoom_to_company()
     try:
@@ -343,6 +358,8 @@ def map_view(asset_url: str) -> bool:
         height=MAP_HEIGHT,
         layer_control=folium.LayerControl(collapsed=False, position="topright"),
         returned_objects=["last_active_drawing", "drawn"],
+        focus=map_focus(),
+        session=session_id(),
     )
     clicked = result.get("last_active_drawing") or {}
     props = clicked.get("properties") or {}
@@ -354,39 +371,6 @@ def map_view(asset_url: str) -> bool:
         s.focus = None  # the user is already looking at it: do not move the map
         sync_query_params()
     return bool(result.get("drawn"))
-
-
-#: Closest zoom a focus goes to (a point is shown at this zoom).
-FOCUS_ZOOM = 9
-# Margin around a focused feature, in degrees (a point gets a ~10 km window).
-_FOCUS_PAD = 0.05
-
-
-def focus_bounds(geometry: Any) -> list[list[float]]:
-    """Return the Leaflet bounds ``[[south, west], [north, east]]`` that show ``geometry``."""
-    west, south, east, north = shapely.bounds(geometry).tolist()
-    pad = _FOCUS_PAD
-    return [
-        [round(south - pad, 5), round(west - pad, 5)],
-        [round(north + pad, 5), round(east + pad, 5)],
-    ]
-
-
-def _view() -> list[list[float]] | None:
-    """Return the bounds a focus asked for; they are kept, so the map stays where it was sent.
-
-    The view is part of the map's page: kept between reruns, the page does not change and
-    the browser does not build it again (no snap back to the national view); the user's own
-    panning is left alone until the next focus or a change of the map's content.
-    """
-    s = session()
-    selected = s.focus
-    if selected and selected[0] in LAYERS and selected[0] != "provinces":
-        row = find_feature(*selected)
-        if row is not None and not shapely.is_empty(row["geometry"]):
-            s.view = focus_bounds(row["geometry"])
-        s.focus = None
-    return s.view
 
 
 def reader_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -431,13 +415,26 @@ def feature_table() -> None:
     company_panel()
     query = st.text_input(tr("search", lang), key="search").strip().casefold()
     for layer in session().layers:
-        table = _display(visible_layer(layer), layer, lang)
+        frame = visible_layer(layer)
+        table = _display(frame, layer, lang)
+        ids = frame["id" if "id" in frame.columns else "name_en"].astype(str).to_numpy()
         if query:
             text = table.astype(str).apply(lambda col: col.str.casefold())
-            table = table[text.apply(lambda col: col.str.contains(query, regex=False)).any(axis=1)]
+            keep = text.apply(lambda col: col.str.contains(query, regex=False)).any(axis=1)
+            table, ids = table[keep.to_numpy()], ids[keep.to_numpy()]
         title = LAYERS[layer].title_zh if lang == "zh" else LAYERS[layer].title_en
         st.markdown(f"**{md_escape(title)}** · {len(table)} {tr('rows', lang)}")
-        st.dataframe(table, hide_index=True, width="stretch")
+        # A row chosen in the table is shown on the map (zoomed to, its popup open).
+        key = f"rows_{layer}_{lang}"
+        pick = functools.partial(_focus_row, layer, tuple(ids))
+        st.dataframe(
+            table, hide_index=True, width="stretch", key=key,
+            on_select=row_picker(key, pick), selection_mode="single-row",
+        )  # fmt: skip
+
+
+def _focus_row(layer: str, ids: tuple[str, ...], row: int) -> None:
+    focus_feature(layer, ids[row])
 
 
 def corrections_panel() -> None:
@@ -476,45 +473,6 @@ def corrections_panel() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _select(layer: str, key: str) -> None:
-    s = session()
-    s.selected = s.focus = (layer, key)
-
-
-def plan_view() -> None:
-    """Show the plan's 2027 targets and Column 1; each place is a button focusing the map."""
-    lang = current_lang()
-    plan = data.plan()
-    st.markdown(f"### {tr('targets', lang)}")
-    targets = pd.DataFrame(plan["targets"])[["zh", "en"]]
-    # A table, not a data grid: each target is read whole (wrapped), also by a screen reader.
-    st.table(targets, hide_index=True, border="horizontal")
-    progress_panel(lang)
-    column1 = plan["column1"]
-    st.markdown(f"### {md_escape(column1['title_zh'])}  \n{md_escape(column1['title_en'])}")
-    kinds = {"exploration": "exploration_areas", "development": "development_areas",
-             "mines": "key_mines"}  # fmt: skip
-    for part in column1["parts"]:
-        first, second = (part["zh"], part["en"]) if lang == "zh" else (part["en"], part["zh"])
-        st.markdown(md_escape(first))
-        st.caption(md_escape(second))
-        layer = kinds.get(part["kind"])
-        if layer is None:
-            continue
-        frame = data.layer(layer)
-        columns = st.columns(6)
-        for i, row in enumerate(frame.itertuples()):
-            label = row.name_zh if lang == "zh" else row.name_en
-            columns[i % 6].button(
-                md_escape(label),
-                key=f"plan_{row.id}",
-                on_click=_select,
-                args=(layer, str(row.id)),
-                help=tr("show_on_map", lang),
-                width="stretch",
-            )
-
-
 def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """Return the located features for reading, the user's columns first; made once per upload.
 
@@ -529,6 +487,18 @@ def _located_table(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     table = reader_table(pd.DataFrame(located.drop(columns=located.geometry.name)), lang)
     session().located_table = (located, lang, table)
     return table
+
+
+def _focus_upload_row(upload: LocatedUpload, row: int) -> None:
+    """Show a row of the located table on the map: its drawn feature, or where it lies."""
+    geometry = upload.table.geometry.iloc[row]
+    if geometry is None or shapely.is_empty(geometry):
+        return
+    drawn = row % upload.step == 0 and len(upload.drawn) <= MANY_POINTS
+    feature = f"user:{row // upload.step}" if drawn else None
+    if drawn:
+        session().selected = ("user", str(row // upload.step))
+    request_bounds(focus_bounds(geometry), feature=feature, scroll=True)
 
 
 def your_data() -> None:
@@ -581,7 +551,12 @@ def your_data() -> None:
             st.info(counts_line(upload.counts, lang=lang))  # goldmap's words and counts only
             notes_notice(upload, lang)
             capped_notice(upload, lang)
-            st.dataframe(_located_table(upload.table, lang), hide_index=True, width="stretch")
+            key = f"rows_located_{lang}"
+            pick = functools.partial(_focus_upload_row, upload)
+            st.dataframe(
+                _located_table(upload.table, lang), hide_index=True, width="stretch", key=key,
+                on_select=row_picker(key, pick), selection_mode="single-row",
+            )  # fmt: skip
             download_frame(
                 None, "located", "dl_located",
                 export=lambda fmt: data.located_download(upload, "located", fmt),

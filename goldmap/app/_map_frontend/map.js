@@ -98,6 +98,185 @@
     map.on("layeradd", function (e) { hook(e.layer); });
   }
 
+  // ---- Where the map looks: a focus the app asks for; the view kept across a new page ----
+  //
+  // The app sends a focus ({token, bounds, max_zoom, feature, scroll, inside}) with a new
+  // token each time the reader asks (a place in the text, a table row, a province filter,
+  // an upload): the map fits the bounds, opens the feature's popup with the feature
+  // highlighted, and scrolls itself into view. A token is applied once. A new page of the
+  // same map (another language) opens where the old one was, with the same popup open; the
+  // view is also kept in the tab's sessionStorage for a frame that the page builds anew.
+  var STORE = "goldmap.view";
+  var HIGHLIGHT = {color: "#0072b2", weight: 5, opacity: 0.95, fill: false,
+                   interactive: false, className: "goldmap-focus"};
+  var GLOW = "drop-shadow(0 0 3px #0072b2) drop-shadow(0 0 6px #0072b2)";
+  var sight = {session: null, applied: null, open: null, fit: null, mark: null};
+
+  function featureKey(props) {
+    if (!props || !props._layer) { return null; }
+    return props._layer + ":" + (props._layer === "user" ? props.row : props.id);
+  }
+
+  function findFeature(map, key) {
+    var found = null;
+    map.eachLayer(function (layer) {
+      if (!found && layer.feature && layer.getPopup && layer.getPopup()
+          && featureKey(layer.feature.properties) === key) { found = layer; }
+    });
+    return found;
+  }
+
+  function unmark() {
+    var mark = sight.mark;
+    sight.mark = null;
+    if (!mark) { return; }
+    if (mark.element) {
+      mark.element.style.filter = "";
+      mark.element.removeAttribute("data-goldmap-focus");
+    }
+    if (mark.overlay) { mark.overlay.remove(); }
+  }
+
+  // The feature whose popup is open stands out: a star glows, a shape gets an outline.
+  function markFeature(map, layer) {
+    unmark();
+    if (layer instanceof L.Marker) {
+      var element = layer.getElement();
+      if (element) {
+        element.style.filter = GLOW;
+        element.setAttribute("data-goldmap-focus", "");
+        sight.mark = {element: element};
+      }
+      return;
+    }
+    var radius = layer.getRadius ? layer.getRadius() + 4 : 10;
+    var overlay = L.geoJSON(layer.toGeoJSON(), {
+      style: function () { return HIGHLIGHT; },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, Object.assign({radius: radius}, HIGHLIGHT));
+      }
+    }).addTo(map);
+    sight.mark = {overlay: overlay};
+  }
+
+  function save(map) {
+    try {
+      var c = map.getCenter();
+      sessionStorage.setItem(STORE, JSON.stringify({
+        session: sight.session, applied: sight.applied, open: sight.open,
+        center: [c.lat, c.lng], zoom: map.getZoom()
+      }));
+    } catch (err) { /* storage refused: the view is kept in memory only */ }
+  }
+
+  function stored(session) {
+    try {
+      var kept = JSON.parse(sessionStorage.getItem(STORE) || "null");
+      return kept && kept.session === session ? kept : null;
+    } catch (err) { return null; }
+  }
+
+  // Follow the reader: the popup that is open, the view, a hand on the map (which ends a
+  // fit that would otherwise be made again when the frame is resized).
+  function trackView(map) {
+    var hooked = new WeakSet();
+    function hook(layer) {
+      if (!(layer instanceof L.FeatureGroup) || hooked.has(layer)) { return; }
+      hooked.add(layer);
+      layer.on("popupopen", function (e) {
+        var feature = e.layer && e.layer.feature;
+        if (!feature) { return; }
+        sight.open = featureKey(feature.properties);
+        markFeature(map, e.layer);
+        save(map);
+      });
+      layer.on("popupclose", function (e) {
+        if (e.layer && e.layer.feature
+            && featureKey(e.layer.feature.properties) === sight.open) {
+          sight.open = null;
+          unmark();
+          save(map);
+        }
+      });
+    }
+    map.eachLayer(hook);
+    map.on("layeradd", function (e) { hook(e.layer); });
+    map.on("moveend", function () { save(map); });
+    map.on("resize", function () {
+      if (sight.fit) { map.fitBounds(sight.fit.bounds, sight.fit.options); }
+    });
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+      map.getContainer().addEventListener(name, function () { sight.fit = null; });
+    });
+  }
+
+  function openFeature(map, key) {
+    var layer = key && findFeature(map, key);
+    if (layer) { layer.openPopup(); }
+    return !!layer;
+  }
+
+  function applyFocus(map, focus) {
+    var target = L.latLngBounds(focus.bounds);
+    var options = {maxZoom: focus.max_zoom, animate: false};
+    // A province filter leaves a closer look inside those provinces as it is.
+    var closer = focus.inside && target.contains(map.getCenter())
+      && map.getZoom() >= map.getBoundsZoom(target);
+    if (!closer) {
+      sight.fit = {bounds: target, options: options};
+      map.fitBounds(target, options);
+    }
+    map.closePopup();
+    openFeature(map, focus.feature);
+    if (focus.scroll && window.frameElement) {
+      // The app's page and the map's frame share an origin: the frame scrolls into sight.
+      window.frameElement.scrollIntoView({behavior: "smooth", block: "start"});
+    }
+  }
+
+  function nextFrame() {
+    return new Promise(function (resolve) { requestAnimationFrame(function () { resolve(); }); });
+  }
+
+  // Before a page replaces the old one: where the reader was looking.
+  function whereWasI(args) {
+    if (page && page.key !== args.page_key) {
+      var c = page.map.getCenter();
+      return {center: [c.lat, c.lng], zoom: page.map.getZoom(), open: sight.open};
+    }
+    return page ? null : stored(args.session);
+  }
+
+  // Once the map has its groups and a size: a new focus, or the view it had before.
+  function settle(args, seen) {
+    var map = page.map;
+    sight.session = args.session;
+    if (seen && seen.applied !== undefined && sight.applied === null) {
+      sight.applied = seen.applied;  // a frame built anew: that focus was applied before
+    }
+    var size = map.getSize();
+    if (!size.x || !size.y) {  // not laid out yet: settle when the frame has its size
+      map.once("resize", function () { settle(args, seen); });
+      return;
+    }
+    // A new page's own first fit may still be zooming (Leaflet's flag): its end would undo
+    // a view set now.
+    if (map._animatingZoom) {
+      map.once("zoomend", function () { settle(args, seen); });
+      return;
+    }
+    var focus = args.focus;
+    if (focus && focus.token !== sight.applied) {
+      sight.applied = focus.token;
+      applyFocus(map, focus);
+    } else if (seen) {
+      sight.fit = null;
+      map.setView(seen.center, seen.zoom, {animate: false});
+      openFeature(map, seen.open);
+    }
+    save(map);
+  }
+
   function dropPage() {
     dropGroups();
     if (!page) { return; }
@@ -117,6 +296,7 @@
                 nodes: headNodes.concat(bodyNodes)};
         window.map = built.map;
         listen(built.map);
+        trackView(built.map);
       });
     });
   }
@@ -161,9 +341,14 @@
       post("streamlit:setFrameHeight", {height: height});
     }
     queue = queue.then(function () {
-      var ready = page && page.key === args.page_key ? Promise.resolve()
-        : buildPage(args).then(afterPaint);
-      return ready.then(function () { showGroups(args); });
+      var seen = whereWasI(args);
+      var fresh = !(page && page.key === args.page_key);
+      var ready = fresh ? buildPage(args).then(afterPaint) : Promise.resolve();
+      return ready.then(function () {
+        showGroups(args);
+        // A new page's first fit starts zooming at the next frame: settle after it.
+        return fresh ? nextFrame() : null;
+      }).then(function () { settle(args, seen); });
     }).catch(function (err) {  // said on the map; the next run starts afresh
       page = null;
       root.textContent = String(err);
