@@ -157,3 +157,20 @@ def test_the_relabelled_upload_is_made_once_per_language(counted_jobs, monkeypat
     at.radio(key="lang").set_value("zh").run()
     at.run()
     assert not at.exception and len(made) == after_upload + 2
+
+
+def test_an_upload_with_a_swapped_row_sends_the_map_to_its_real_places():
+    # The second row's latitude is 120 (lon and lat swapped): its note says so, and the map
+    # goes to the rows that lie on the globe, not to a box stretched past the pole.
+    swapped = b"site,lon,lat\nZY-1,120.41,37.36\nBAD-2,37.40,120.0\nSSD-3,119.95,37.40\n"
+    at = _app(lang="en")
+    (uploader,) = [u for u in at.get("file_uploader") if u.key == "features_upload"]
+    uploader.set_value(("swapped.csv", swapped, "text/csv")).run()
+    assert not at.exception and not at.error
+    (south, west), (north, _) = _focus(at)["bounds"]
+    assert -90 <= south <= north <= 90
+    assert _inside(_focus(at)["bounds"], 120.41, 37.36) and _inside(
+        _focus(at)["bounds"], 119.95, 37.40
+    )
+    assert west > 100  # the swapped row's longitude 37.4 is not in the box
+    forget_test_sessions()

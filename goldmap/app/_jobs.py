@@ -30,6 +30,7 @@ __all__ = [
     "LocatedUpload",
     "export_located",
     "locate_upload",
+    "on_earth_bounds",
 ]
 
 #: Most features of one upload the map draws (points; other shapes: :data:`SHAPE_LIMIT`).
@@ -151,6 +152,27 @@ def _summary(located: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
 _NAMED = ["province_zh", "province_en", "exploration_areas", "development_areas"]
 
 
+def on_earth_bounds(located: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """Return the bounds (west, south, east, north) of the features that lie on the globe.
+
+    A swapped row (latitude 120) or a longitude of 400 is reported in its row's note; it must
+    not send the map to a place that does not exist. No such feature: all zeros.
+    """
+    import numpy as np
+    import shapely
+
+    boxes = shapely.bounds(located.geometry.values)
+    west, south, east, north = boxes.T
+    on_earth = (west >= -180) & (east <= 180) & (south >= -90) & (north <= 90)
+    if not on_earth.any():  # NaN bounds (empty geometries) compare False too
+        return (0.0, 0.0, 0.0, 0.0)
+    kept = boxes[on_earth]
+    return (
+        float(np.min(kept[:, 0])), float(np.min(kept[:, 1])),
+        float(np.max(kept[:, 2])), float(np.max(kept[:, 3])),
+    )  # fmt: skip
+
+
 def summarise(
     located: gpd.GeoDataFrame, path: Path, lang: str, labels: LocatedLabels
 ) -> LocatedUpload:
@@ -160,8 +182,7 @@ def summarise(
     step = 1 if rows <= limit else -(-rows // limit)
     named = located[[c for c in _NAMED if c in located.columns]]
     drawn = located.iloc[::step]
-    empty = rows == 0 or bool(located.geometry.is_empty.all())
-    bounds = (0.0, 0.0, 0.0, 0.0) if empty else tuple(map(float, located.total_bounds))
+    bounds = on_earth_bounds(located)
     return LocatedUpload(
         rows=rows,
         drawn=drawn.copy(),

@@ -19,7 +19,7 @@ import streamlit as st
 
 from goldmap._located_summary import counts_line
 from goldmap.app import data
-from goldmap.app._jobs import LocatedUpload
+from goldmap.app._jobs import LocatedUpload, on_earth_bounds
 from goldmap.app.company_view import company_controls, company_panel, zoom_to_company
 from goldmap.app.details import shown_value
 from goldmap.app.downloads import download_frame
@@ -214,8 +214,9 @@ def _zoom_to_new_upload() -> None:
     if token == s.zoomed_upload:
         return
     s.zoomed_upload = token
-    if located is not None and len(located) and not located.geometry.is_empty.all():
-        request_bounds(focus_bounds(shapely.box(*located.total_bounds)))
+    bounds = (0.0,) * 4 if located is None else on_earth_bounds(located)
+    if bounds != (0.0,) * 4:  # nothing on the globe: the view stays
+        request_bounds(focus_bounds(shapely.box(*bounds)))
 
 
 def _base_map(
