@@ -75,10 +75,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check goldmap app.py scripts tests bench
 	$(BIN)/mypy
 
-# One worker per core; a test file stays on one worker, so that a module's fixtures (the
-# Streamlit server and Chromium of the browser tests, generated files) are made once. The
-# files go out in the order tests/conftest.py gives them (the long ones first), not by their
-# number of tests, so that the longest file does not start last and finish alone.
+# One worker per core; a test file stays on one worker, so that a module's fixtures
+# (generated files, servers) are made once, except the real-browser tests, which
+# tests/conftest.py hands out one by one to both workers (each worker has one app server
+# and one Chromium per module). The tests go out in the order tests/conftest.py gives them
+# (the longest first), not by their number, so that the longest does not start last.
 # The 25 slowest tests are listed at the end, so that a slow one is seen where it is added.
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25

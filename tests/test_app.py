@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tests.prerequisites import require_module
+from tests.streamlit_page import RUN_TIMEOUT_S
 
 AppTest = require_module("streamlit.testing.v1").AppTest
 
@@ -16,7 +17,7 @@ EVIL = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
 
 def _app(**params):
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_S)
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()

@@ -22,6 +22,7 @@ from goldmap.maps import (
 )
 from tests.pages import layer_data
 from tests.prerequisites import require_module
+from tests.streamlit_page import RUN_TIMEOUT_S
 
 KEY = "k3y-for-tests-0123"
 TIANDITU_LAYERS = {
@@ -305,7 +306,7 @@ def test_app_asks_for_the_tianditu_key_and_keeps_it_out_of_the_url(no_key):
     from streamlit.testing.v1 import AppTest
 
     app = str(Path(__file__).resolve().parent.parent / "app.py")
-    at = AppTest.from_file(app, default_timeout=60)
+    at = AppTest.from_file(app, default_timeout=RUN_TIMEOUT_S)
     at.query_params["lang"] = "en"
     at.run()
     select = at.selectbox(key="basemap_en")

@@ -1,16 +1,11 @@
 """Drive the real app in Debian's Chromium: the map must draw offline, a click shows details.
 
-One Streamlit server and one Chromium serve the whole module; each test opens its pages in a
-browser context of its own. Tests wait for what they read (the app's runs, an element, a map
-state), never for a time.
+One Chromium serves the whole module and one Streamlit server the whole test process
+(tests/app_server.py); each test opens its pages in a browser context of its own. Tests wait
+for what they read (the app's runs, an element, a map state), never for a time.
 """
 
-import queue
 import re
-import socket
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,21 +30,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: How long the server may take to say where it listens, on a loaded machine.
-SERVER_START_S = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _lines(stream, into: queue.Queue) -> None:
-    """Pass each line the server prints to ``into`` (and keep its pipe from filling up)."""
-    for line in stream:
-        into.put(line)
-    into.put(None)
 
 
 @pytest.fixture(scope="module")
@@ -79,38 +59,9 @@ def new_page(browser):
 
 
 @pytest.fixture(scope="module")
-def app_url(browser):
-    streamlit = Path(sys.executable).parent / "streamlit"
-    require(streamlit.exists(), f"streamlit is not installed beside {sys.executable}")
-    port = _free_port()
-    process = subprocess.Popen(
-        [streamlit, "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-    printed: queue.Queue = queue.Queue()
-    reader = threading.Thread(target=_lines, args=(process.stdout, printed), daemon=True)
-    reader.start()
-    try:
-        seen = []
-        deadline = time.monotonic() + SERVER_START_S
-        while not any("URL:" in line for line in seen):  # "Local URL: http://..."
-            try:
-                line = printed.get(timeout=max(deadline - time.monotonic(), 0.001))
-            except queue.Empty:
-                pytest.fail(f"streamlit did not start within {SERVER_START_S} s: {seen}")
-            if line is None:
-                pytest.fail(f"streamlit exited: {''.join(seen)}")
-            seen.append(line)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        reader.join(timeout=20)  # the pipe is read to its end once the server is gone
-        process.stdout.close()
+def app_url(browser, app_server):
+    """The app's address: the one server of this test process (tests/app_server.py)."""
+    return app_server
 
 
 #: The app's map (with an upload, the new map is the last frame for a moment).

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.prerequisites import require_module
+from tests.streamlit_page import RUN_TIMEOUT_S
 
 AppTest = require_module("streamlit.testing.v1").AppTest
 
@@ -28,7 +29,7 @@ def _app(monkeypatch, **params):
 
     monkeypatch.setattr(live_map, "render_group", keep)
     views.live_map().clear()
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_S)
     for key, value in params.items():
         at.query_params[key] = value
     return at.run(), scripts

@@ -13,6 +13,7 @@ from goldmap.cli import cli
 from goldmap.styles import MINE_MARKS, mine_mark
 from tests.pages import layer_data
 from tests.prerequisites import require_module
+from tests.streamlit_page import RUN_TIMEOUT_S
 
 #: What each class must look like, written out here (not read from goldmap.styles).
 EXPECTED = {"deposit": "filled", "mine_site": "filled", "town": "half", "county": "hollow"}
@@ -119,7 +120,7 @@ def test_the_app_s_live_map_draws_each_class_by_its_mark(monkeypatch, mines, lan
 
     monkeypatch.setattr(live_map, "render_group", keep)
     views.live_map().clear()
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_S)
     at.query_params["lang"] = lang
     at.query_params["layers"] = "key_mines"
     at.run()

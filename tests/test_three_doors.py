@@ -19,6 +19,7 @@ from goldmap.cli import cli
 from goldmap.spatial import LOCATE_COLUMNS
 from tests.app_sessions import shown_features
 from tests.prerequisites import require_module
+from tests.streamlit_page import RUN_TIMEOUT_S
 
 # 焦家 moved onto a point of its own; 三山岛's point stays where the packaged layer has it.
 CORRECTIONS = (
@@ -84,11 +85,11 @@ def _app(files: tuple[Path, Path]) -> dict[str, list[object]]:
     corrections, points = files
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"))
     at.query_params["lang"] = "en"
-    at.run(timeout=60)
+    at.run(timeout=RUN_TIMEOUT_S)
     uploads = {u.key: u for u in at.get("file_uploader")}
     uploads["corrections_upload"].set_value(("fix.csv", corrections.read_bytes(), "text/csv"))
     uploads["features_upload"].set_value(("points.csv", points.read_bytes(), "text/csv"))
-    at.run(timeout=60)
+    at.run(timeout=RUN_TIMEOUT_S)
     assert not at.exception and not at.error
     # The table the app shows has the same columns, in the same order, headed for readers.
     shown = next(df.value for df in at.dataframe if "name" in df.value.columns)

@@ -10,6 +10,7 @@ import pytest
 
 from tests.app_sessions import forget_test_sessions, kept_values, shown_features
 from tests.prerequisites import require_module
+from tests.streamlit_page import RUN_TIMEOUT_S
 
 AppTest = require_module("streamlit.testing.v1").AppTest
 
@@ -39,7 +40,7 @@ def _here(work, *args, **kwargs):
 
 
 def _uploaded(lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_S)
     at.query_params["lang"] = lang
     at.run()
     (uploader,) = [u for u in at.get("file_uploader") if u.key == "features_upload"]
