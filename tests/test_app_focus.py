@@ -10,6 +10,7 @@ import shapely
 
 from tests.app_sessions import forget_test_sessions, kept_values
 from tests.prerequisites import require_module
+from tests.streamlit_page import RUN_TIMEOUT_S
 
 AppTest = require_module("streamlit.testing.v1").AppTest
 
@@ -21,7 +22,7 @@ POINTS = b"site,lon,lat\nZY-1,120.41,37.36\nSSD-2,119.95,37.40\nLS-3,91.13,29.65
 
 
 def _app(**params):
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_S)
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()

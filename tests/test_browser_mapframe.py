@@ -14,7 +14,7 @@ import goldmap
 from goldmap.maps.build import make_map, to_html
 from goldmap.text import tr
 from tests import test_browser
-from tests.streamlit_page import AppPage
+from tests.streamlit_page import WAIT_MS, AppPage
 from tests.test_browser import ARTIFACTS, MAP, _wait_for_markers
 
 # The real-browser module's fixtures (a server and a browser for this module too).
@@ -102,7 +102,7 @@ def _open_everywhere(frame, page, title: str) -> None:
         # the app's phone layout the page scrolls under Playwright's computed point.
         star.dispatch_event("click")
         try:
-            frame.wait_for_function(_POPUP_CLEAR, timeout=15_000)
+            frame.wait_for_function(_POPUP_CLEAR, timeout=WAIT_MS)
         except Exception as err:  # playwright's TimeoutError
             page.screenshot(path=str(ARTIFACTS / f"popup_failed_{where}.png"))
             raise AssertionError(f"the popup opened {where} stays under a control") from err
@@ -176,7 +176,7 @@ def test_map_page_popups_stay_clear_and_failed_tiles_are_said(map_pages, new_pag
     _controls_fold(frame, size == "phone")
     # The tiles failed: the plan's layers are drawn and a notice says why the basemap is gone.
     notice = frame.locator(".goldmap-notice")
-    notice.wait_for(timeout=30_000)
+    notice.wait_for(timeout=WAIT_MS)
     assert notice.inner_text() == tr("basemap_failed", lang)
     assert frame.locator("path.leaflet-interactive").count() >= 34 + 8 + 7
     assert tr("basemap_osm", lang) in frame.locator(".leaflet-control-layers").text_content()
@@ -196,7 +196,7 @@ def test_a_basemap_that_cannot_load_leaves_the_plan_layers_with_a_notice(app_url
     _wait_for_markers(page, at_least=mines_drawn)
     frame = page.frame_locator(MAP)
     notice = frame.locator(".goldmap-notice")
-    notice.wait_for(timeout=30_000)
+    notice.wait_for(timeout=WAIT_MS)
     assert notice.inner_text() == tr("basemap_failed", lang)
     assert tr("basemap_light", lang) in frame.locator(".leaflet-control-layers").text_content()
     assert frame.locator("path.leaflet-interactive").count() >= 34 + 8 + 7
@@ -210,7 +210,7 @@ def test_a_basemap_that_cannot_load_leaves_the_plan_layers_with_a_notice(app_url
     app.open(f"{app_url}/?lang={lang}&basemap=tianditu-vec")
     _wait_for_markers(page, at_least=mines_drawn)
     notice = page.frame_locator(MAP).locator(".goldmap-notice")
-    notice.wait_for(timeout=30_000)
+    notice.wait_for(timeout=WAIT_MS)
     assert notice.inner_text() == tr("basemap_needs_key", lang)
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     page.screenshot(path=str(ARTIFACTS / f"basemap_no_key_{lang}.png"))

@@ -13,7 +13,7 @@ import pytest
 
 from tests import test_browser
 from tests.note_files import OWN_GEOMETRY, TRACK_AND_MODEL, merged_workbook
-from tests.streamlit_page import AppPage
+from tests.streamlit_page import WAIT_MS, AppPage
 from tests.test_browser import ARTIFACTS, _wait_for_markers
 
 # The real-browser module's fixtures (a server and a browser for this module too).
@@ -114,8 +114,8 @@ def test_each_uploads_notes_are_shown_in_the_pages_language(app_url, new_page, t
         path.write_bytes(content)
         with app.run(f"uploading {name}"):
             files.set_input_files(str(path))
-        page.get_by_text(words[0]).first.wait_for(timeout=60_000)  # the summary line
-        warnings.filter(has_text=name).first.wait_for(timeout=30_000)
+        page.get_by_text(words[0]).first.wait_for(timeout=WAIT_MS)  # the summary line
+        warnings.filter(has_text=name).first.wait_for(timeout=WAIT_MS)
         shown = "\n".join(warnings.all_inner_texts())
         for said in words[1:]:
             assert said in shown, (said, shown)

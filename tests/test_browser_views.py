@@ -8,7 +8,7 @@ import pytest
 import goldmap
 from goldmap.maps import filter_layer
 from tests import test_browser
-from tests.streamlit_page import AppPage
+from tests.streamlit_page import WAIT_MS, AppPage
 from tests.test_browser import ARTIFACTS, MAP, _wait_for_markers
 
 # The real-browser module's fixtures (a server and a browser for this module too).
@@ -32,7 +32,7 @@ def test_a_statistic_and_coloured_mines_share_one_legend_box(app_url, new_page, 
     _wait_for_markers(page, at_least=20)
     frame = page.frame_locator(MAP)
     legend = frame.locator(".goldmap-legend")
-    legend.first.wait_for(timeout=30_000)
+    legend.first.wait_for(timeout=WAIT_MS)
     assert legend.count() == 1
     parts = legend.locator(".goldmap-legend-part")
     assert parts.count() == 2  # the statistic's classes, then the mines
@@ -63,6 +63,6 @@ def test_the_company_view_shows_its_mines_only(app_url, new_page, lang):
     frame = page.frame_locator(MAP)
     assert frame.locator(".goldmap-legend").count() == 1
     heading = "其重点矿山" if lang == "zh" else "its key mines"
-    page.get_by_text(heading).first.wait_for(timeout=30_000)
+    page.get_by_text(heading).first.wait_for(timeout=WAIT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"company_{lang}_1440.png"), full_page=True)
