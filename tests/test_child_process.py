@@ -84,3 +84,12 @@ def test_a_failed_worker_can_be_tried_again(tmp_path):
         in_worker(killed_as_out_of_memory)
     here = goldmap.locate(POINTS, filename="points.csv")
     assert in_worker(locate_upload, _upload(tmp_path), "points.csv", "zh").drawn.equals(here)
+
+
+def test_a_worker_starts_with_the_locating_code_already_imported():
+    # Each upload's worker is forked from a server that imported goldmap's reading and
+    # locating code once, so no upload pays those imports again.
+    from tests._probe import modules_loaded
+
+    wanted = ["goldmap._locate", "goldmap.io"]
+    assert in_worker(modules_loaded, wanted) == wanted
