@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from goldmap._basemap_names import BASEMAP_NAMES
 from goldmap.errors import GoldmapError
-from goldmap.maps._basemaps import BASEMAPS
 from goldmap.stats import ON_DUPLICATE
 
 __all__ = ["cli", "main"]
@@ -279,7 +279,7 @@ def locate_command(  # noqa: PLR0913 (one option per choice the user makes)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option(
     "--basemap",
-    type=click.Choice(list(BASEMAPS)),
+    type=click.Choice(BASEMAP_NAMES),
     default="none",
     show_default=True,
     help="Tiles under the layers; 'none' works offline. tianditu-* need TIANDITU_KEY (the "

@@ -341,3 +341,17 @@ def test_the_layer_switch_names_a_basemap_in_words(lang, names):
     m = make_map([], lang=lang, basemap=get_basemap("tianditu-vec", key="my-key"))
     listed = [str(layer.layer_name) for layer in m.switch_layers]
     assert listed[:2] == names  # not the provider's id, Tianditu.Vector
+
+
+def test_the_command_line_offers_every_basemap_without_loading_the_map_code():
+    import subprocess
+    import sys
+
+    from goldmap._basemap_names import BASEMAP_NAMES
+
+    assert tuple(BASEMAPS) == BASEMAP_NAMES
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, goldmap.cli; print('folium' in sys.modules)"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert loaded == "False"  # folium is loaded by the commands that draw, not at start
