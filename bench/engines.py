@@ -2,11 +2,13 @@
 
 The engine is DuckDB with its spatial extension, both from PyPI (``duckdb`` and
 ``duckdb-extension-spatial``, which ships the extension file, so nothing is downloaded at
-run time). It is never a dependency of goldmap: it lives in its own virtual environment,
-``bench/_work/engines`` (or the interpreter named by ``GOLDMAP_BENCH_ENGINES_PYTHON``)::
+run time), and pyarrow to fetch its answer as an Arrow table. None is a dependency of
+goldmap: they live in their own virtual environment, ``bench/_work/engines`` (or the
+interpreter named by ``GOLDMAP_BENCH_ENGINES_PYTHON``)::
 
     python -m venv bench/_work/engines
-    bench/_work/engines/bin/pip install duckdb==1.5.5 duckdb-extension-spatial==1.5.5
+    bench/_work/engines/bin/pip install duckdb==1.5.5 duckdb-extension-spatial==1.5.5 \
+        pyarrow==26.0.1
 
 One million random points, the 2,891 counties, the 15 plan areas and the 35 key mines are
 written as Parquet with WKB geometry, loaded into DuckDB tables (not timed), and the three
