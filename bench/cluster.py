@@ -156,8 +156,9 @@ if {sample}:
     differ = dict.fromkeys(LOCATE_COLUMNS, 0)
     for i in picks:
         source = gpd.read_parquet(inputs[i])
-        rows = np.random.default_rng(i).choice(len(source), {sample} // len(picks), replace=False)
-        at = np.sort(rows)
+        # (not "rows": that name holds the count of rows written, reported below)
+        drawn = np.random.default_rng(i).choice(len(source), {sample} // len(picks), replace=False)
+        at = np.sort(drawn)
         expected = goldmap.locate(source.iloc[at].reset_index(drop=True))
         got = pd.read_parquet(files[i], columns=["id", *LOCATE_COLUMNS]).iloc[at]
         assert got["id"].tolist() == expected["id"].tolist()

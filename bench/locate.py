@@ -61,8 +61,9 @@ _CALLS = {
 HAND_TUNED = (
     "exact hand-tuned shapely 2 pipeline (bench/baselines.py): STRtree bbox query of the "
     "2,891 county polygons then shapely.intersects_xy on prepared polygons (county gives "
-    "province), the same for the 15 plan areas, k=1 cKDTree on 3-D unit vectors of the "
-    "de-duplicated mine points, Geod.inv on WGS84; the same three answers and columns as "
+    "province), the same for the 15 plan areas, cKDTree on 3-D unit vectors of the "
+    "de-duplicated mine points for the sphere-nearest candidates, Geod.inv on WGS84 to those "
+    "that may be the geodesic nearest; the same three answers and columns as "
     "goldmap, checked equal on every point: the fastest exact way to answer the same questions"
 )
 GEOPANDAS = (
