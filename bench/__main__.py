@@ -1,7 +1,9 @@
 """Run every benchmark, print its figures and write ``bench/RESULTS.md``.
 
 ``python -m bench`` runs them all; ``python -m bench --quick`` (or ``GOLDMAP_BENCH_QUICK=1``)
-runs smaller sizes; ``python -m bench locate zonal`` runs the named ones.
+runs smaller sizes; ``python -m bench locate zonal`` runs the named ones (their table goes to
+``bench/_work/``); ``python -m bench heavy sessions --update`` also puts their rows into
+``bench/RESULTS.md`` in place of the old ones, dated (:mod:`bench._update`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 import traceback
 
 from bench._common import RESULTS, WORK, Figure, fmt, machine, quick, versions
+from bench._update import update_results
 
 #: In this order; the browser benchmarks last (``browser`` the very last).
 BENCHMARKS = (
@@ -74,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("names", nargs="*", help=f"benchmarks to run, of {', '.join(BENCHMARKS)}")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repetitions")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="put the named benchmarks' rows into bench/RESULTS.md (dated), keeping the others",
+    )
     args = parser.parse_args(argv)
     args.quick = args.quick or quick()
     logging.basicConfig(level=logging.WARNING)
@@ -103,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}")
+    if args.update and args.names and not args.quick:
+        command = "python -m bench " + " ".join(args.names) + " --update"
+        merged = update_results(RESULTS.read_text(encoding="utf-8"), text, command, when)
+        RESULTS.write_text(merged, encoding="utf-8")
+        print(f"updated {RESULTS}: {', '.join(args.names)}")
     return 1 if failed else 0
 
 
