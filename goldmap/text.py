@@ -174,6 +174,8 @@ _APP: dict[str, tuple[str, str]] = {
     "search": ("搜索", "Search"),
     "rows": ("条", "rows"),
     "targets": ("2027年主要目标", "Targets for 2027"),
+    "plan_original": ("中文原文", "Chinese original"),
+    "plan_translation": ("英文译文", "English translation"),
     "show_on_map": ("在地图上显示", "Show on the map"),
     "upload_stats": ("上传统计表（CSV/XLSX，含省份列）", "Upload a statistics table (CSV/XLSX)"),
     "upload_features": (

@@ -28,7 +28,7 @@ def plan_view() -> None:
     plan = data.plan()
     st.markdown(f"### {tr('targets', lang)}")
     targets = pd.DataFrame(plan["targets"])[["zh", "en"]]
-    targets.columns = ["中文", "English"]  # each language named in its own script
+    targets.columns = [tr("plan_original", lang), tr("plan_translation", lang)]
     # A table, not a data grid: each target is read whole (wrapped), also by a screen reader.
     st.table(targets, hide_index=True, border="horizontal")
     progress_panel(lang)

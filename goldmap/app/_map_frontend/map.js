@@ -230,7 +230,9 @@
     openFeature(map, focus.feature);
     if (focus.scroll && window.frameElement) {
       // The app's page and the map's frame share an origin: the frame scrolls into sight.
-      window.frameElement.scrollIntoView({behavior: "smooth", block: "start"});
+      // At once, not smoothly: a smooth scroll is cut short by any change of the page's
+      // layout while it runs (a rerun's redraw), and the map would stay half out of sight.
+      window.frameElement.scrollIntoView({behavior: "instant", block: "start"});
     }
   }
 
